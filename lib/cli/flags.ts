@@ -1,0 +1,281 @@
+/**
+ * Command specs, the command-line parser and `--help` text. Every command
+ * declares exactly the flags it uses; anything else is a usage error with a
+ * hint, never silently ignored.
+ *
+ * @example
+ * ```ts
+ * const spec: CommandSpec = {
+ *   name: "logout",
+ *   summary: "Remove cached login credentials.",
+ *   description: "...",
+ *   flags: { profile: PROFILE_FLAG, all: { type: "boolean", help: "..." } },
+ *   positionals: [],
+ * };
+ * const args = parseArgs(spec, ["--all"]);
+ * args.bool("all"); // true
+ * ```
+ * @module
+ */
+
+import { UsageError } from "../errors.ts";
+
+/** One `--flag`. */
+export interface FlagSpec {
+  readonly type: "string" | "boolean";
+  /** What the flag does, for `--help`. */
+  readonly help: string;
+  /** The value's name in `--help` (`--profile PROFILE`). */
+  readonly placeholder?: string;
+  /** Allowed values. */
+  readonly choices?: readonly string[];
+  /** The flag may be given several times. */
+  readonly multiple?: boolean;
+}
+
+/** One positional argument. */
+export interface PositionalSpec {
+  readonly name: string;
+  readonly help: string;
+}
+
+/** A command: its name, help and arguments. */
+export interface CommandSpec {
+  /** The words that select it, e.g. `configure get`. */
+  readonly name: string;
+  /** One line for the command list. */
+  readonly summary: string;
+  /** Paragraphs for `--help`. */
+  readonly description: string;
+  readonly flags: Readonly<Record<string, FlagSpec>>;
+  readonly positionals: readonly PositionalSpec[];
+  /** Example command lines, each with a comment. */
+  readonly examples?: readonly string[];
+  /** More sections for `--help` (title, text). */
+  readonly extra?: readonly (readonly [string, string])[];
+}
+
+/** Flags every command takes. */
+export const COMMON_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  debug: {
+    type: "boolean",
+    help:
+      "Print where settings and credentials come from, to stderr. Secrets are redacted.",
+  },
+  help: { type: "boolean", help: "Show this help and exit." },
+};
+
+/** `--profile`, shared by most commands. */
+export const PROFILE_FLAG: FlagSpec = {
+  type: "string",
+  placeholder: "PROFILE",
+  help: "Use this profile instead of AWS_PROFILE or `default`.",
+};
+
+/** Parsed command-line values. */
+export class ParsedArgs {
+  readonly #values: Map<string, string[] | true>;
+  /** Positional arguments, in order. */
+  readonly positionals: readonly string[];
+
+  constructor(values: Map<string, string[] | true>, positionals: string[]) {
+    this.#values = values;
+    this.positionals = positionals;
+  }
+
+  /** The last value of a string flag. */
+  string(name: string): string | undefined {
+    const v = this.#values.get(name);
+    return Array.isArray(v) ? v[v.length - 1] : undefined;
+  }
+
+  /** Every value of a repeatable string flag. */
+  list(name: string): string[] {
+    const v = this.#values.get(name);
+    return Array.isArray(v) ? [...v] : [];
+  }
+
+  /** Whether a boolean flag was given. */
+  bool(name: string): boolean {
+    return this.#values.get(name) === true;
+  }
+
+  /** Whether the flag was given at all. */
+  has(name: string): boolean {
+    return this.#values.has(name);
+  }
+}
+
+function usageHint(spec: CommandSpec): string {
+  return `Run "aws-signin ${spec.name} --help" to see what it takes.`;
+}
+
+/**
+ * Parses a command's arguments (the words after the command's name).
+ *
+ * @throws {UsageError} for an unknown flag, a missing or invalid value, or the wrong number of positionals.
+ */
+export function parseArgs(
+  spec: CommandSpec,
+  argv: readonly string[],
+): ParsedArgs {
+  const flags: Record<string, FlagSpec> = { ...COMMON_FLAGS, ...spec.flags };
+  const values = new Map<string, string[] | true>();
+  const positionals: string[] = [];
+  let onlyPositionals = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (onlyPositionals || !arg.startsWith("-") || arg === "-") {
+      positionals.push(arg);
+      continue;
+    }
+    if (arg === "--") {
+      onlyPositionals = true;
+      continue;
+    }
+    if (arg === "-h") {
+      values.set("help", true);
+      continue;
+    }
+    if (!arg.startsWith("--")) {
+      throw new UsageError(
+        `Unknown option "${arg}" for "aws-signin ${spec.name}".`,
+        usageHint(spec),
+      );
+    }
+    const eq = arg.indexOf("=");
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const flag = flags[name];
+    if (!flag) {
+      throw new UsageError(
+        `Unknown option "--${name}" for "aws-signin ${spec.name}".`,
+        usageHint(spec),
+      );
+    }
+    if (flag.type === "boolean") {
+      if (eq >= 0) {
+        throw new UsageError(
+          `Option "--${name}" takes no value.`,
+          usageHint(spec),
+        );
+      }
+      values.set(name, true);
+      continue;
+    }
+    let value: string;
+    if (eq >= 0) {
+      value = arg.slice(eq + 1);
+    } else {
+      const next = argv[i + 1];
+      if (next === undefined || (next.startsWith("--") && next.length > 2)) {
+        throw new UsageError(
+          `Option "--${name}" needs a value${
+            flag.placeholder ? ` (${flag.placeholder})` : ""
+          }.`,
+          usageHint(spec),
+        );
+      }
+      value = next;
+      i++;
+    }
+    if (flag.choices && !flag.choices.includes(value)) {
+      throw new UsageError(
+        `Invalid value "${value}" for "--${name}": choose one of ${
+          flag.choices.join(", ")
+        }.`,
+        usageHint(spec),
+      );
+    }
+    const previous = values.get(name);
+    values.set(
+      name,
+      flag.multiple && Array.isArray(previous) ? [...previous, value] : [value],
+    );
+  }
+  if (values.get("help") === true) return new ParsedArgs(values, positionals);
+  if (positionals.length > spec.positionals.length) {
+    throw new UsageError(
+      `Unexpected argument "${
+        positionals[spec.positionals.length]
+      }" for "aws-signin ${spec.name}".`,
+      usageHint(spec),
+    );
+  }
+  if (positionals.length < spec.positionals.length) {
+    const missing = spec.positionals.slice(positionals.length).map((p) =>
+      p.name
+    );
+    throw new UsageError(
+      `"aws-signin ${spec.name}" needs ${missing.join(" and ")}.`,
+      usageHint(spec),
+    );
+  }
+  return new ParsedArgs(values, positionals);
+}
+
+function wrap(text: string, width: number, indent: string): string {
+  const out: string[] = [];
+  for (const paragraph of text.split("\n")) {
+    if (paragraph.trim() === "") {
+      out.push("");
+      continue;
+    }
+    // Keep pre-formatted lines (indented, or code) as they are.
+    if (paragraph.startsWith("  ")) {
+      out.push(indent + paragraph);
+      continue;
+    }
+    let line = "";
+    for (const word of paragraph.split(" ")) {
+      if (
+        line !== "" && indent.length + line.length + 1 + word.length > width
+      ) {
+        out.push(indent + line);
+        line = word;
+      } else {
+        line = line === "" ? word : `${line} ${word}`;
+      }
+    }
+    out.push(indent + line);
+  }
+  return out.join("\n");
+}
+
+/** The `--help` text of a command. */
+export function formatHelp(spec: CommandSpec): string {
+  const flags: Record<string, FlagSpec> = { ...spec.flags, ...COMMON_FLAGS };
+  const synopsis = [
+    `aws-signin ${spec.name}`,
+    ...spec.positionals.map((p) => p.name),
+    ...Object.entries(spec.flags).map(([name, f]) =>
+      f.type === "boolean"
+        ? `[--${name}]`
+        : `[--${name} ${f.placeholder ?? "VALUE"}]`
+    ),
+  ].join(" ");
+  let out = `${spec.summary}\n\nUsage:\n${wrap(synopsis, 78, "  ")}\n\n${
+    wrap(spec.description, 78, "")
+  }\n`;
+  if (spec.positionals.length > 0) {
+    out += "\nArguments:\n";
+    for (const p of spec.positionals) {
+      out += `  ${p.name}\n${wrap(p.help, 78, "      ")}\n`;
+    }
+  }
+  out += "\nOptions:\n";
+  for (const [name, f] of Object.entries(flags)) {
+    const head = f.type === "boolean"
+      ? `--${name}`
+      : `--${name} ${f.placeholder ?? "VALUE"}`;
+    const choices = f.choices ? ` One of: ${f.choices.join(", ")}.` : "";
+    out += `  ${head}\n${wrap(f.help + choices, 78, "      ")}\n`;
+  }
+  for (const [title, text] of spec.extra ?? []) {
+    out += `\n${title}:\n${wrap(text, 78, "  ")}\n`;
+  }
+  if (spec.examples && spec.examples.length > 0) {
+    out += "\nExamples:\n";
+    for (const e of spec.examples) out += `  ${e}\n`;
+  }
+  return out;
+}

@@ -1,0 +1,128 @@
+/**
+ * The process's streams behind a small interface, so commands can be driven
+ * from tests with strings. The only module that touches stdout and stderr.
+ *
+ * @example
+ * ```ts
+ * const io = memoryIo("y\n");
+ * await io.out("hello\n");
+ * io.stdout; // "hello\n"
+ * ```
+ * @module
+ */
+
+/** Input and output of one command run. */
+export interface Io {
+  /** Writes to stdout. */
+  out(text: string): Promise<void>;
+  /** Writes to stderr. */
+  err(text: string): Promise<void>;
+  /** Reads one line from stdin without its line ending; `null` at end of input. */
+  readLine(): Promise<string | null>;
+  /** Whether stdin is a terminal (a person can answer a prompt). */
+  readonly stdinIsTerminal: boolean;
+  /** Whether stderr is a terminal (spinners and colour are allowed). */
+  readonly stderrIsTerminal: boolean;
+}
+
+const encoder = new TextEncoder();
+
+async function writeAll(
+  w: { write(p: Uint8Array): Promise<number> },
+  text: string,
+): Promise<void> {
+  const bytes = encoder.encode(text);
+  let written = 0;
+  while (written < bytes.length) {
+    written += await w.write(bytes.subarray(written));
+  }
+}
+
+/** Buffers a byte stream into lines. */
+export class LineReader {
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #open: () => ReadableStreamDefaultReader<Uint8Array>;
+  #buffer = "";
+  #done = false;
+  #decoder = new TextDecoder();
+
+  constructor(open: () => ReadableStreamDefaultReader<Uint8Array>) {
+    this.#open = open;
+  }
+
+  /** The next line without its ending, or `null` at end of input (a last line without "\n" still counts). */
+  async readLine(): Promise<string | null> {
+    for (;;) {
+      const nl = this.#buffer.indexOf("\n");
+      if (nl >= 0) {
+        const line = this.#buffer.slice(0, nl);
+        this.#buffer = this.#buffer.slice(nl + 1);
+        return line.endsWith("\r") ? line.slice(0, -1) : line;
+      }
+      if (this.#done) {
+        if (this.#buffer === "") return null;
+        const rest = this.#buffer;
+        this.#buffer = "";
+        return rest;
+      }
+      this.#reader ??= this.#open();
+      const { value, done } = await this.#reader.read();
+      if (done) {
+        this.#done = true;
+        this.#buffer += this.#decoder.decode();
+        this.#reader.releaseLock();
+      } else {
+        this.#buffer += this.#decoder.decode(value, { stream: true });
+      }
+    }
+  }
+}
+
+/** The real process streams. */
+export function denoIo(): Io {
+  const lines = new LineReader(() => Deno.stdin.readable.getReader());
+  return {
+    out: (text) => writeAll(Deno.stdout, text),
+    err: (text) => writeAll(Deno.stderr, text),
+    readLine: () => lines.readLine(),
+    stdinIsTerminal: Deno.stdin.isTerminal(),
+    stderrIsTerminal: Deno.stderr.isTerminal(),
+  };
+}
+
+/** An {@linkcode Io} over strings, for tests. */
+export interface MemoryIo extends Io {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Creates an {@linkcode Io} that reads `input` and records what is written. */
+export function memoryIo(input = "", terminal = false): MemoryIo {
+  let stdout = "";
+  let stderr = "";
+  const pending = input.split("\n");
+  const endsWithNewline = input.endsWith("\n");
+  if (endsWithNewline) pending.pop();
+  return {
+    out: (text) => {
+      stdout += text;
+      return Promise.resolve();
+    },
+    err: (text) => {
+      stderr += text;
+      return Promise.resolve();
+    },
+    readLine: () =>
+      Promise.resolve(
+        input === "" || pending.length === 0 ? null : pending.shift()!,
+      ),
+    stdinIsTerminal: terminal,
+    stderrIsTerminal: terminal,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+  };
+}

@@ -1,0 +1,203 @@
+/**
+ * Where the shared files live, and how they are read and written safely.
+ *
+ * @example
+ * ```ts
+ * const paths = sharedFilePaths(Deno.env.toObject());
+ * const text = await readTextFile(paths.config); // null when missing
+ * await writeFileAtomic(paths.config, text ?? "", { newFileMode: 0o600 });
+ * ```
+ * @module
+ */
+
+import { ConfigurationError } from "../errors.ts";
+
+/** Environment variables, as `Deno.env.toObject()` returns them. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The user's home folder: `HOME`, or `USERPROFILE` (then `HOMEDRIVE` + `HOMEPATH`) on Windows. */
+export function homeDir(env: Env, os: string = Deno.build.os): string {
+  const home = os === "windows"
+    ? env.USERPROFILE ??
+      (env.HOMEDRIVE && env.HOMEPATH ? env.HOMEDRIVE + env.HOMEPATH : env.HOME)
+    : env.HOME;
+  if (!home) {
+    throw new ConfigurationError(
+      `Cannot find your home folder: set ${
+        os === "windows" ? "USERPROFILE" : "HOME"
+      }, ` +
+        `or point AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE at your files.`,
+    );
+  }
+  return home;
+}
+
+/** Expands a leading `~` (as Python's `os.path.expanduser` does). */
+export function expandHome(path: string, env: Env): string {
+  if (path === "~" || path.startsWith("~/") || path.startsWith("~\\")) {
+    return homeDir(env) + path.slice(1);
+  }
+  return path;
+}
+
+/** Joins path pieces with the platform's separator. */
+export function joinPath(...parts: string[]): string {
+  const sep = Deno.build.os === "windows" ? "\\" : "/";
+  return parts.join(sep);
+}
+
+/** The folder part of a path. */
+export function dirName(path: string): string {
+  const i = Math.max(
+    path.lastIndexOf("/"),
+    Deno.build.os === "windows" ? path.lastIndexOf("\\") : -1,
+  );
+  if (i < 0) return ".";
+  if (i === 0) return path.slice(0, 1);
+  return path.slice(0, i);
+}
+
+/** The locations of the two shared files. */
+export interface SharedFilePaths {
+  /** `AWS_CONFIG_FILE`, default `~/.aws/config`. */
+  readonly config: string;
+  /** `AWS_SHARED_CREDENTIALS_FILE`, default `~/.aws/credentials`. */
+  readonly credentials: string;
+}
+
+/** Resolves the config and credentials file locations from the environment. */
+export function sharedFilePaths(env: Env): SharedFilePaths {
+  const config = env.AWS_CONFIG_FILE
+    ? expandHome(env.AWS_CONFIG_FILE, env)
+    : joinPath(homeDir(env), ".aws", "config");
+  const credentials = env.AWS_SHARED_CREDENTIALS_FILE
+    ? expandHome(env.AWS_SHARED_CREDENTIALS_FILE, env)
+    : joinPath(homeDir(env), ".aws", "credentials");
+  return { config, credentials };
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Reads a UTF-8 text file.
+ *
+ * @returns the text, or `null` when the file does not exist.
+ * @throws {ConfigurationError} when it exists but cannot be read or is not UTF-8.
+ */
+export async function readTextFile(path: string): Promise<string | null> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    if (error instanceof Deno.errors.IsADirectory) {
+      throw new ConfigurationError(
+        `Cannot read "${path}": it is a folder, not a file.`,
+      );
+    }
+    throw new ConfigurationError(
+      `Cannot read "${path}": ${(error as Error).message}.`,
+      { cause: error },
+    );
+  }
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    throw new ConfigurationError(
+      `Cannot read "${path}": it is not UTF-8 text. Save it as UTF-8 and run the command again.`,
+    );
+  }
+}
+
+/** Options for {@linkcode writeFileAtomic}. */
+export interface AtomicWriteOptions {
+  /** Mode for a file that does not exist yet (an existing file keeps its mode). Default 0o600. */
+  readonly newFileMode?: number;
+  /** Mode for folders that have to be created. Default 0o700. */
+  readonly dirMode?: number;
+  /** Called after the temporary file is complete and before it replaces the target (tests use it to crash there). */
+  readonly beforeRename?: (tempPath: string) => void | Promise<void>;
+}
+
+/** Follows symbolic links to the file they finally point at (which may not exist yet). */
+async function resolveLinks(path: string): Promise<string> {
+  let current = path;
+  for (let hops = 0; hops < 40; hops++) {
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.lstat(current);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return current;
+      throw error;
+    }
+    if (!info.isSymlink) return current;
+    const target = await Deno.readLink(current);
+    const absolute = target.startsWith("/") || /^[A-Za-z]:[\\/]/.test(target);
+    current = absolute ? target : joinPath(dirName(current), target);
+  }
+  throw new ConfigurationError(
+    `Cannot write "${path}": too many symbolic links.`,
+  );
+}
+
+/**
+ * Replaces a file's contents so that a crash at any point leaves either the
+ * old file or the new one: the data goes to a temporary file in the same
+ * folder (with the final mode from the start), is flushed to disk, and is then
+ * renamed over the target. A symbolic link is written through: the file it
+ * points at changes and the link stays a link.
+ *
+ * @returns the real path that was written.
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<string> {
+  const target = await resolveLinks(path);
+  const dir = dirName(target);
+  let mode = options.newFileMode ?? 0o600;
+  try {
+    const info = await Deno.stat(target);
+    if (info.isDirectory) {
+      throw new ConfigurationError(
+        `Cannot write "${target}": it is a folder, not a file.`,
+      );
+    }
+    if (info.mode !== null) mode = info.mode & 0o7777;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    await Deno.mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 });
+  }
+  const base = target.slice(dir.length + 1);
+  const temp = joinPath(
+    dir,
+    `.${base}.aws-signin-${crypto.randomUUID().slice(0, 8)}.tmp`,
+  );
+  const bytes = typeof data === "string"
+    ? new TextEncoder().encode(data)
+    : data;
+  try {
+    const file = await Deno.open(temp, { write: true, createNew: true, mode });
+    try {
+      if (Deno.build.os !== "windows") await Deno.chmod(temp, mode); // the umask must not change it
+      let written = 0;
+      while (written < bytes.length) {
+        written += await file.write(bytes.subarray(written));
+      }
+      await file.sync();
+    } finally {
+      file.close();
+    }
+    await options.beforeRename?.(temp);
+    await Deno.rename(temp, target);
+  } catch (error) {
+    await Deno.remove(temp).catch(() => {});
+    if (error instanceof ConfigurationError) throw error;
+    throw new ConfigurationError(
+      `Cannot write "${target}": ${(error as Error).message}.`,
+      { cause: error },
+    );
+  }
+  return target;
+}

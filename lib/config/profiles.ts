@@ -1,0 +1,184 @@
+/**
+ * Profiles as the AWS tools see them: which profile is selected, and what it
+ * holds in the config file, the credentials file, and both merged.
+ *
+ * @example
+ * ```ts
+ * const shared = await loadSharedConfig(env);
+ * const name = selectProfile(undefined, env); // "default" unless AWS_PROFILE...
+ * const merged = mergedProfile(shared, name); // config laid under credentials
+ * ```
+ * @module
+ */
+
+import {
+  type IniDocument,
+  type IniValue,
+  parseIni,
+  sectionValues,
+} from "./ini.ts";
+import { type Env, readTextFile, sharedFilePaths } from "./files.ts";
+import { shlexSplit } from "./shlex.ts";
+
+/** The settings of one profile (keys lowercased, nested maps parsed). */
+export type ProfileValues = Record<string, IniValue>;
+
+/** Both shared files, parsed. A missing file is an empty document. */
+export interface SharedConfig {
+  readonly configPath: string;
+  readonly credentialsPath: string;
+  readonly configText: string | null;
+  readonly credentialsText: string | null;
+  readonly config: IniDocument;
+  readonly credentials: IniDocument;
+  /** Profiles of the config file (`[default]`, `[profile NAME]`). */
+  readonly configProfiles: ReadonlyMap<string, ProfileValues>;
+  /** Profiles of the credentials file (`[NAME]`). */
+  readonly credentialProfiles: ReadonlyMap<string, ProfileValues>;
+  /** `[sso-session NAME]` sections of the config file. */
+  readonly ssoSessions: ReadonlyMap<string, ProfileValues>;
+  /** `[services NAME]` sections of the config file. */
+  readonly services: ReadonlyMap<string, ProfileValues>;
+  /** Every other section of the config file (for example `[plugins]`), by name. */
+  readonly otherSections: ReadonlyMap<string, ProfileValues>;
+}
+
+const EMPTY: IniDocument = { lines: [], sections: [] };
+
+/**
+ * The profile name a config-file section header stands for, as botocore's
+ * `build_profile_map` reads it: `default`, or the second word of
+ * `profile NAME` (quotes allowed). `undefined` for other sections.
+ */
+export function profileNameOfSection(header: string): string | undefined {
+  if (header === "default") return "default";
+  if (!header.startsWith("profile")) return undefined;
+  const parts = shlexSplit(header);
+  return parts && parts.length === 2 ? parts[1] : undefined;
+}
+
+function namedSections(header: string, prefix: string): string | undefined {
+  if (!header.startsWith(prefix)) return undefined;
+  const parts = shlexSplit(header);
+  return parts && parts.length === 2 ? parts[1] : undefined;
+}
+
+/** Reads and parses both shared files (a file that fails to parse throws). */
+export async function loadSharedConfig(env: Env): Promise<SharedConfig> {
+  const paths = sharedFilePaths(env);
+  const [configText, credentialsText] = await Promise.all([
+    readTextFile(paths.config),
+    readTextFile(paths.credentials),
+  ]);
+  return buildSharedConfig(
+    paths.config,
+    configText,
+    paths.credentials,
+    credentialsText,
+  );
+}
+
+/** Builds a {@linkcode SharedConfig} from file texts (`null` for a missing file). */
+export function buildSharedConfig(
+  configPath: string,
+  configText: string | null,
+  credentialsPath: string,
+  credentialsText: string | null,
+): SharedConfig {
+  const config = configText === null ? EMPTY : parseIni(configText, configPath);
+  const credentials = credentialsText === null
+    ? EMPTY
+    : parseIni(credentialsText, credentialsPath);
+  const configProfiles = new Map<string, ProfileValues>();
+  const ssoSessions = new Map<string, ProfileValues>();
+  const services = new Map<string, ProfileValues>();
+  const otherSections = new Map<string, ProfileValues>();
+  for (const section of config.sections) {
+    if (section.name === "DEFAULT") continue;
+    const values = sectionValues(config, section);
+    if (section.name.startsWith("profile")) {
+      const name = profileNameOfSection(section.name);
+      if (name !== undefined) configProfiles.set(name, values);
+    } else if (section.name.startsWith("sso-session")) {
+      const name = namedSections(section.name, "sso-session");
+      if (name !== undefined) ssoSessions.set(name, values);
+    } else if (section.name.startsWith("services")) {
+      const name = namedSections(section.name, "services");
+      if (name !== undefined) services.set(name, values);
+    } else if (section.name === "default") {
+      configProfiles.set("default", values);
+    } else {
+      otherSections.set(section.name, values);
+    }
+  }
+  const credentialProfiles = new Map<string, ProfileValues>();
+  for (const section of credentials.sections) {
+    if (section.name === "DEFAULT") continue;
+    credentialProfiles.set(section.name, sectionValues(credentials, section));
+  }
+  return {
+    configPath,
+    credentialsPath,
+    configText,
+    credentialsText,
+    config,
+    credentials,
+    configProfiles,
+    credentialProfiles,
+    ssoSessions,
+    services,
+    otherSections,
+  };
+}
+
+/** Where the selected profile name came from. */
+export type ProfileSource = "flag" | "env" | "default";
+
+/** The profile in effect: `--profile` > `AWS_PROFILE` > `AWS_DEFAULT_PROFILE` > `default`. */
+export function selectProfile(
+  flag: string | undefined,
+  env: Env,
+): { name: string; source: ProfileSource } {
+  if (flag !== undefined && flag !== "") return { name: flag, source: "flag" };
+  const fromEnv = env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE;
+  if (fromEnv) return { name: fromEnv, source: "env" };
+  return { name: "default", source: "default" };
+}
+
+/** Whether the profile exists in either file. */
+export function profileExists(shared: SharedConfig, name: string): boolean {
+  return shared.configProfiles.has(name) || shared.credentialProfiles.has(name);
+}
+
+/** The AWS CLI's merged view: the config file's section with the credentials file's laid over it. */
+export function mergedProfile(
+  shared: SharedConfig,
+  name: string,
+): ProfileValues {
+  return {
+    ...shared.configProfiles.get(name),
+    ...shared.credentialProfiles.get(name),
+  };
+}
+
+/** A string setting of a merged profile, or `undefined` (nested maps are not strings). */
+export function stringSetting(
+  values: ProfileValues,
+  key: string,
+): string | undefined {
+  const value = values[key];
+  return typeof value === "string" ? value : undefined;
+}
+
+/** The config-file section header for a profile: `default` or `profile NAME`. */
+export function configSectionFor(profile: string): string {
+  return profile === "default" ? "default" : `profile ${profile}`;
+}
+
+/**
+ * A matcher for config-file section headers that botocore reads as this
+ * profile (`[profile dev]`, `[profile "dev"]`, `[profile 'my name']`).
+ */
+export function sectionIsProfile(profile: string): (header: string) => boolean {
+  return (header) => profileNameOfSection(header) === profile;
+}

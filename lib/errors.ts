@@ -1,0 +1,97 @@
+/**
+ * Typed errors thrown by library modules. Library code never prints or exits;
+ * `lib/cli/` turns these into `aws-signin: [ERROR]: ...` and an exit code.
+ *
+ * @example
+ * ```ts
+ * throw new ConfigurationError('Profile "dev" is already configured with SSO credentials.');
+ * ```
+ * @module
+ */
+
+/** What went wrong, in the terms of the AWS CLI's exit codes. */
+export type ErrorKind =
+  | "usage" // 252
+  | "configuration" // 253
+  | "service" // 254
+  | "other" // 255
+  | "interrupted"; // 130
+
+/** Base class of every error this tool reports to its user. */
+export class AwsSigninError extends Error {
+  /** Which exit code the CLI uses for this error. */
+  readonly kind: ErrorKind;
+  constructor(
+    message: string,
+    kind: ErrorKind = "other",
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = "AwsSigninError";
+    this.kind = kind;
+  }
+}
+
+/** The command line is wrong: unknown command or flag, missing argument. */
+export class UsageError extends AwsSigninError {
+  /** One sentence that says how to get it right. */
+  readonly hint: string | undefined;
+  constructor(message: string, hint?: string) {
+    super(message, "usage");
+    this.name = "UsageError";
+    this.hint = hint;
+  }
+}
+
+/** The configuration (files, environment, profile) does not allow the request. */
+export class ConfigurationError extends AwsSigninError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, "configuration", options);
+    this.name = "ConfigurationError";
+  }
+}
+
+/**
+ * An AWS service (or the emulator) answered with an error. The message is the
+ * AWS CLI's: `An error occurred (CODE) when calling the OPERATION operation: MESSAGE`.
+ */
+export class ServiceError extends AwsSigninError {
+  /** The error shape or code the service sent, e.g. `AccessDeniedException`. */
+  readonly code: string;
+  /** The OAuth2 error code from the body, e.g. `TOKEN_EXPIRED`, when there is one. */
+  readonly errorCode: string | undefined;
+  /** The service's own message. */
+  readonly serviceMessage: string;
+  /** HTTP status. */
+  readonly status: number;
+  /** The operation, e.g. `CreateOAuth2Token`. */
+  readonly operation: string;
+  constructor(
+    init: {
+      code: string;
+      errorCode?: string | undefined;
+      message: string;
+      status: number;
+      operation: string;
+    },
+  ) {
+    super(
+      `An error occurred (${init.code}) when calling the ${init.operation} operation: ${init.message}`,
+      "service",
+    );
+    this.name = "ServiceError";
+    this.code = init.code;
+    this.errorCode = init.errorCode;
+    this.serviceMessage = init.message;
+    this.status = init.status;
+    this.operation = init.operation;
+  }
+}
+
+/** The user pressed Ctrl-C (or the process got SIGINT/SIGTERM). */
+export class InterruptedError extends AwsSigninError {
+  constructor(message = "Interrupted.") {
+    super(message, "interrupted");
+    this.name = "InterruptedError";
+  }
+}

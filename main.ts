@@ -1,0 +1,45 @@
+/**
+ * aws-signin: AWS console-credential sign-in without the AWS CLI.
+ *
+ * The entry point: argv -> command -> exit code. The only place that exits.
+ * Commands are loaded with literal dynamic imports so `deno compile` embeds
+ * them and a `credential_process` call parses only the modules it runs.
+ *
+ * @module
+ */
+
+import denoJson from "./deno.json" with { type: "json" };
+import type { CommandEntry } from "./lib/cli/run.ts";
+import { runCli } from "./lib/cli/run.ts";
+import { denoIo } from "./lib/cli/io.ts";
+
+/** Every command, with the one-line summary `aws-signin --help` lists. */
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  "configure get": {
+    summary: "Print a value from the config or credentials file.",
+    load: () => import("./lib/commands/configure_get.ts"),
+  },
+  "configure set": {
+    summary: "Set a value in the config or credentials file.",
+    load: () => import("./lib/commands/configure_set.ts"),
+  },
+};
+
+if (import.meta.main) {
+  const controller = new AbortController();
+  const onSignal = () => {
+    controller.abort();
+    // A command that does not wait on anything finishes on its own; anything
+    // still running after this grace period is ended with the AWS CLI's 130.
+    Deno.unrefTimer(setTimeout(() => Deno.exit(130), 3000));
+  };
+  Deno.addSignalListener("SIGINT", onSignal);
+  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", onSignal);
+  const code = await runCli(Deno.args, COMMANDS, {
+    version: denoJson.version,
+    io: denoIo(),
+    env: Deno.env.toObject(),
+    signal: controller.signal,
+  });
+  Deno.exit(code);
+}

@@ -1,0 +1,223 @@
+/**
+ * Shared test helpers: temp homes, running the CLI in-process and as a
+ * subprocess, and running the AWS CLI for comparison.
+ *
+ * @module
+ */
+
+import { COMMANDS } from "../main.ts";
+import { runCli } from "../lib/cli/run.ts";
+import { memoryIo } from "../lib/cli/io.ts";
+
+/** The repository root. */
+export const ROOT: string = new URL("..", import.meta.url).pathname.replace(
+  /\/$/,
+  "",
+);
+
+/** The permissions the compiled binary gets (deno.json's compile task uses the same list). */
+export const PERMISSIONS: readonly string[] = [
+  "--allow-net",
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-run",
+];
+
+/** The AWS CLI v2 from Debian, when installed (tests that compare with it skip otherwise). */
+export const AWS_CLI = "/usr/bin/aws";
+
+/** Whether `/usr/bin/aws` exists. */
+export const hasAwsCli: boolean = (() => {
+  try {
+    return Deno.statSync(AWS_CLI).isFile;
+  } catch {
+    return false;
+  }
+})();
+
+/** A temporary home folder with `.aws` paths pointed into it. */
+export interface TempHome {
+  readonly dir: string;
+  readonly config: string;
+  readonly credentials: string;
+  readonly cache: string;
+  /** Environment for the CLI: HOME, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_LOGIN_CACHE_DIRECTORY. */
+  readonly env: Record<string, string>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Creates a temporary home; dispose it with `await using`. */
+export async function tempHome(): Promise<TempHome> {
+  const dir = await Deno.makeTempDir({ prefix: "aws-signin-test-" });
+  const config = `${dir}/.aws/config`;
+  const credentials = `${dir}/.aws/credentials`;
+  const cache = `${dir}/.aws/login/cache`;
+  return {
+    dir,
+    config,
+    credentials,
+    cache,
+    env: {
+      HOME: dir,
+      AWS_CONFIG_FILE: config,
+      AWS_SHARED_CREDENTIALS_FILE: credentials,
+      AWS_LOGIN_CACHE_DIRECTORY: cache,
+    },
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+/** What a CLI run produced. */
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI in this process (fast; for tables of cases). */
+export async function runInProcess(
+  argv: readonly string[],
+  env: Record<string, string>,
+  input = "",
+  now?: () => number,
+): Promise<RunResult> {
+  const io = memoryIo(input);
+  const code = await runCli(argv, COMMANDS, {
+    version: "test",
+    io,
+    env,
+    ...(now ? { now } : {}),
+    logSync: (t) => void io.err(t),
+  });
+  return { code, stdout: io.stdout, stderr: io.stderr };
+}
+
+function denoDir(): string {
+  const fromEnv = Deno.env.get("DENO_DIR");
+  if (fromEnv) return fromEnv;
+  const home = Deno.env.get("HOME") ?? "";
+  return Deno.build.os === "darwin"
+    ? `${home}/Library/Caches/deno`
+    : `${home}/.cache/deno`;
+}
+
+/**
+ * The command that runs aws-signin as a subprocess: the binary named by
+ * `AWS_SIGNIN_BIN` when set (the release workflow tests the compiled binary
+ * this way), else `deno run` with the binary's permissions.
+ */
+export function cliCommand(
+  argv: readonly string[],
+): { cmd: string; args: string[] } {
+  const bin = Deno.env.get("AWS_SIGNIN_BIN");
+  if (bin) return { cmd: bin, args: [...argv] };
+  return {
+    cmd: Deno.execPath(),
+    args: ["run", "--quiet", ...PERMISSIONS, `${ROOT}/main.ts`, ...argv],
+  };
+}
+
+/** Environment every subprocess gets besides the test's own: PATH and Deno's cache. */
+export function baseEnv(): Record<string, string> {
+  return {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    DENO_DIR: denoDir(),
+    NO_COLOR: "1",
+    LC_ALL: "C.UTF-8",
+  };
+}
+
+/** Runs aws-signin as a subprocess with a clean environment. */
+export async function runCliProcess(
+  argv: readonly string[],
+  env: Record<string, string>,
+  options: { stdin?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
+  const { cmd, args } = cliCommand(argv);
+  return await runProcess(cmd, args, { ...baseEnv(), ...env }, options);
+}
+
+/** Runs any program with exactly this environment and a deadline. */
+export async function runProcess(
+  cmd: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  options: { stdin?: string; timeoutMs?: number; cwd?: string } = {},
+): Promise<RunResult> {
+  const child = new Deno.Command(cmd, {
+    args: [...args],
+    env,
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  if (options.stdin) {
+    await writer.write(new TextEncoder().encode(options.stdin)).catch(() => {});
+  }
+  await writer.close().catch(() => {});
+  const timer = setTimeout(() => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+  }, options.timeoutMs ?? 60_000);
+  try {
+    const out = await child.output();
+    return {
+      code: out.code,
+      stdout: new TextDecoder().decode(out.stdout),
+      stderr: new TextDecoder().decode(out.stderr),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs `/usr/bin/aws` in a temp home (never the real ~/.aws). */
+export async function runAwsCli(
+  argv: readonly string[],
+  env: Record<string, string>,
+): Promise<RunResult> {
+  return await runProcess(AWS_CLI, argv, {
+    PATH: "/usr/bin:/bin",
+    LC_ALL: "C.UTF-8",
+    AWS_PAGER: "",
+    ...env,
+  });
+}
+
+/** Reads a file as text, or `null` when it does not exist. */
+export async function readOrNull(path: string): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}
+
+/** Runs async jobs with at most `limit` at a time. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from(
+    { length: Math.min(limit, items.length) },
+    async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i]!);
+      }
+    },
+  );
+  await Promise.all(workers);
+  return results;
+}
