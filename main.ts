@@ -19,6 +19,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "Print a value from the config or credentials file.",
     load: () => import("./lib/commands/configure_get.ts"),
   },
+  "emulator": {
+    summary: "Run a local AWS Sign-In and STS emulator (tests, demos, CI).",
+    load: () => import("./lib/commands/emulator.ts"),
+  },
   "configure set": {
     summary: "Set a value in the config or credentials file.",
     load: () => import("./lib/commands/configure_set.ts"),

@@ -120,14 +120,34 @@ export function cliCommand(
   };
 }
 
-/** Environment every subprocess gets besides the test's own: PATH and Deno's cache. */
+// Passed through so a subprocess can reach the npm registry the way this one does.
+const PASS_THROUGH = [
+  "NODE_EXTRA_CA_CERTS",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "DENO_CERT",
+  "DENO_TLS_CA_STORE",
+  "HTTPS_PROXY",
+  "HTTP_PROXY",
+  "NO_PROXY",
+  "https_proxy",
+  "http_proxy",
+  "no_proxy",
+];
+
+/** Environment every subprocess gets besides the test's own: PATH, Deno's cache, TLS/proxy settings. */
 export function baseEnv(): Record<string, string> {
-  return {
+  const env: Record<string, string> = {
     PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
     DENO_DIR: denoDir(),
     NO_COLOR: "1",
     LC_ALL: "C.UTF-8",
   };
+  for (const name of PASS_THROUGH) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
 }
 
 /** Runs aws-signin as a subprocess with a clean environment. */

@@ -1,0 +1,198 @@
+/**
+ * `aws-signin emulator`: a local AWS Sign-In and STS emulator for tests,
+ * demos and CI pipelines. Prints its base URL on one line, then serves until
+ * SIGINT or SIGTERM.
+ *
+ * @example
+ * ```sh
+ * aws-signin emulator --auto-approve --port 8099 &
+ * AWS_ENDPOINT_URL_SIGNIN=http://127.0.0.1:8099 aws-signin login --region us-east-1
+ * ```
+ * @module
+ */
+
+import type { Context } from "../cli/context.ts";
+import type { CommandSpec, ParsedArgs } from "../cli/flags.ts";
+import { ConfigurationError, UsageError } from "../errors.ts";
+import { DEFAULT_PRINCIPAL } from "../emulator/handler.ts";
+import { startEmulator } from "../emulator/server.ts";
+
+/** The command's spec. */
+export const spec: CommandSpec = {
+  name: "emulator",
+  summary: "Run a local AWS Sign-In and STS emulator (tests, demos, CI).",
+  description:
+    "Serves the AWS Sign-In endpoints that login and refresh use (/v1/authorize, a console-session picker page, " +
+    "/v1/sessions/confirmation for --remote, and CreateOAuth2Token at /v1/token with DPoP) and STS " +
+    "GetCallerIdentity (POST /, SigV4-verified), as strictly as AWS does. No AWS account and no network are " +
+    "needed. When it is ready it prints one line to stdout, its base URL, and serves until SIGINT or SIGTERM.\n\n" +
+    "Point the tools at it with --endpoint-url URL (login), AWS_ENDPOINT_URL_SIGNIN=URL (login and refresh) and " +
+    "AWS_ENDPOINT_URL_STS=URL (sts get-caller-identity). It keeps everything in memory; it is a test tool, so " +
+    "bind it to loopback only.",
+  flags: {
+    host: {
+      type: "string",
+      placeholder: "HOST",
+      help: "Address to listen on. Default 127.0.0.1.",
+    },
+    port: {
+      type: "string",
+      placeholder: "PORT",
+      help: "Port to listen on; 0 picks a free one. Default 0.",
+    },
+    region: {
+      type: "string",
+      placeholder: "REGION",
+      help: "The region STS requests must be signed for. Default us-east-1.",
+    },
+    principal: {
+      type: "string",
+      placeholder: "ARN",
+      multiple: true,
+      help:
+        `An IAM identity whose console session it grants (repeat for several; the picker lists each). ` +
+        `Default ${DEFAULT_PRINCIPAL}.`,
+    },
+    "auto-approve": {
+      type: "boolean",
+      help:
+        "Skip the picker page: /v1/authorize redirects at once, for the first principal.",
+    },
+    "request-log": {
+      type: "string",
+      placeholder: "FILE",
+      help:
+        "Append one JSON object per request to FILE (time, method, path, operation, grant type, status, " +
+        "error code). It never contains secrets, tokens or codes.",
+    },
+    "access-ttl": {
+      type: "string",
+      placeholder: "SECONDS",
+      help: "Lifetime of issued credentials, at most 900. Default 900.",
+    },
+    "session-ttl": {
+      type: "string",
+      placeholder: "SECONDS",
+      help:
+        "How long refreshes keep working after a login (then TOKEN_EXPIRED). Default 43200.",
+    },
+    "code-ttl": {
+      type: "string",
+      placeholder: "SECONDS",
+      help:
+        "Lifetime of an authorization code (then AUTHCODE_EXPIRED). Default 300.",
+    },
+  },
+  positionals: [],
+  extra: [
+    [
+      "Control API (for tests)",
+      "  GET  /_emulator/requests  the request log as a JSON array\n" +
+      '  POST /_emulator/faults    {"operation": "CreateOAuth2Token" | "GetCallerIdentity", "count": N,\n' +
+      '                            "error": "TOKEN_EXPIRED" | "INSUFFICIENT_PERMISSIONS" | ... | "TooManyRequestsError",\n' +
+      '                            "status": 500, "message": "...", "delayMs": 2000}: the next N calls fail\n' +
+      "                            (or are delayed)\n" +
+      '  POST /_emulator/clock     {"advanceSeconds": N}: move the emulator\'s clock forward\n' +
+      '  POST /_emulator/revoke    {"principal": ARN} (or {} for all): end sessions; their refresh tokens\n' +
+      "                            then get TOKEN_EXPIRED",
+    ],
+  ],
+  examples: [
+    "aws-signin emulator --auto-approve                  # prints http://127.0.0.1:<port>",
+    "aws-signin emulator --port 8099 --principal arn:aws:iam::111122223333:user/alice \\",
+    "    --principal arn:aws:sts::111122223333:assumed-role/Admin/alice",
+  ],
+};
+
+function seconds(
+  args: ParsedArgs,
+  name: string,
+  max?: number,
+): number | undefined {
+  const raw = args.string(name);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || (max !== undefined && n > max)) {
+    throw new UsageError(
+      `Invalid value "${raw}" for "--${name}": expected whole seconds from 1${
+        max ? ` to ${max}` : ""
+      }.`,
+    );
+  }
+  return n;
+}
+
+/** Runs the emulator until interrupted. */
+export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
+  const rawPort = args.string("port") ?? "0";
+  const port = Number(rawPort);
+  if (!/^\d+$/.test(rawPort) || port > 65535) {
+    throw new UsageError(
+      `Invalid value "${rawPort}" for "--port": expected 0 to 65535.`,
+    );
+  }
+  const principals = args.list("principal");
+  for (const p of principals) {
+    if (!/^arn:[\w-]+:(iam|sts)::\d{12}:.+/.test(p)) {
+      throw new UsageError(
+        `Invalid value "${p}" for "--principal": expected an IAM user or role session ARN such as ${DEFAULT_PRINCIPAL}.`,
+      );
+    }
+  }
+  const logFile = args.string("request-log");
+  if (logFile) {
+    try {
+      await Deno.writeTextFile(logFile, "", { append: true });
+    } catch (error) {
+      throw new ConfigurationError(
+        `Cannot write the request log "${logFile}": ${
+          (error as Error).message
+        }.`,
+      );
+    }
+  }
+  const accessTtl = seconds(args, "access-ttl", 900);
+  const sessionTtl = seconds(args, "session-ttl");
+  const codeTtl = seconds(args, "code-ttl");
+  let server;
+  try {
+    server = await startEmulator({
+      host: args.string("host") ?? "127.0.0.1",
+      port,
+      region: args.string("region") ?? "us-east-1",
+      principals,
+      autoApprove: args.bool("auto-approve"),
+      ...(accessTtl ? { accessTtl } : {}),
+      ...(sessionTtl ? { sessionTtl } : {}),
+      ...(codeTtl ? { codeTtl } : {}),
+      ...(logFile
+        ? {
+          onRequestLog: (e) =>
+            Deno.writeTextFileSync(logFile, `${JSON.stringify(e)}\n`, {
+              append: true,
+            }),
+        }
+        : {}),
+    });
+  } catch (error) {
+    throw new ConfigurationError(
+      `Cannot listen on ${args.string("host") ?? "127.0.0.1"}:${port}: ${
+        (error as Error).message
+      }. ` +
+        `Choose another --port, or 0 for any free port.`,
+    );
+  }
+  await ctx.io.out(`${server.url}\n`);
+  ctx.debug(
+    `serving; principals: ${
+      (principals.length ? principals : [DEFAULT_PRINCIPAL]).join(", ")
+    }`,
+  );
+  if (!ctx.signal.aborted) {
+    await new Promise<void>((resolve) =>
+      ctx.signal.addEventListener("abort", () => resolve(), { once: true })
+    );
+  }
+  await server.close();
+  return 0;
+}

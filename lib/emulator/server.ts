@@ -1,0 +1,68 @@
+/**
+ * Serves the emulator's handler over HTTP.
+ *
+ * @example
+ * ```ts
+ * await using server = await startEmulator({ autoApprove: true });
+ * server.url; // "http://127.0.0.1:41723"
+ * ```
+ * @module
+ */
+
+import {
+  createEmulator,
+  type Emulator,
+  type EmulatorOptions,
+} from "./handler.ts";
+
+/** A listening emulator. */
+export interface EmulatorServer {
+  /** Base URL, e.g. `http://127.0.0.1:41723`. */
+  readonly url: string;
+  readonly port: number;
+  readonly emulator: Emulator;
+  /** Stops listening and waits for open requests to finish. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Starts the emulator on `host` (default 127.0.0.1) and `port` (default 0: any free port). */
+export async function startEmulator(
+  options: EmulatorOptions & { host?: string; port?: number } = {},
+): Promise<EmulatorServer> {
+  const emulator = createEmulator(options);
+  const hostname = options.host ?? "127.0.0.1";
+  const controller = new AbortController();
+  const listening = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve({
+    hostname,
+    port: options.port ?? 0,
+    signal: controller.signal,
+    onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
+    onError: (error) => {
+      const message = error instanceof Error ? error.message : String(error);
+      return new Response(
+        JSON.stringify({ message: `Emulator error: ${message}` }),
+        {
+          status: 500,
+          headers: { "content-type": "application/json" },
+        },
+      );
+    },
+  }, (request) => emulator.handle(request));
+  const addr = await listening.promise;
+  const host = addr.hostname.includes(":")
+    ? `[${addr.hostname}]`
+    : addr.hostname;
+  const close = async () => {
+    controller.abort();
+    await server.finished;
+  };
+  return {
+    url: `http://${host}:${addr.port}`,
+    port: addr.port,
+    emulator,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
