@@ -15,6 +15,16 @@ import { denoIo } from "./lib/cli/io.ts";
 
 /** Every command, with the one-line summary `aws-signin --help` lists. */
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  "login": {
+    summary:
+      "Sign in with your AWS console session and save credentials for a profile.",
+    load: () => import("./lib/commands/login.ts"),
+  },
+  "logout": {
+    summary:
+      "Remove the cached login credentials of a profile (or all of them).",
+    load: () => import("./lib/commands/logout.ts"),
+  },
   "configure get": {
     summary: "Print a value from the config or credentials file.",
     load: () => import("./lib/commands/configure_get.ts"),

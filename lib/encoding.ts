@@ -96,3 +96,14 @@ export function randomString(
   }
   return out;
 }
+
+/**
+ * RFC 3986 encoding (botocore's `percent_encode`): everything but
+ * `A-Z a-z 0-9 - _ . ~` as uppercase `%XX` of the UTF-8 bytes.
+ */
+export function percentEncode(text: string): string {
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}

@@ -83,8 +83,9 @@ export async function runInProcess(
   env: Record<string, string>,
   input = "",
   now?: () => number,
+  terminal = false,
 ): Promise<RunResult> {
-  const io = memoryIo(input);
+  const io = memoryIo(input, terminal);
   const code = await runCli(argv, COMMANDS, {
     version: "test",
     io,

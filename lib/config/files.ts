@@ -113,6 +113,8 @@ export async function readTextFile(path: string): Promise<string | null> {
 export interface AtomicWriteOptions {
   /** Mode for a file that does not exist yet (an existing file keeps its mode). Default 0o600. */
   readonly newFileMode?: number;
+  /** Mode the file always gets, whatever it had before (the login cache: 0o600). */
+  readonly mode?: number;
   /** Mode for folders that have to be created. Default 0o700. */
   readonly dirMode?: number;
   /** Called after the temporary file is complete and before it replaces the target (tests use it to crash there). */
@@ -156,7 +158,7 @@ export async function writeFileAtomic(
 ): Promise<string> {
   const target = await resolveLinks(path);
   const dir = dirName(target);
-  let mode = options.newFileMode ?? 0o600;
+  let mode = options.mode ?? options.newFileMode ?? 0o600;
   try {
     const info = await Deno.stat(target);
     if (info.isDirectory) {
@@ -164,7 +166,9 @@ export async function writeFileAtomic(
         `Cannot write "${target}": it is a folder, not a file.`,
       );
     }
-    if (info.mode !== null) mode = info.mode & 0o7777;
+    if (info.mode !== null && options.mode === undefined) {
+      mode = info.mode & 0o7777;
+    }
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
     await Deno.mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 });

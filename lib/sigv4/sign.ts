@@ -19,7 +19,12 @@
  * @module
  */
 
-import { hmacSha256, sha256Hex, utf8 } from "../encoding.ts";
+import {
+  hmacSha256,
+  percentEncode as uriEncode,
+  sha256Hex,
+  utf8,
+} from "../encoding.ts";
 
 /** Credentials to sign with. */
 export interface SigningCredentials {
@@ -60,14 +65,6 @@ const UNSIGNABLE = new Set([
   "user-agent",
   "x-amzn-trace-id",
 ]);
-
-/** RFC 3986 encoding: everything but `A-Z a-z 0-9 - _ . ~` as uppercase `%XX`. */
-export function uriEncode(text: string): string {
-  return encodeURIComponent(text).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
 
 /** `20250901T183933Z` */
 export function amzDate(now: number): string {

@@ -1,0 +1,279 @@
+/**
+ * The login cache shared with the AWS CLI and SDKs (protocol.md §7):
+ * `{cache dir}/{sha256hex(login_session)}.json`, written in the AWS CLI's
+ * layout (key order, `", "` separators, whole-second `Z` times, SEC1 key),
+ * read leniently (any RFC 3339 time, PKCS#8 keys, missing `idToken` or
+ * `tokenType`, unknown keys kept), and always replaced atomically with mode
+ * 0600 in a 0700 folder.
+ *
+ * @example
+ * ```ts
+ * const dir = loginCacheDir(env);
+ * const entry = await readCacheEntry(dir, "arn:aws:iam::111122223333:user/demo", "dev");
+ * ```
+ * @module
+ */
+
+import { AwsSigninError } from "../errors.ts";
+import {
+  type Env,
+  expandHome,
+  homeDir,
+  joinPath,
+  writeFileAtomic,
+} from "../config/files.ts";
+import { sha256Hex } from "../encoding.ts";
+import { pyJsonDumps } from "./py_json.ts";
+
+/** The cached credentials of a login. */
+export interface CachedAccessToken {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly accountId: string;
+  /** As written (the AWS CLI writes `2025-09-01T18:39:33Z`; others add fractions or offsets). */
+  readonly expiresAt: string;
+}
+
+/** A validated cache entry. `raw` keeps every key, known or not, for rewriting. */
+export interface LoginCacheEntry {
+  readonly accessToken: CachedAccessToken;
+  readonly clientId: string;
+  readonly refreshToken: string;
+  readonly dpopKey: string;
+  readonly idToken?: string;
+  readonly tokenType?: string;
+  /** The region that issued the session (the JS SDK reads this key too). */
+  readonly signInRegion?: string;
+  /** The whole JSON object as read. */
+  readonly raw: Record<string, unknown>;
+  /** `accessToken.expiresAt` in milliseconds since the epoch. */
+  readonly expiresAtMs: number;
+}
+
+/** The cache entry is missing or unusable: the next step is to sign in again. */
+export class LoginCacheError extends AwsSigninError {
+  constructor(message: string) {
+    super(message, "other");
+    this.name = "LoginCacheError";
+  }
+}
+
+/** `AWS_LOGIN_CACHE_DIRECTORY` (with `~` and `$VARS` expanded, as the AWS CLI does) or `~/.aws/login/cache`. */
+export function loginCacheDir(env: Env): string {
+  const fromEnv = env.AWS_LOGIN_CACHE_DIRECTORY;
+  if (fromEnv) {
+    const expanded = fromEnv.replace(
+      /\$(\w+)|\$\{(\w+)\}/g,
+      (m, a, b) => env[a ?? b] ?? m,
+    );
+    return expandHome(expanded, env);
+  }
+  return joinPath(homeDir(env), ".aws", "login", "cache");
+}
+
+/** The cache file of a session: `{dir}/{sha256hex(session)}.json`. */
+export async function cacheFilePath(
+  dir: string,
+  loginSession: string,
+): Promise<string> {
+  return joinPath(dir, `${await sha256Hex(loginSession)}.json`);
+}
+
+/** The lock file that serializes refreshes of one entry. */
+export function lockFilePath(cacheFile: string): string {
+  return `${cacheFile}.lock`;
+}
+
+/** Parses an RFC 3339 / ISO 8601 time (fractions and offsets allowed); `NaN` when invalid. */
+export function parseTime(text: string): number {
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$/
+      .exec(text.trim());
+  if (!m) return NaN;
+  const ms = m[7] ? Math.floor(Number(m[7]) * 1000) : 0;
+  let t = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, ms);
+  const zone = m[8];
+  if (zone && zone !== "Z" && zone !== "z") {
+    const sign = zone[0] === "-" ? -1 : 1;
+    const digits = zone.slice(1).replace(":", "");
+    t -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) *
+      60_000;
+  }
+  return t;
+}
+
+/** The AWS CLI's `expiresAt`: UTC, whole seconds, `Z`. */
+export function formatExpiresAt(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(
+    ".000Z",
+    "Z",
+  );
+}
+
+function reauth(profile: string): string {
+  return profile === "default"
+    ? "aws-signin login"
+    : `aws-signin login --profile ${profile}`;
+}
+
+/** Validates a parsed cache object. */
+export function validateCacheEntry(
+  raw: unknown,
+  loginSession: string,
+  profile: string,
+): LoginCacheEntry {
+  const missing = () =>
+    new LoginCacheError(
+      "Error loading login session token: Failed to load access token from token cache, missing one or more " +
+        `required fields. Run "${reauth(profile)}" to sign in again.`,
+    );
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw missing();
+  }
+  const obj = raw as Record<string, unknown>;
+  const at = obj.accessToken as Record<string, unknown> | undefined;
+  const isStr = (v: unknown): v is string => typeof v === "string" && v !== "";
+  if (
+    !at || typeof at !== "object" || !isStr(obj.clientId) ||
+    !isStr(obj.refreshToken) || !isStr(obj.dpopKey) ||
+    !isStr(at.accessKeyId) || !isStr(at.secretAccessKey) ||
+    !isStr(at.sessionToken) || !isStr(at.accountId) ||
+    !isStr(at.expiresAt)
+  ) {
+    throw missing();
+  }
+  const expiresAtMs = parseTime(at.expiresAt);
+  if (Number.isNaN(expiresAtMs)) {
+    throw new LoginCacheError(
+      `Error loading login session token: the cached expiry "${at.expiresAt}" of session ${loginSession} is not ` +
+        `a valid time. Run "${reauth(profile)}" to sign in again.`,
+    );
+  }
+  return {
+    accessToken: {
+      accessKeyId: at.accessKeyId,
+      secretAccessKey: at.secretAccessKey,
+      sessionToken: at.sessionToken,
+      accountId: at.accountId,
+      expiresAt: at.expiresAt,
+    },
+    clientId: obj.clientId,
+    refreshToken: obj.refreshToken,
+    dpopKey: obj.dpopKey,
+    ...(isStr(obj.idToken) ? { idToken: obj.idToken } : {}),
+    ...(isStr(obj.tokenType) ? { tokenType: obj.tokenType } : {}),
+    ...(isStr(obj.signInRegion) ? { signInRegion: obj.signInRegion } : {}),
+    raw: obj,
+    expiresAtMs,
+  };
+}
+
+/**
+ * Reads and validates the cache entry of a session.
+ *
+ * @throws {LoginCacheError} when it is missing, not JSON, or lacks required fields.
+ */
+export async function readCacheEntry(
+  dir: string,
+  loginSession: string,
+  profile: string,
+): Promise<LoginCacheEntry> {
+  const path = await cacheFilePath(dir, loginSession);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new LoginCacheError(
+        `Error loading login session token: Unable to load a existing login session for session ${loginSession}, ` +
+          `Please reauthenticate with '${reauth(profile)}'.`,
+      );
+    }
+    throw new LoginCacheError(
+      `Cannot read the login cache "${path}": ${(error as Error).message}.`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new LoginCacheError(
+      `Error loading login session token: the login cache "${path}" is not valid JSON. ` +
+        `Run "${reauth(profile)}" to sign in again.`,
+    );
+  }
+  return validateCacheEntry(raw, loginSession, profile);
+}
+
+/** What a login stores. */
+export interface NewCacheEntry {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly accountId: string;
+  readonly expiresAtMs: number;
+  readonly tokenType: string;
+  readonly clientId: string;
+  readonly refreshToken: string;
+  readonly idToken?: string | undefined;
+  readonly dpopKeyPem: string;
+  readonly signInRegion?: string | undefined;
+}
+
+/** The entry as the AWS CLI lays it out at login, plus `signInRegion` at the end. */
+export function loginCacheJson(entry: NewCacheEntry): string {
+  return pyJsonDumps({
+    accessToken: {
+      accessKeyId: entry.accessKeyId,
+      secretAccessKey: entry.secretAccessKey,
+      sessionToken: entry.sessionToken,
+      accountId: entry.accountId,
+      expiresAt: formatExpiresAt(entry.expiresAtMs),
+    },
+    tokenType: entry.tokenType,
+    clientId: entry.clientId,
+    refreshToken: entry.refreshToken,
+    ...(entry.idToken !== undefined ? { idToken: entry.idToken } : {}),
+    dpopKey: entry.dpopKeyPem,
+    ...(entry.signInRegion ? { signInRegion: entry.signInRegion } : {}),
+  });
+}
+
+/**
+ * The entry after a refresh, as botocore rewrites it: `accessToken` replaced
+ * (keeping the old `accountId`), `refreshToken` replaced, every other key kept.
+ */
+export function refreshedCacheJson(
+  old: LoginCacheEntry,
+  fresh: {
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken: string;
+    expiresAtMs: number;
+    refreshToken: string;
+  },
+): string {
+  const oldAccess = old.raw.accessToken as Record<string, unknown>;
+  return pyJsonDumps({
+    ...old.raw,
+    accessToken: {
+      ...oldAccess,
+      accessKeyId: fresh.accessKeyId,
+      secretAccessKey: fresh.secretAccessKey,
+      sessionToken: fresh.sessionToken,
+      accountId: old.accessToken.accountId,
+      expiresAt: formatExpiresAt(fresh.expiresAtMs),
+    },
+    refreshToken: fresh.refreshToken,
+  });
+}
+
+/** Creates the cache folder (0700) if needed and atomically writes a 0600 entry. */
+export async function writeCacheFile(
+  path: string,
+  json: string,
+): Promise<void> {
+  // 0600 even when another tool created the entry with a looser mode: it holds secrets.
+  await writeFileAtomic(path, json, { mode: 0o600, dirMode: 0o700 });
+}

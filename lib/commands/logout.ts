@@ -1,0 +1,138 @@
+/**
+ * `aws-signin logout`: the AWS CLI's `aws logout` (protocol.md §10). Removes
+ * the cached credentials of the profile's login session (or, with `--all`,
+ * every login cache entry). The config keeps its `login_session`; nothing is
+ * revoked on the server.
+ *
+ * @example
+ * ```sh
+ * aws-signin logout --profile dev
+ * aws-signin logout --all
+ * ```
+ * @module
+ */
+
+import type { Context } from "../cli/context.ts";
+import {
+  type CommandSpec,
+  type ParsedArgs,
+  PROFILE_FLAG,
+} from "../cli/flags.ts";
+import { joinPath } from "../config/files.ts";
+import {
+  loadSharedConfig,
+  mergedProfile,
+  selectProfile,
+  stringSetting,
+} from "../config/profiles.ts";
+import {
+  cacheFilePath,
+  lockFilePath,
+  loginCacheDir,
+} from "../cache/login_cache.ts";
+
+/** The command's spec. */
+export const spec: CommandSpec = {
+  name: "logout",
+  summary: "Remove the cached login credentials of a profile (or all of them).",
+  description:
+    'Deletes the login cache entry of the profile\'s login session, exactly as "aws logout" does. The profile ' +
+    'keeps its login_session setting, so "aws-signin login" signs it in again. Tools that already loaded the ' +
+    "credentials may keep using them until they expire (at most 15 minutes).\n\n" +
+    "With --all, every file in the login cache folder that is a login cache entry is removed; other files are " +
+    "left alone.",
+  flags: {
+    profile: PROFILE_FLAG,
+    all: {
+      type: "boolean",
+      help: "Remove every cached login session, not just the profile's.",
+    },
+  },
+  positionals: [],
+  examples: [
+    "aws-signin logout",
+    "aws-signin logout --profile dev",
+    "aws-signin logout --all",
+  ],
+};
+
+async function removeIfExists(path: string): Promise<boolean> {
+  try {
+    await Deno.remove(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+function isLoginCacheEntry(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    const at = (value as { accessToken?: unknown } | null)?.accessToken;
+    return at !== null && typeof at === "object" && !Array.isArray(at) &&
+      "accessKeyId" in at;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `logout`. */
+export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
+  const dir = loginCacheDir(ctx.env);
+  if (args.bool("all")) {
+    let removed = 0;
+    let entries: Deno.DirEntry[] = [];
+    try {
+      entries = await Array.fromAsync(Deno.readDir(dir));
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!entry.isFile) continue;
+      const path = joinPath(dir, entry.name);
+      let text: string;
+      try {
+        text = await Deno.readTextFile(path);
+      } catch {
+        continue;
+      }
+      if (!isLoginCacheEntry(text)) continue;
+      if (await removeIfExists(path)) removed++;
+      await removeIfExists(lockFilePath(path));
+      ctx.debug(`removed ${path}`);
+    }
+    await ctx.io.out(
+      removed > 0
+        ? `Removed ${removed} cached login credential${
+          removed === 1 ? "" : "s"
+        }. Note, any local developer tools ` +
+          "that have already loaded access tokens may continue to use them until their expiration. Access tokens " +
+          "expire in 15 minutes.\n"
+        : "No cached login session tokens found.\n",
+    );
+    return 0;
+  }
+  const shared = await loadSharedConfig(ctx.env);
+  const profile = selectProfile(args.string("profile"), ctx.env).name;
+  const session = stringSetting(
+    mergedProfile(shared, profile),
+    "login_session",
+  );
+  if (!session) {
+    await ctx.io.err(
+      `warning: no login session found for profile '${profile}'\n`,
+    );
+    return 0;
+  }
+  const path = await cacheFilePath(dir, session);
+  const removed = await removeIfExists(path);
+  await removeIfExists(lockFilePath(path));
+  ctx.debug(removed ? `removed ${path}` : `${path} did not exist`);
+  await ctx.io.out(
+    `Removed cached login credentials for profile '${profile}'. Note, any local developer tools that have ` +
+      "already loaded the access token may continue to use it until its expiration. Access tokens expire in 15 " +
+      "minutes.\n",
+  );
+  return 0;
+}

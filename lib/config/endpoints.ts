@@ -1,0 +1,133 @@
+/**
+ * Which endpoint a service call goes to, as the AWS SDKs decide it
+ * ("service-specific endpoints"): `--endpoint-url` > `AWS_ENDPOINT_URL_<SERVICE>`
+ * > `AWS_ENDPOINT_URL` > the profile's `services` section > the profile's
+ * `endpoint_url` > the partition's endpoint for the region (FIPS and
+ * dual-stack variants from `AWS_USE_FIPS_ENDPOINT` / `use_fips_endpoint` and
+ * `AWS_USE_DUALSTACK_ENDPOINT` / `use_dualstack_endpoint`).
+ *
+ * @example
+ * ```ts
+ * resolveEndpoint("signin", { region: "us-east-1", env, profile, shared });
+ * // { url: "https://us-east-1.signin.aws.amazon.com", source: "partition aws" }
+ * ```
+ * @module
+ */
+
+import { ConfigurationError, UsageError } from "../errors.ts";
+import type { Env } from "./files.ts";
+import {
+  type ProfileValues,
+  type SharedConfig,
+  stringSetting,
+} from "./profiles.ts";
+import {
+  partitionOf,
+  signinEndpoint,
+  stsEndpoint,
+} from "../signin/endpoints.ts";
+
+/** A resolved endpoint and where it came from (for `--debug`). */
+export interface ResolvedEndpoint {
+  readonly url: string;
+  readonly source: string;
+}
+
+function isTrue(value: string | undefined): boolean {
+  return value !== undefined && value.toLowerCase() === "true";
+}
+
+/** Checks an endpoint URL (http or https, with a host). */
+export function checkEndpointUrl(url: string, source: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(
+      `Invalid endpoint URL "${url}" from ${source}: expected a URL such as https://example.com.`,
+    );
+  }
+  if (
+    (parsed.protocol !== "https:" && parsed.protocol !== "http:") ||
+    parsed.host === ""
+  ) {
+    throw new UsageError(
+      `Invalid endpoint URL "${url}" from ${source}: expected an http:// or https:// URL.`,
+    );
+  }
+  return url.replace(/\/+$/, "");
+}
+
+/** Resolves the endpoint of `signin` or `sts`. */
+export function resolveEndpoint(
+  service: "signin" | "sts",
+  init: {
+    readonly region: string;
+    readonly env: Env;
+    readonly profile: ProfileValues;
+    readonly shared?: SharedConfig;
+    readonly flag?: string | undefined;
+  },
+): ResolvedEndpoint {
+  const { env, profile } = init;
+  if (init.flag) {
+    return {
+      url: checkEndpointUrl(init.flag, "--endpoint-url"),
+      source: "--endpoint-url",
+    };
+  }
+  const ignore = isTrue(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) ||
+    (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === undefined &&
+      isTrue(stringSetting(profile, "ignore_configured_endpoint_urls")));
+  if (!ignore) {
+    const specific = `AWS_ENDPOINT_URL_${service.toUpperCase()}`;
+    if (env[specific]) {
+      return {
+        url: checkEndpointUrl(env[specific]!, specific),
+        source: specific,
+      };
+    }
+    if (env.AWS_ENDPOINT_URL) {
+      return {
+        url: checkEndpointUrl(env.AWS_ENDPOINT_URL, "AWS_ENDPOINT_URL"),
+        source: "AWS_ENDPOINT_URL",
+      };
+    }
+    const servicesName = stringSetting(profile, "services");
+    const section = servicesName
+      ? init.shared?.services.get(servicesName)
+      : undefined;
+    const nested = section?.[service];
+    if (nested && typeof nested === "object" && nested.endpoint_url) {
+      const source = `[services ${servicesName}] ${service}.endpoint_url`;
+      return { url: checkEndpointUrl(nested.endpoint_url, source), source };
+    }
+    const profileUrl = stringSetting(profile, "endpoint_url");
+    if (profileUrl) {
+      return {
+        url: checkEndpointUrl(profileUrl, "endpoint_url"),
+        source: "endpoint_url",
+      };
+    }
+  }
+  const fips = isTrue(
+    env.AWS_USE_FIPS_ENDPOINT ?? stringSetting(profile, "use_fips_endpoint"),
+  );
+  const dualStack = isTrue(
+    env.AWS_USE_DUALSTACK_ENDPOINT ??
+      stringSetting(profile, "use_dualstack_endpoint"),
+  );
+  if (init.region === "") {
+    throw new ConfigurationError("Invalid Configuration: Missing Region");
+  }
+  const url = service === "signin"
+    ? signinEndpoint(init.region, { fips, dualStack })
+    : stsEndpoint(init.region, { fips, dualStack });
+  return { url, source: `partition ${partitionOf(init.region).id}` };
+}
+
+/** The authorize base of an endpoint: scheme and host only, as botocore keeps it. */
+export function authorizeBase(endpoint: string): string {
+  const url = new URL(endpoint);
+  return `${url.protocol}//${url.host}`;
+}

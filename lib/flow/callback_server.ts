@@ -1,0 +1,136 @@
+/**
+ * The loopback server that receives the browser's redirect after sign-in
+ * (protocol.md §2), better than the AWS CLI's: it binds 127.0.0.1 only,
+ * answers only `GET /oauth/callback`, accepts exactly one well-formed callback
+ * (a code with the expected state, an error, or a wrong state) and then
+ * closes. Other paths get 404; a callback without code or error keeps it
+ * waiting.
+ *
+ * @example
+ * ```ts
+ * await using server = await startCallbackServer({ expectedState: state, profile: "dev", retryCommand });
+ * const result = await server.result; // { kind: "code", code } | { kind: "error", error } | ...
+ * ```
+ * @module
+ */
+
+import { AwsSigninError } from "../errors.ts";
+import { failurePage, notFoundPage, successPage } from "./pages.ts";
+
+/** How the callback ended. */
+export type CallbackResult =
+  | { readonly kind: "code"; readonly code: string }
+  | { readonly kind: "error"; readonly error: string }
+  | { readonly kind: "state-mismatch"; readonly got: string };
+
+/** A listening callback server. */
+export interface CallbackServer {
+  readonly port: number;
+  /** `http://127.0.0.1:{port}/oauth/callback` */
+  readonly redirectUri: string;
+  /** Settles with the one terminal callback. */
+  readonly result: Promise<CallbackResult>;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const HEADERS = {
+  "content-type": "text/html; charset=utf-8",
+  "cache-control": "no-store",
+  "content-security-policy":
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+  "referrer-policy": "no-referrer",
+  "x-content-type-options": "nosniff",
+};
+
+/** Starts the callback server on 127.0.0.1 (port 0: any free port). */
+export async function startCallbackServer(init: {
+  readonly port?: number;
+  readonly expectedState: string;
+  readonly profile: string;
+  /** The command that retries the login, shown on failure pages. */
+  readonly retryCommand: string;
+}): Promise<CallbackServer> {
+  const controller = new AbortController();
+  const outcome = Promise.withResolvers<CallbackResult>();
+  let done = false;
+  const finish = (result: CallbackResult) => {
+    done = true;
+    outcome.resolve(result);
+    setTimeout(() => controller.abort(), 0);
+  };
+  const page = (html: string, status = 200) =>
+    new Response(html, { status, headers: HEADERS });
+  const listening = Promise.withResolvers<Deno.NetAddr>();
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({
+      hostname: "127.0.0.1",
+      port: init.port ?? 0,
+      signal: controller.signal,
+      onListen: (addr) => listening.resolve(addr),
+      onError: () => page(notFoundPage(), 500),
+    }, (request) => {
+      const url = new URL(request.url);
+      if (url.pathname !== "/oauth/callback") return page(notFoundPage(), 404);
+      if (request.method !== "GET") return page(notFoundPage(), 405);
+      if (done) return page(notFoundPage(), 410);
+      const p = url.searchParams;
+      const error = p.get("error");
+      const code = p.get("code");
+      const state = p.get("state");
+      if (error !== null) {
+        finish({ kind: "error", error });
+        return page(failurePage({
+          title: "Sign-in was not completed",
+          detail:
+            `The authentication redirect failed with the following error: ${error}.`,
+          command: init.retryCommand,
+        }));
+      }
+      if (code === null || state === null) {
+        return page(
+          failurePage({
+            title: "Missing authorization code",
+            detail:
+              "This address expects the redirect from AWS sign-in, with a code and a state.",
+            command: init.retryCommand,
+          }),
+          400,
+        );
+      }
+      if (state !== init.expectedState) {
+        finish({ kind: "state-mismatch", got: state });
+        return page(failurePage({
+          title: "This sign-in does not match",
+          detail:
+            "The response belongs to a different login request than the one your terminal is waiting for.",
+          command: init.retryCommand,
+        }));
+      }
+      finish({ kind: "code", code });
+      return page(successPage({ profile: init.profile }));
+    });
+  } catch (error) {
+    throw new AwsSigninError(
+      `Cannot listen on 127.0.0.1:${init.port ?? 0} for the sign-in callback: ${
+        (error as Error).message
+      }. ` +
+        (init.port
+          ? "Choose another --callback-port, or leave it out to use any free port."
+          : ""),
+    );
+  }
+  const addr = await listening.promise;
+  const close = async () => {
+    controller.abort();
+    await server.finished;
+  };
+  return {
+    port: addr.port,
+    redirectUri: `http://127.0.0.1:${addr.port}/oauth/callback`,
+    result: outcome.promise,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * The main job, end to end, with no AWS account and no network: starts
+ * `aws-signin emulator` on a free loopback port and, in a temporary HOME
+ * (never your ~/.aws), runs the commands a user runs, printing each command
+ * and its output. The demo plays the browser itself.
+ *
+ *   deno task demo
+ */
+import { baseEnv, cliCommand } from "./helpers.ts";
+import { spawnCli } from "./interactive.ts";
+
+const started = performance.now();
+const bold = (
+  s: string,
+) => (Deno.env.get("NO_COLOR") || !Deno.stdout.isTerminal()
+  ? s
+  : `\x1b[1m${s}\x1b[0m`);
+const dim = (
+  s: string,
+) => (Deno.env.get("NO_COLOR") || !Deno.stdout.isTerminal()
+  ? s
+  : `\x1b[2m${s}\x1b[0m`);
+const write = (s: string) => Deno.stdout.writeSync(new TextEncoder().encode(s));
+const indent = (text: string) =>
+  text.replace(/\n$/, "").split("\n").map((l) => `    ${l}`).join("\n") + "\n";
+
+const home = await Deno.makeTempDir({ prefix: "aws-signin-demo-" });
+let steps = 0;
+
+function fail(message: string): never {
+  write(`\ndemo failed: ${message}\n`);
+  Deno.exit(1);
+}
+
+async function main() {
+  write(
+    bold(
+      "aws-signin demo: sign-in, credentials and refresh against the built-in emulator\n",
+    ),
+  );
+  write(
+    dim(`HOME=${home} (a temporary folder; your ~/.aws is not touched)\n\n`),
+  );
+
+  // 1. The emulator, as `aws-signin emulator` prints it.
+  const { cmd, args } = cliCommand(["emulator", "--auto-approve"]);
+  const emulator = new Deno.Command(cmd, {
+    args,
+    env: { ...baseEnv(), HOME: home },
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = emulator.stdout.pipeThrough(new TextDecoderStream())
+    .getReader();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const first = await Promise.race([
+    reader.read(),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error("the emulator did not start")),
+        15_000,
+      );
+    }),
+  ]).finally(() => clearTimeout(timer));
+  const emu = (first.value ?? "").trim();
+  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(emu)) {
+    fail(`unexpected emulator output ${JSON.stringify(first.value)}`);
+  }
+  step("aws-signin emulator --auto-approve &", `${emu}\n`);
+
+  const env: Record<string, string> = {
+    HOME: home,
+    AWS_CONFIG_FILE: `${home}/.aws/config`,
+    AWS_SHARED_CREDENTIALS_FILE: `${home}/.aws/credentials`,
+    AWS_LOGIN_CACHE_DIRECTORY: `${home}/.aws/login/cache`,
+    AWS_ENDPOINT_URL_SIGNIN: emu,
+    AWS_ENDPOINT_URL_STS: emu,
+    AWS_REGION: "us-east-1",
+  };
+  write(
+    dim(
+      `export AWS_ENDPOINT_URL_SIGNIN=${emu} AWS_ENDPOINT_URL_STS=${emu} AWS_REGION=us-east-1\n\n`,
+    ),
+  );
+
+  try {
+    // 2. Same-device login: the demo follows the URL as the browser would.
+    const login = spawnCli(["login", "--profile", "demo", "--no-browser"], env);
+    const [url] = await login.waitForStdout(
+      /http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S+/,
+    );
+    await followToCallback(url);
+    const loggedIn = await login.finish();
+    if (loggedIn.code !== 0) {
+      fail(`login exited ${loggedIn.code}: ${loggedIn.stderr}`);
+    }
+    step(
+      "aws-signin login --profile demo --no-browser",
+      loggedIn.stdout,
+      "(the demo opened the URL, as your browser would)",
+    );
+
+    step("cat ~/.aws/config", await Deno.readTextFile(env.AWS_CONFIG_FILE!));
+    const cacheFiles = [...Deno.readDirSync(env.AWS_LOGIN_CACHE_DIRECTORY!)]
+      .map((e) => e.name);
+    step(
+      "ls -l ~/.aws/login/cache",
+      cacheFiles.map((n) => {
+        const mode =
+          (Deno.statSync(`${env.AWS_LOGIN_CACHE_DIRECTORY}/${n}`).mode! & 0o777)
+            .toString(8);
+        return `${mode}  ${n}\n`;
+      }).join(""),
+    );
+
+    // 3. Log out everywhere.
+    const logout = await run(["logout", "--all"], env);
+    step("aws-signin logout --all", logout.stdout);
+  } finally {
+    emulator.kill("SIGTERM");
+    await emulator.status;
+    await reader.cancel().catch(() => {});
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  write(
+    bold(
+      `Demo finished: ${steps} steps against the local emulator in ${seconds} s, no AWS account, no network.\n`,
+    ),
+  );
+}
+
+function step(command: string, output: string, note?: string) {
+  steps++;
+  write(
+    `${bold(`$ ${command}`)}${note ? `  ${dim(`# ${note}`)}` : ""}\n${
+      output ? indent(output) : ""
+    }\n`,
+  );
+}
+
+async function run(argv: string[], env: Record<string, string>) {
+  const proc = spawnCli(argv, env);
+  const result = await proc.finish();
+  if (result.code !== 0) {
+    fail(
+      `aws-signin ${argv.join(" ")} exited ${result.code}: ${result.stderr}`,
+    );
+  }
+  return result;
+}
+
+/** Plays the browser: follows redirects from the authorize URL to the loopback callback. */
+async function followToCallback(start: string): Promise<void> {
+  let url = start;
+  for (let hop = 0; hop < 10; hop++) {
+    const res = await fetch(url, { redirect: "manual" });
+    await res.body?.cancel();
+    const location = res.headers.get("location");
+    if (!location) fail(`no redirect from ${url}`);
+    url = new URL(location, url).toString();
+    if (new URL(url).pathname === "/oauth/callback") {
+      await (await fetch(url)).text();
+      return;
+    }
+  }
+  fail("too many redirects");
+}
+
+try {
+  await main();
+} finally {
+  await Deno.remove(home, { recursive: true }).catch(() => {});
+}

@@ -1,0 +1,52 @@
+/**
+ * A stand-in browser for login tests, used as BROWSER="deno run -A _browser.ts MODE %s".
+ * It follows the sign-in URL through the emulator (submitting the picker page
+ * when there is one) to the loopback callback, like a person clicking through.
+ *
+ * MODE: approve | deny | wrong-state | fail (exit 1 without doing anything) |
+ * record (write the URL to $BROWSER_RECORD and exit).
+ */
+const [mode, start] = Deno.args;
+if (!start) Deno.exit(2);
+if (mode === "fail") Deno.exit(1);
+if (mode === "record") {
+  Deno.writeTextFileSync(Deno.env.get("BROWSER_RECORD")!, start);
+  Deno.exit(0);
+}
+
+let url = start;
+for (let hop = 0; hop < 10; hop++) {
+  const target = new URL(url);
+  if (target.hostname !== "127.0.0.1") {
+    throw new Error(`refusing to visit ${url}: tests stay on loopback`);
+  }
+  if (target.pathname === "/oauth/callback") {
+    if (mode === "wrong-state") {
+      target.searchParams.set("state", "00000000-0000-4000-8000-000000000000");
+    }
+    await (await fetch(target)).text();
+    Deno.exit(0);
+  }
+  const res = await fetch(target, { redirect: "manual" });
+  const body = await res.text();
+  const location = res.headers.get("location");
+  if (location) {
+    url = new URL(location, target).toString();
+    continue;
+  }
+  const request = /name="request" value="([^"]+)"/.exec(body)?.[1];
+  if (!request) {
+    throw new Error(`no redirect and no picker at ${url} (${res.status})`);
+  }
+  const decision = await fetch(new URL("/v1/authorize/decision", target), {
+    method: "POST",
+    body: new URLSearchParams({
+      request,
+      decision: mode === "deny" ? "deny" : "approve",
+    }),
+    redirect: "manual",
+  });
+  await decision.body?.cancel();
+  url = new URL(decision.headers.get("location")!, target).toString();
+}
+throw new Error("too many redirects");

@@ -1,0 +1,90 @@
+/**
+ * A CLI subprocess a test talks to while it runs: read its stdout until a
+ * pattern appears, write to its stdin, send signals, then collect the result.
+ */
+import { baseEnv, cliCommand, type RunResult } from "./helpers.ts";
+
+/** A running aws-signin process. */
+export interface Interactive {
+  /** Waits (up to `timeoutMs`) until stdout matches; returns the match. */
+  waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  write(text: string): Promise<void>;
+  closeStdin(): Promise<void>;
+  kill(signal: Deno.Signal): void;
+  /** Closes stdin and waits for the exit (killing it after `timeoutMs`). */
+  finish(timeoutMs?: number): Promise<RunResult>;
+  readonly pid: number;
+}
+
+/** Starts aws-signin with a clean environment plus `env`. */
+export function spawnCli(
+  argv: readonly string[],
+  env: Record<string, string>,
+): Interactive {
+  const { cmd, args } = cliCommand(argv);
+  const child = new Deno.Command(cmd, {
+    args,
+    env: { ...baseEnv(), ...env },
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let stdout = "";
+  let stderr = "";
+  const decoder = new TextDecoder();
+  const pumpOut = (async () => {
+    for await (const chunk of child.stdout) {
+      stdout += decoder.decode(chunk, { stream: true });
+    }
+  })();
+  const pumpErr = (async () => {
+    for await (const chunk of child.stderr) {
+      stderr += new TextDecoder().decode(chunk);
+    }
+  })();
+  const writer = child.stdin.getWriter();
+  let stdinClosed = false;
+  return {
+    pid: child.pid,
+    async waitForStdout(pattern, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const m = stdout.match(pattern);
+        if (m) return m;
+        if (Date.now() > deadline) {
+          throw new Error(
+            `stdout never matched ${pattern} within ${timeoutMs} ms:\n${stdout}\nstderr:\n${stderr}`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async write(text) {
+      await writer.write(new TextEncoder().encode(text));
+    },
+    async closeStdin() {
+      if (stdinClosed) return;
+      stdinClosed = true;
+      await writer.close().catch(() => {});
+    },
+    kill(signal) {
+      child.kill(signal);
+    },
+    async finish(timeoutMs = 30_000) {
+      if (!stdinClosed) {
+        stdinClosed = true;
+        await writer.close().catch(() => {});
+      }
+      const timer = setTimeout(() => {
+        try {
+          child.kill("SIGKILL");
+        } catch { /* gone */ }
+      }, timeoutMs);
+      const status = await child.status;
+      clearTimeout(timer);
+      await Promise.all([pumpOut, pumpErr]);
+      return { code: status.code, stdout, stderr };
+    },
+  };
+}
