@@ -8,7 +8,6 @@
  * @module
  */
 
-import denoJson from "./deno.json" with { type: "json" };
 import type { CommandEntry } from "./lib/cli/run.ts";
 import { runCli } from "./lib/cli/run.ts";
 import { denoIo } from "./lib/cli/io.ts";
@@ -25,9 +24,24 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
       "Remove the cached login credentials of a profile (or all of them).",
     load: () => import("./lib/commands/logout.ts"),
   },
+  "configure export-credentials": {
+    summary:
+      "Print the profile's credentials for other tools (credential_process, env vars).",
+    load: () => import("./lib/commands/export_credentials.ts"),
+  },
+  "configure list": {
+    summary:
+      "Show the profile, credentials and region in effect, and where each comes from.",
+    load: () => import("./lib/commands/configure_list.ts"),
+  },
   "configure get": {
     summary: "Print a value from the config or credentials file.",
     load: () => import("./lib/commands/configure_get.ts"),
+  },
+  "sts get-caller-identity": {
+    summary:
+      "Show the account and identity the profile's credentials belong to.",
+    load: () => import("./lib/commands/sts.ts"),
   },
   "emulator": {
     summary: "Run a local AWS Sign-In and STS emulator (tests, demos, CI).",
@@ -39,7 +53,8 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   },
 };
 
-if (import.meta.main) {
+/** Installs SIGINT/SIGTERM handlers that abort the returned signal (only commands that wait ask for it). */
+function interruptSignal(): AbortSignal {
   const controller = new AbortController();
   const onSignal = () => {
     controller.abort();
@@ -49,11 +64,15 @@ if (import.meta.main) {
   };
   Deno.addSignalListener("SIGINT", onSignal);
   if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", onSignal);
+  return controller.signal;
+}
+
+if (import.meta.main) {
   const code = await runCli(Deno.args, COMMANDS, {
-    version: denoJson.version,
+    version: async () => (await import("./lib/version.ts")).VERSION,
     io: denoIo(),
     env: Deno.env.toObject(),
-    signal: controller.signal,
+    signal: interruptSignal,
   });
   Deno.exit(code);
 }

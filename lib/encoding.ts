@@ -107,3 +107,68 @@ export function percentEncode(text: string): string {
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
 }
+
+// SHA-256 (FIPS 180-4) without WebCrypto's async round trip: the login cache
+// key is needed on every credential_process call, where a fraction of a
+// millisecond matters. The constants are the first 32 bits of the fractional
+// parts of the square roots (H0) and cube roots (K) of the first primes.
+const PRIMES: number[] = [];
+for (let n = 2; PRIMES.length < 64; n++) {
+  if (PRIMES.every((p) => n % p !== 0)) PRIMES.push(n);
+}
+const frac32 = (x: number) => Math.floor((x - Math.floor(x)) * 2 ** 32) >>> 0;
+const K = Uint32Array.from(PRIMES, (p) => frac32(Math.cbrt(p)));
+const H0 = Uint32Array.from(PRIMES.slice(0, 8), (p) => frac32(Math.sqrt(p)));
+
+/** Lowercase hex SHA-256 of a string's UTF-8 bytes, computed synchronously. */
+export function sha256HexSync(text: string): string {
+  const data = utf8(text);
+  const padded = new Uint8Array(((data.length + 9 + 63) >>> 6) << 6);
+  padded.set(data);
+  padded[data.length] = 0x80;
+  const view = new DataView(padded.buffer);
+  const bits = data.length * 8;
+  view.setUint32(padded.length - 8, Math.floor(bits / 2 ** 32));
+  view.setUint32(padded.length - 4, bits >>> 0);
+  const h = Uint32Array.from(H0);
+  const w = new Uint32Array(64);
+  const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
+  for (let offset = 0; offset < padded.length; offset += 64) {
+    for (let t = 0; t < 16; t++) w[t] = view.getUint32(offset + t * 4);
+    for (let t = 16; t < 64; t++) {
+      const a = w[t - 15]!;
+      const b = w[t - 2]!;
+      const s0 = rotr(a, 7) ^ rotr(a, 18) ^ (a >>> 3);
+      const s1 = rotr(b, 17) ^ rotr(b, 19) ^ (b >>> 10);
+      w[t] = (w[t - 16]! + s0 + w[t - 7]! + s1) | 0;
+    }
+    let a = h[0]!,
+      b = h[1]!,
+      c = h[2]!,
+      d = h[3]!,
+      e = h[4]!,
+      f = h[5]!,
+      g = h[6]!,
+      hh = h[7]!;
+    for (let t = 0; t < 64; t++) {
+      const t1 =
+        (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) +
+          K[t]! + w[t]!) | 0;
+      const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) +
+        ((a & b) ^ (a & c) ^ (b & c))) | 0;
+      hh = g;
+      g = f;
+      f = e;
+      e = (d + t1) | 0;
+      d = c;
+      c = b;
+      b = a;
+      a = (t1 + t2) | 0;
+    }
+    const sums = [a, b, c, d, e, f, g, hh];
+    for (let i = 0; i < 8; i++) h[i] = h[i]! + sums[i]!;
+  }
+  let out = "";
+  for (const word of h) out += word.toString(16).padStart(8, "0");
+  return out;
+}

@@ -87,7 +87,7 @@ export async function runInProcess(
 ): Promise<RunResult> {
   const io = memoryIo(input, terminal);
   const code = await runCli(argv, COMMANDS, {
-    version: "test",
+    version: () => Promise.resolve("test"),
     io,
     env,
     ...(now ? { now } : {}),

@@ -15,15 +15,8 @@
  */
 
 import { AwsSigninError } from "../errors.ts";
-import {
-  type Env,
-  expandHome,
-  homeDir,
-  joinPath,
-  writeFileAtomic,
-} from "../config/files.ts";
-import { sha256Hex } from "../encoding.ts";
-import { pyJsonDumps } from "./py_json.ts";
+import { type Env, expandHome, homeDir, joinPath } from "../config/files.ts";
+import { sha256HexSync } from "../encoding.ts";
 
 /** The cached credentials of a login. */
 export interface CachedAccessToken {
@@ -73,11 +66,8 @@ export function loginCacheDir(env: Env): string {
 }
 
 /** The cache file of a session: `{dir}/{sha256hex(session)}.json`. */
-export async function cacheFilePath(
-  dir: string,
-  loginSession: string,
-): Promise<string> {
-  return joinPath(dir, `${await sha256Hex(loginSession)}.json`);
+export function cacheFilePath(dir: string, loginSession: string): string {
+  return joinPath(dir, `${sha256HexSync(loginSession)}.json`);
 }
 
 /** The lock file that serializes refreshes of one entry. */
@@ -174,15 +164,15 @@ export function validateCacheEntry(
  *
  * @throws {LoginCacheError} when it is missing, not JSON, or lacks required fields.
  */
-export async function readCacheEntry(
+export function readCacheEntry(
   dir: string,
   loginSession: string,
   profile: string,
-): Promise<LoginCacheEntry> {
-  const path = await cacheFilePath(dir, loginSession);
+): LoginCacheEntry {
+  const path = cacheFilePath(dir, loginSession);
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = Deno.readTextFileSync(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new LoginCacheError(
@@ -204,76 +194,4 @@ export async function readCacheEntry(
     );
   }
   return validateCacheEntry(raw, loginSession, profile);
-}
-
-/** What a login stores. */
-export interface NewCacheEntry {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken: string;
-  readonly accountId: string;
-  readonly expiresAtMs: number;
-  readonly tokenType: string;
-  readonly clientId: string;
-  readonly refreshToken: string;
-  readonly idToken?: string | undefined;
-  readonly dpopKeyPem: string;
-  readonly signInRegion?: string | undefined;
-}
-
-/** The entry as the AWS CLI lays it out at login, plus `signInRegion` at the end. */
-export function loginCacheJson(entry: NewCacheEntry): string {
-  return pyJsonDumps({
-    accessToken: {
-      accessKeyId: entry.accessKeyId,
-      secretAccessKey: entry.secretAccessKey,
-      sessionToken: entry.sessionToken,
-      accountId: entry.accountId,
-      expiresAt: formatExpiresAt(entry.expiresAtMs),
-    },
-    tokenType: entry.tokenType,
-    clientId: entry.clientId,
-    refreshToken: entry.refreshToken,
-    ...(entry.idToken !== undefined ? { idToken: entry.idToken } : {}),
-    dpopKey: entry.dpopKeyPem,
-    ...(entry.signInRegion ? { signInRegion: entry.signInRegion } : {}),
-  });
-}
-
-/**
- * The entry after a refresh, as botocore rewrites it: `accessToken` replaced
- * (keeping the old `accountId`), `refreshToken` replaced, every other key kept.
- */
-export function refreshedCacheJson(
-  old: LoginCacheEntry,
-  fresh: {
-    accessKeyId: string;
-    secretAccessKey: string;
-    sessionToken: string;
-    expiresAtMs: number;
-    refreshToken: string;
-  },
-): string {
-  const oldAccess = old.raw.accessToken as Record<string, unknown>;
-  return pyJsonDumps({
-    ...old.raw,
-    accessToken: {
-      ...oldAccess,
-      accessKeyId: fresh.accessKeyId,
-      secretAccessKey: fresh.secretAccessKey,
-      sessionToken: fresh.sessionToken,
-      accountId: old.accessToken.accountId,
-      expiresAt: formatExpiresAt(fresh.expiresAtMs),
-    },
-    refreshToken: fresh.refreshToken,
-  });
-}
-
-/** Creates the cache folder (0700) if needed and atomically writes a 0600 entry. */
-export async function writeCacheFile(
-  path: string,
-  json: string,
-): Promise<void> {
-  // 0600 even when another tool created the entry with a looser mode: it holds secrets.
-  await writeFileAtomic(path, json, { mode: 0o600, dirMode: 0o700 });
 }

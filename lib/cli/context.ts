@@ -19,7 +19,11 @@ export interface Context {
   readonly env: Env;
   /** Milliseconds since the epoch. */
   readonly now: () => number;
-  /** Aborted when the user presses Ctrl-C or the process gets SIGTERM. */
+  /**
+   * Aborted when the user presses Ctrl-C or the process gets SIGTERM. The
+   * signal handlers are installed the first time this is read, so commands
+   * that never wait (export-credentials) keep the default: Ctrl-C ends them.
+   */
   readonly signal: AbortSignal;
   /** Writes one `--debug` line to stderr (a no-op without `--debug`). Never pass secrets. */
   debug(message: string): void;
@@ -33,18 +37,24 @@ export function makeContext(
     io: Io;
     env: Env;
     now?: () => number;
-    signal?: AbortSignal;
+    signal?: AbortSignal | (() => AbortSignal);
     debug?: boolean;
     logSync?: (text: string) => void;
   },
 ): Context {
   const enabled = init.debug ?? false;
   const log = init.logSync ?? ((text: string) => void init.io.err(text));
+  let signal: AbortSignal | undefined;
   return {
     io: init.io,
     env: init.env,
     now: init.now ?? Date.now,
-    signal: init.signal ?? new AbortController().signal,
+    get signal() {
+      signal ??= typeof init.signal === "function"
+        ? init.signal()
+        : init.signal ?? new AbortController().signal;
+      return signal;
+    },
     debugEnabled: enabled,
     debug(message: string) {
       if (enabled) log(`aws-signin [debug] ${message}\n`);
@@ -70,7 +80,7 @@ export function testContext(
     ...(init.signal ? { signal: init.signal } : {}),
     debug: init.debug ?? false,
   });
-  return { ...ctx, io, debug: ctx.debug };
+  return Object.assign(ctx, { io });
 }
 
 /** Masks a value for display: the last four characters after 16 stars, as the AWS CLI does. */

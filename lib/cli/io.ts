@@ -27,15 +27,23 @@ export interface Io {
 
 const encoder = new TextEncoder();
 
-async function writeAll(
-  w: { write(p: Uint8Array): Promise<number> },
+function writeAllSync(
+  w: { writeSync(p: Uint8Array): number },
   text: string,
 ): Promise<void> {
   const bytes = encoder.encode(text);
   let written = 0;
-  while (written < bytes.length) {
-    written += await w.write(bytes.subarray(written));
+  try {
+    while (written < bytes.length) {
+      written += w.writeSync(bytes.subarray(written));
+    }
+  } catch (error) {
+    // A closed pipe (the reader went away) is not our failure to report.
+    if (!(error instanceof Deno.errors.BrokenPipe)) {
+      return Promise.reject(error);
+    }
   }
+  return Promise.resolve();
 }
 
 /** Buffers a byte stream into lines. */
@@ -82,8 +90,8 @@ export class LineReader {
 export function denoIo(): Io {
   const lines = new LineReader(() => Deno.stdin.readable.getReader());
   return {
-    out: (text) => writeAll(Deno.stdout, text),
-    err: (text) => writeAll(Deno.stderr, text),
+    out: (text) => writeAllSync(Deno.stdout, text),
+    err: (text) => writeAllSync(Deno.stderr, text),
     readLine: () => lines.readLine(),
     stdinIsTerminal: Deno.stdin.isTerminal(),
     stderrIsTerminal: Deno.stderr.isTerminal(),

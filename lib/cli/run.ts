@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * const code = await runCli(Deno.args, COMMANDS, { version: "0.1.0", ...deps });
+ * const code = await runCli(Deno.args, COMMANDS, { version: () => Promise.resolve("0.1.0"), ...deps });
  * ```
  * @module
  */
@@ -12,12 +12,7 @@
 import { AwsSigninError, type ErrorKind, UsageError } from "../errors.ts";
 import type { Env } from "../config/files.ts";
 import { type Context, makeContext } from "./context.ts";
-import {
-  type CommandSpec,
-  formatHelp,
-  parseArgs,
-  type ParsedArgs,
-} from "./flags.ts";
+import { type CommandSpec, parseArgs, type ParsedArgs } from "./flags.ts";
 import type { Io } from "./io.ts";
 
 /** What a module in `lib/commands/` exports. */
@@ -44,11 +39,13 @@ export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
 
 /** Everything {@linkcode runCli} needs from the process. */
 export interface CliDeps {
-  readonly version: string;
+  /** The version (a function, so normal runs do not load deno.json). */
+  readonly version: () => Promise<string>;
   readonly io: Io;
   readonly env: Env;
   readonly now?: () => number;
-  readonly signal?: AbortSignal;
+  /** The interrupt signal, or a function that installs the handlers and returns it (called on first use). */
+  readonly signal?: AbortSignal | (() => AbortSignal);
   readonly logSync?: (text: string) => void;
 }
 
@@ -60,63 +57,6 @@ const VALUE_OPTIONS = new Set([
   "--output",
   "--format",
 ]);
-
-function editDistance(a: string, b: string): number {
-  const d = Array.from(
-    { length: a.length + 1 },
-    (_, i) => [i, ...Array<number>(b.length).fill(0)],
-  );
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i]![j] = Math.min(
-        d[i - 1]![j]! + 1,
-        d[i]![j - 1]! + 1,
-        d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
-function topHelp(
-  table: Readonly<Record<string, CommandEntry>>,
-  version: string,
-): string {
-  const width = Math.max(...Object.keys(table).map((k) => k.length));
-  const rows = Object.entries(table).map(([name, e]) =>
-    `  ${name.padEnd(width)}  ${e.summary}`
-  ).join("\n");
-  return `aws-signin ${version}: AWS console-credential sign-in without the AWS CLI.
-
-Usage:
-  aws-signin <command> [options]
-
-Commands:
-${rows}
-
-Options:
-  --version   Print the version and exit.
-  --help      Show this help, or a command's help with "aws-signin <command> --help".
-  --debug     (with any command) Print where settings and credentials come from.
-
-It reads and writes the same ~/.aws/config and login cache as the AWS CLI, so
-the AWS CLI, every AWS SDK and aws-signin share one session.
-`;
-}
-
-function groupHelp(
-  group: string,
-  table: Readonly<Record<string, CommandEntry>>,
-): string {
-  const subs = Object.entries(table).filter(([name]) =>
-    name.startsWith(`${group} `)
-  );
-  const width = Math.max(...subs.map(([n]) => n.length));
-  return `Usage:\n  aws-signin ${group} <subcommand> [options]\n\nSubcommands:\n${
-    subs.map(([n, e]) => `  ${n.padEnd(width)}  ${e.summary}`).join("\n")
-  }\n\nRun "aws-signin ${group} <subcommand> --help" for a subcommand's options.\n`;
-}
 
 /** Formats an error for stderr: `aws-signin: [ERROR]: message` plus a hint line for usage errors. */
 export function formatError(error: unknown, debug: boolean): string {
@@ -158,7 +98,7 @@ export async function runCli(
     const second = words[1] === undefined ? undefined : argv[words[1]];
     if (first === undefined || first === "help") {
       if (argv.includes("--version")) {
-        await io.out(`aws-signin ${deps.version}\n`);
+        await io.out(`aws-signin ${await deps.version()}\n`);
         return 0;
       }
       if (first === "help" || argv.includes("--help") || argv.includes("-h")) {
@@ -169,7 +109,9 @@ export async function runCli(
             deps,
           );
         }
-        await io.out(topHelp(table, deps.version));
+        await io.out(
+          (await import("./help.ts")).topHelp(table, await deps.version()),
+        );
         return 0;
       }
       const unknown = argv.find((a) => a.startsWith("-") && a !== "--debug");
@@ -179,7 +121,9 @@ export async function runCli(
           `Run "aws-signin --help" to see the commands.`,
         );
       }
-      await io.err(topHelp(table, deps.version));
+      await io.err(
+        (await import("./help.ts")).topHelp(table, await deps.version()),
+      );
       throw new UsageError(
         "No command given.",
         `Run "aws-signin --help" to see the commands.`,
@@ -196,24 +140,23 @@ export async function runCli(
           second === undefined &&
           (argv.includes("--help") || argv.includes("-h"))
         ) {
-          await io.out(groupHelp(first, table));
+          await io.out((await import("./help.ts")).groupHelp(first, table));
           return 0;
         }
         if (second === "help") {
-          await io.out(groupHelp(first, table));
+          await io.out((await import("./help.ts")).groupHelp(first, table));
           return 0;
         }
-        await io.err(groupHelp(first, table));
+        await io.err((await import("./help.ts")).groupHelp(first, table));
         throw new UsageError(
           second === undefined
             ? `"aws-signin ${first}" needs a subcommand.`
             : `Unknown command "aws-signin ${first} ${second}".`,
         );
       }
-      const close = [
+      const close = (await import("./help.ts")).suggest(first, [
         ...new Set(Object.keys(table).map((k) => k.split(" ")[0]!)),
-      ]
-        .find((k) => editDistance(k, first) <= 2);
+      ]);
       throw new UsageError(
         `Unknown command "${first}".`,
         close
@@ -229,7 +172,7 @@ export async function runCli(
     const module = await table[name]!.load();
     const args = parseArgs(module.spec, rest);
     if (args.bool("help")) {
-      await io.out(formatHelp(module.spec));
+      await io.out((await import("./help.ts")).formatHelp(module.spec));
       return 0;
     }
     const ctx = makeContext({

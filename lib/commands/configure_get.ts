@@ -10,6 +10,7 @@
  * @module
  */
 
+import { ProfileNotFoundError } from "../errors.ts";
 import type { Context } from "../cli/context.ts";
 import {
   type CommandSpec,
@@ -24,7 +25,6 @@ import {
   selectProfile,
   type SharedConfig,
 } from "../config/profiles.ts";
-import { ProfileNotFoundError } from "../credentials/errors.ts";
 
 /** The command's spec. */
 export const spec: CommandSpec = {

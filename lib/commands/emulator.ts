@@ -124,6 +124,7 @@ function seconds(
 
 /** Runs the emulator until interrupted. */
 export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
+  const signal = ctx.signal; // installs the SIGINT/SIGTERM handlers now, before the URL line
   const rawPort = args.string("port") ?? "0";
   const port = Number(rawPort);
   if (!/^\d+$/.test(rawPort) || port > 65535) {
@@ -188,9 +189,9 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       (principals.length ? principals : [DEFAULT_PRINCIPAL]).join(", ")
     }`,
   );
-  if (!ctx.signal.aborted) {
+  if (!signal.aborted) {
     await new Promise<void>((resolve) =>
-      ctx.signal.addEventListener("abort", () => resolve(), { once: true })
+      signal.addEventListener("abort", () => resolve(), { once: true })
     );
   }
   await server.close();

@@ -36,12 +36,8 @@ import {
 } from "../config/profiles.ts";
 import { shlexQuote } from "../config/shlex.ts";
 import { updateConfigText } from "../config/writer.ts";
-import {
-  cacheFilePath,
-  loginCacheDir,
-  loginCacheJson,
-  writeCacheFile,
-} from "../cache/login_cache.ts";
+import { cacheFilePath, loginCacheDir } from "../cache/login_cache.ts";
+import { loginCacheJson, writeCacheFile } from "../cache/login_cache_write.ts";
 import { otherCredentialStyle } from "../credentials/styles.ts";
 import { uuidV4 } from "../encoding.ts";
 import {
@@ -215,6 +211,7 @@ const CODE_ERROR = "Error loading or redeeming a login authorization code";
 
 /** Runs `login`. */
 export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
+  void ctx.signal; // installs the Ctrl-C handler now, so an early Ctrl-C is handled like a late one
   const shared = await loadSharedConfig(ctx.env);
   const profile = selectProfile(args.string("profile"), ctx.env).name;
   const merged = mergedProfile(shared, profile);
@@ -462,7 +459,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     shared.configPath,
   );
   const cacheDir = loginCacheDir(ctx.env);
-  const cacheFile = await cacheFilePath(cacheDir, sub);
+  const cacheFile = cacheFilePath(cacheDir, sub);
   const cacheJson = loginCacheJson({
     accessKeyId: token.accessKeyId,
     secretAccessKey: token.secretAccessKey,

@@ -125,7 +125,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     );
     return 0;
   }
-  const path = await cacheFilePath(dir, session);
+  const path = cacheFilePath(dir, session);
   const removed = await removeIfExists(path);
   await removeIfExists(lockFilePath(path));
   ctx.debug(removed ? `removed ${path}` : `${path} did not exist`);

@@ -76,18 +76,17 @@ export function sharedFilePaths(env: Env): SharedFilePaths {
   return { config, credentials };
 }
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
-
 /**
- * Reads a UTF-8 text file.
+ * Reads a UTF-8 text file, synchronously: these files are small, and the
+ * `credential_process` path has no time to spare.
  *
  * @returns the text, or `null` when the file does not exist.
  * @throws {ConfigurationError} when it exists but cannot be read or is not UTF-8.
  */
-export async function readTextFile(path: string): Promise<string | null> {
-  let bytes: Uint8Array;
+export function readTextFileSync(path: string): string | null {
+  let text: string;
   try {
-    bytes = await Deno.readFile(path);
+    text = Deno.readTextFileSync(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
     if (error instanceof Deno.errors.IsADirectory) {
@@ -100,12 +99,25 @@ export async function readTextFile(path: string): Promise<string | null> {
       { cause: error },
     );
   }
+  // Invalid UTF-8 decodes to U+FFFD; tell it apart from a real U+FFFD in the file.
+  if (text.includes("\uFFFD")) {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(Deno.readFileSync(path));
+    } catch {
+      throw new ConfigurationError(
+        `Cannot read "${path}": it is not UTF-8 text. Save it as UTF-8 and run the command again.`,
+      );
+    }
+  }
+  return text;
+}
+
+/** {@linkcode readTextFileSync}, for async callers. */
+export function readTextFile(path: string): Promise<string | null> {
   try {
-    return decoder.decode(bytes);
-  } catch {
-    throw new ConfigurationError(
-      `Cannot read "${path}": it is not UTF-8 text. Save it as UTF-8 and run the command again.`,
-    );
+    return Promise.resolve(readTextFileSync(path));
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 

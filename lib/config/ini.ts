@@ -90,44 +90,73 @@ export class ConfigParseError extends ConfigurationError {
   }
 }
 
-// Python's str.isspace() set, which `str.strip()` and `re`'s `\s` use.
-const WS =
-  "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
-const STRIP_RE = new RegExp(`^[${WS}]+|[${WS}]+$`, "g");
-const RSTRIP_RE = new RegExp(`[${WS}]+$`);
-const LSTRIP_RE = new RegExp(`^[${WS}]+`);
-const NON_SPACE_RE = new RegExp(`[^${WS}]`);
-// configparser.SECTCRE and OPTCRE, applied to the stripped line.
-const SECTION_RE = /^\[([^\n]+)\]/;
-const OPTION_RE = new RegExp(`^([^\\n]*?)[${WS}]*(=|:)[${WS}]*([^\\n]*)$`);
-const LINE_RE = /\r\n|\r|\n/g;
+/** Whether a UTF-16 code unit is whitespace to Python (`str.isspace()`, which `strip()` and `re`'s `\s` use). */
+export function isPySpace(c: number): boolean {
+  return (c >= 9 && c <= 13) || (c >= 28 && c <= 32) || c === 0x85 ||
+    c === 0xa0 || c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
+    c === 0x202f || c === 0x205f || c === 0x3000;
+}
 
 /** Python's `str.strip()`. */
 export function pyStrip(text: string): string {
-  return text.replace(STRIP_RE, "");
+  return pyRstrip(pyLstrip(text));
 }
 
 /** Python's `str.rstrip()`. */
 export function pyRstrip(text: string): string {
-  return text.replace(RSTRIP_RE, "");
+  let end = text.length;
+  while (end > 0 && isPySpace(text.charCodeAt(end - 1))) end--;
+  return end === text.length ? text : text.slice(0, end);
 }
 
 /** Python's `str.lstrip()`. */
 export function pyLstrip(text: string): string {
-  return text.replace(LSTRIP_RE, "");
+  let start = 0;
+  while (start < text.length && isPySpace(text.charCodeAt(start))) start++;
+  return start === 0 ? text : text.slice(start);
 }
 
 /** Splits text into lines the way Python's universal-newline reader does, keeping each ending. */
 export function splitLines(text: string): { text: string; eol: string }[] {
   const out: { text: string; eol: string }[] = [];
   let start = 0;
-  LINE_RE.lastIndex = 0;
-  for (let m = LINE_RE.exec(text); m !== null; m = LINE_RE.exec(text)) {
-    out.push({ text: text.slice(start, m.index), eol: m[0] });
-    start = m.index + m[0].length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 10 && c !== 13) continue;
+    const crlf = c === 13 && text.charCodeAt(i + 1) === 10;
+    out.push({
+      text: text.slice(start, i),
+      eol: crlf ? "\r\n" : c === 13 ? "\r" : "\n",
+    });
+    if (crlf) i++;
+    start = i + 1;
   }
   if (start < text.length) out.push({ text: text.slice(start), eol: "" });
   return out;
+}
+
+/** configparser's SECTCRE on a stripped line: `[` ... the last `]`, with at least one character between. */
+function sectionHeader(stripped: string): string | undefined {
+  if (stripped.charCodeAt(0) !== 91) return undefined; // [
+  const close = stripped.lastIndexOf("]");
+  return close >= 2 ? stripped.slice(1, close) : undefined;
+}
+
+/** configparser's OPTCRE on a stripped line: the key before the first `=` or `:`, and the value after it. */
+function optionParts(
+  stripped: string,
+): { key: string; value: string } | undefined {
+  for (let i = 0; i < stripped.length; i++) {
+    const c = stripped.charCodeAt(i);
+    if (c === 61 || c === 58) {
+      return {
+        key: pyRstrip(stripped.slice(0, i)),
+        value: pyLstrip(stripped.slice(i + 1)),
+      };
+    }
+  }
+  return undefined;
 }
 
 interface MutableOption {
@@ -177,7 +206,8 @@ export function parseIni(text: string, file: string): IniDocument {
       });
       continue;
     }
-    const indent = lineText.search(NON_SPACE_RE);
+    let indent = 0;
+    while (isPySpace(lineText.charCodeAt(indent))) indent++;
     if (current && option && indent > indentLevel) {
       option.parts.push(stripped);
       lines.push({
@@ -190,9 +220,8 @@ export function parseIni(text: string, file: string): IniDocument {
       continue;
     }
     indentLevel = indent;
-    const sectionMatch = SECTION_RE.exec(stripped);
-    if (sectionMatch) {
-      const name = sectionMatch[1]!;
+    const name = sectionHeader(stripped);
+    if (name !== undefined) {
       const earlier = seenSections.get(name);
       if (earlier !== undefined && name !== "DEFAULT") {
         throw new ConfigParseError(
@@ -223,9 +252,8 @@ export function parseIni(text: string, file: string): IniDocument {
           `Add the header the setting belongs to and run the command again.`,
       );
     }
-    const optionMatch = OPTION_RE.exec(stripped);
-    const rawKey = optionMatch ? pyRstrip(optionMatch[1]!) : "";
-    if (!optionMatch || rawKey === "") {
+    const parts = optionParts(stripped);
+    if (!parts || parts.key === "") {
       throw new ConfigParseError(
         file,
         i + 1,
@@ -233,7 +261,7 @@ export function parseIni(text: string, file: string): IniDocument {
           `Fix or remove that line and run the command again.`,
       );
     }
-    const key = rawKey.toLowerCase();
+    const key = parts.key.toLowerCase();
     const seenKey = `${current.name}\u0000${key}`;
     const earlierKey = seenKeys.get(seenKey);
     if (earlierKey !== undefined) {
@@ -247,7 +275,7 @@ export function parseIni(text: string, file: string): IniDocument {
       );
     }
     seenKeys.set(seenKey, i);
-    option = { key, line: i, parts: [optionMatch[3]!] };
+    option = { key, line: i, parts: [parts.value] };
     current.options.push(option);
     lines.push({
       text: lineText,

@@ -17,7 +17,7 @@ import {
   parseIni,
   sectionValues,
 } from "./ini.ts";
-import { type Env, readTextFile, sharedFilePaths } from "./files.ts";
+import { type Env, readTextFileSync, sharedFilePaths } from "./files.ts";
 import { shlexSplit } from "./shlex.ts";
 
 /** The settings of one profile (keys lowercased, nested maps parsed). */
@@ -64,18 +64,22 @@ function namedSections(header: string, prefix: string): string | undefined {
 }
 
 /** Reads and parses both shared files (a file that fails to parse throws). */
-export async function loadSharedConfig(env: Env): Promise<SharedConfig> {
-  const paths = sharedFilePaths(env);
-  const [configText, credentialsText] = await Promise.all([
-    readTextFile(paths.config),
-    readTextFile(paths.credentials),
-  ]);
-  return buildSharedConfig(
-    paths.config,
-    configText,
-    paths.credentials,
-    credentialsText,
-  );
+export function loadSharedConfig(env: Env): Promise<SharedConfig> {
+  try {
+    const paths = sharedFilePaths(env);
+    const configText = readTextFileSync(paths.config);
+    const credentialsText = readTextFileSync(paths.credentials);
+    return Promise.resolve(
+      buildSharedConfig(
+        paths.config,
+        configText,
+        paths.credentials,
+        credentialsText,
+      ),
+    );
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 /** Builds a {@linkcode SharedConfig} from file texts (`null` for a missing file). */

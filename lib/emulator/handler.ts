@@ -1024,6 +1024,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   }
 
   async function handle(req: Request): Promise<Response> {
+    const response = await route(req);
+    // The emulator's own clock (it can be moved forward), as clients see it in Date.
+    response.headers.set("date", new Date(now()).toUTCString());
+    return response;
+  }
+
+  async function route(req: Request): Promise<Response> {
     const url = new URL(req.url);
     const host = req.headers.get("host");
     if (host) url.host = host;

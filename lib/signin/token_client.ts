@@ -65,8 +65,8 @@ export interface TokenRequest {
   readonly body: Readonly<Record<string, string>>;
   readonly key: DpopKey;
   readonly now?: () => number;
-  readonly fetch?: typeof fetch;
-  readonly signal?: AbortSignal;
+  readonly fetch?: typeof fetch | undefined;
+  readonly signal?: AbortSignal | undefined;
   /** Per-attempt timeout. Default 20 s. */
   readonly timeoutMs?: number;
   readonly debug?: (message: string) => void;

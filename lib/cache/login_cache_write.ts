@@ -1,0 +1,86 @@
+/**
+ * Writing login cache entries: the AWS CLI's layout at login, botocore's
+ * rewrite after a refresh, always atomically with mode 0600.
+ *
+ * @example
+ * ```ts
+ * await writeCacheFile(cacheFilePath(dir, session), loginCacheJson(entry));
+ * ```
+ * @module
+ */
+
+import { writeFileAtomic } from "../config/files.ts";
+import { formatExpiresAt, type LoginCacheEntry } from "./login_cache.ts";
+import { pyJsonDumps } from "./py_json.ts";
+
+/** What a login stores. */
+export interface NewCacheEntry {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly accountId: string;
+  readonly expiresAtMs: number;
+  readonly tokenType: string;
+  readonly clientId: string;
+  readonly refreshToken: string;
+  readonly idToken?: string | undefined;
+  readonly dpopKeyPem: string;
+  readonly signInRegion?: string | undefined;
+}
+
+/** The entry as the AWS CLI lays it out at login, plus `signInRegion` at the end. */
+export function loginCacheJson(entry: NewCacheEntry): string {
+  return pyJsonDumps({
+    accessToken: {
+      accessKeyId: entry.accessKeyId,
+      secretAccessKey: entry.secretAccessKey,
+      sessionToken: entry.sessionToken,
+      accountId: entry.accountId,
+      expiresAt: formatExpiresAt(entry.expiresAtMs),
+    },
+    tokenType: entry.tokenType,
+    clientId: entry.clientId,
+    refreshToken: entry.refreshToken,
+    ...(entry.idToken !== undefined ? { idToken: entry.idToken } : {}),
+    dpopKey: entry.dpopKeyPem,
+    ...(entry.signInRegion ? { signInRegion: entry.signInRegion } : {}),
+  });
+}
+
+/**
+ * The entry after a refresh, as botocore rewrites it: `accessToken` replaced
+ * (keeping the old `accountId`), `refreshToken` replaced, every other key kept.
+ */
+export function refreshedCacheJson(
+  old: LoginCacheEntry,
+  fresh: {
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken: string;
+    expiresAtMs: number;
+    refreshToken: string;
+  },
+): string {
+  const oldAccess = old.raw.accessToken as Record<string, unknown>;
+  return pyJsonDumps({
+    ...old.raw,
+    accessToken: {
+      ...oldAccess,
+      accessKeyId: fresh.accessKeyId,
+      secretAccessKey: fresh.secretAccessKey,
+      sessionToken: fresh.sessionToken,
+      accountId: old.accessToken.accountId,
+      expiresAt: formatExpiresAt(fresh.expiresAtMs),
+    },
+    refreshToken: fresh.refreshToken,
+  });
+}
+
+/** Creates the cache folder (0700) if needed and atomically writes a 0600 entry. */
+export async function writeCacheFile(
+  path: string,
+  json: string,
+): Promise<void> {
+  // 0600 even when another tool created the entry with a looser mode: it holds secrets.
+  await writeFileAtomic(path, json, { mode: 0o600, dirMode: 0o700 });
+}

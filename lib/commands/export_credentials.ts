@@ -1,0 +1,159 @@
+/**
+ * `aws-signin configure export-credentials`: the AWS CLI's command of the same
+ * name, fast enough to be every tool's `credential_process`. From a fresh
+ * login cache it reads three small files and prints; a refresh (with its
+ * crypto and network code) is loaded only when one is due.
+ *
+ * @example
+ * ```ini
+ * [profile dev-process]
+ * credential_process = aws-signin configure export-credentials --profile dev --format process
+ * ```
+ * @module
+ */
+
+import type { Context } from "../cli/context.ts";
+import {
+  type CommandSpec,
+  type ParsedArgs,
+  PROFILE_FLAG,
+} from "../cli/flags.ts";
+import { AwsSigninError, ConfigurationError } from "../errors.ts";
+import { loadSharedConfig, selectProfile } from "../config/profiles.ts";
+import { PROFILE_CHAIN_VAR, resolveCredentials } from "../credentials/chain.ts";
+import {
+  type CredentialFormat,
+  formatCredentials,
+  FORMATS,
+} from "../credentials/format.ts";
+
+/** The command's spec. */
+export const spec: CommandSpec = {
+  name: "configure export-credentials",
+  summary:
+    "Print the profile's credentials for other tools (credential_process, env vars).",
+  description:
+    "Resolves credentials as the AWS CLI does (environment variables, then the profile: credentials file, " +
+    "login_session, credential_process, config file), refreshing a login session when five minutes or less " +
+    'remain, and prints them in the chosen format, byte for byte as "aws configure export-credentials".\n\n' +
+    "Use it as the credential_process of a profile for tools that do not read login_session (Terraform, " +
+    "OpenTofu, JetBrains IDEs, older SDKs). Refreshes are safe when many processes run at once: one refreshes, " +
+    "the others wait for it and use its result.",
+  flags: {
+    profile: PROFILE_FLAG,
+    format: {
+      type: "string",
+      placeholder: "FORMAT",
+      choices: FORMATS,
+      help:
+        "process (default: the JSON credential_process expects), env (export lines), env-no-export, " +
+        "powershell, windows-cmd or fish.",
+    },
+  },
+  positionals: [],
+  examples: [
+    "aws-signin configure export-credentials --profile dev",
+    'eval "$(aws-signin configure export-credentials --profile dev --format env)"',
+    "credential_process = aws-signin configure export-credentials --profile dev   # in ~/.aws/config",
+  ],
+};
+
+const MAX_CHAIN = 4;
+
+/** Parses one CSV row (Python's csv module, minimal quoting). */
+export function parseCsvRow(text: string): string[] {
+  if (text === "") return [];
+  const out: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      out.push(field);
+      field = "";
+    } else field += c;
+  }
+  out.push(field);
+  return out;
+}
+
+/** Writes one CSV row with minimal quoting. */
+export function csvRow(fields: readonly string[]): string {
+  return fields.map((
+    f,
+  ) => (/[",\r\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(",");
+}
+
+/** Runs `configure export-credentials`. */
+export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
+  const format = (args.string("format") ?? "process") as CredentialFormat;
+  const selected = selectProfile(args.string("profile"), ctx.env);
+  const seen = parseCsvRow(ctx.env[PROFILE_CHAIN_VAR] ?? "");
+  if (seen.length >= MAX_CHAIN) {
+    throw new ConfigurationError(
+      `Maximum recursive credential process resolution reached (${MAX_CHAIN}).\nProfiles seen: ${
+        seen.join(" -> ")
+      }`,
+    );
+  }
+  if (seen.includes(selected.name)) {
+    throw new ConfigurationError(
+      `Credential process resolution detected an infinite loop, profile cycle: ${
+        [...seen, selected.name].join(" -> ")
+      }`,
+    );
+  }
+  const env = {
+    ...ctx.env,
+    [PROFILE_CHAIN_VAR]: csvRow([...seen, selected.name]),
+  };
+  let creds;
+  try {
+    const shared = await loadSharedConfig(ctx.env);
+    creds = await resolveCredentials({
+      profile: selected.name,
+      profileFromFlag: selected.source === "flag",
+      shared,
+      env,
+      now: ctx.now,
+      debug: (m) => ctx.debug(m),
+      // No ctx.signal: Ctrl-C simply ends a credential_process (writes are atomic, locks die with us).
+    });
+  } catch (error) {
+    if (
+      error instanceof AwsSigninError &&
+      (error.kind === "service" || error.kind === "interrupted")
+    ) {
+      throw new AwsSigninError(
+        `Unable to retrieve credentials: ${error.message}`,
+        error.kind,
+      );
+    }
+    throw new ConfigurationError(
+      `Unable to retrieve credentials: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  if (!creds) {
+    const login = selected.name === "default"
+      ? "aws-signin login"
+      : `aws-signin login --profile ${selected.name}`;
+    throw new ConfigurationError(
+      `Unable to retrieve credentials: no credentials found. Run "${login}" to sign in.`,
+    );
+  }
+  ctx.debug(
+    `credentials from ${creds.method}; access key ****${
+      creds.accessKeyId.slice(-4)
+    }`,
+  );
+  await ctx.io.out(formatCredentials(creds, format));
+  return 0;
+}

@@ -1,0 +1,128 @@
+/**
+ * `aws-signin sts get-caller-identity`: who the profile's credentials belong
+ * to, printed as the AWS CLI prints it.
+ *
+ * @example
+ * ```sh
+ * aws-signin sts get-caller-identity --profile dev
+ * aws-signin sts get-caller-identity --output text
+ * ```
+ * @module
+ */
+
+import type { Context } from "../cli/context.ts";
+import {
+  type CommandSpec,
+  type ParsedArgs,
+  PROFILE_FLAG,
+} from "../cli/flags.ts";
+import { AwsSigninError, ConfigurationError } from "../errors.ts";
+import { resolveEndpoint } from "../config/endpoints.ts";
+import {
+  loadSharedConfig,
+  mergedProfile,
+  selectProfile,
+  stringSetting,
+} from "../config/profiles.ts";
+import { resolveCredentials } from "../credentials/chain.ts";
+import { getCallerIdentity } from "../sts/client.ts";
+
+/** The command's spec. */
+export const spec: CommandSpec = {
+  name: "sts get-caller-identity",
+  summary: "Show the account and identity the profile's credentials belong to.",
+  description:
+    "Calls AWS STS GetCallerIdentity with the profile's credentials (refreshing a login session when needed), " +
+    "signed with Signature Version 4, and prints UserId, Account and Arn as the AWS CLI does. The regional STS " +
+    "endpoint is used unless --endpoint-url, AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL says otherwise.",
+  flags: {
+    profile: PROFILE_FLAG,
+    region: {
+      type: "string",
+      placeholder: "REGION",
+      help:
+        "The STS region. Default: AWS_REGION, AWS_DEFAULT_REGION, or the profile's region.",
+    },
+    "endpoint-url": {
+      type: "string",
+      placeholder: "URL",
+      help:
+        "The STS endpoint (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, or the region's).",
+    },
+    output: {
+      type: "string",
+      placeholder: "FORMAT",
+      choices: ["json", "text"],
+      help:
+        "json (default) or text. Default: AWS_DEFAULT_OUTPUT or the profile's output when json or text.",
+    },
+  },
+  positionals: [],
+  examples: [
+    "aws-signin sts get-caller-identity --profile dev",
+    "aws-signin sts get-caller-identity --output text | cut -f1   # just the account id",
+  ],
+};
+
+/** Runs `sts get-caller-identity`. */
+export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
+  const shared = await loadSharedConfig(ctx.env);
+  const selected = selectProfile(args.string("profile"), ctx.env);
+  const profile = mergedProfile(shared, selected.name);
+  const credentials = await resolveCredentials({
+    profile: selected.name,
+    profileFromFlag: selected.source === "flag",
+    shared,
+    env: ctx.env,
+    now: ctx.now,
+    debug: (m) => ctx.debug(m),
+    signal: ctx.signal,
+  });
+  if (!credentials) {
+    const login = selected.name === "default"
+      ? "aws-signin login"
+      : `aws-signin login --profile ${selected.name}`;
+    throw new ConfigurationError(
+      `Unable to locate credentials. You can configure credentials by running "${login}".`,
+    );
+  }
+  const region = args.string("region") || ctx.env.AWS_REGION ||
+    ctx.env.AWS_DEFAULT_REGION ||
+    stringSetting(profile, "region");
+  if (!region) {
+    throw new ConfigurationError(
+      'You must specify a region. Pass --region, set AWS_REGION, or run "aws-signin configure set region REGION".',
+    );
+  }
+  const endpoint = resolveEndpoint("sts", {
+    region,
+    env: ctx.env,
+    profile,
+    shared,
+    flag: args.string("endpoint-url"),
+  });
+  ctx.debug(`STS endpoint ${endpoint.url} (from ${endpoint.source})`);
+  const configured = ctx.env.AWS_DEFAULT_OUTPUT ||
+    stringSetting(profile, "output");
+  const output = args.string("output") ??
+    (configured === "text" ? "text" : "json");
+  const id = await getCallerIdentity({
+    endpoint: endpoint.url,
+    region,
+    credentials,
+    now: ctx.now,
+    signal: ctx.signal,
+    debug: (m) => ctx.debug(m),
+  }).catch((error) => {
+    if (error instanceof AwsSigninError) throw error;
+    throw new AwsSigninError((error as Error).message);
+  });
+  await ctx.io.out(
+    output === "text"
+      ? `${id.Account}\t${id.Arn}\t${id.UserId}\n`
+      : `{\n    "UserId": ${JSON.stringify(id.UserId)},\n    "Account": ${
+        JSON.stringify(id.Account)
+      },\n    "Arn": ${JSON.stringify(id.Arn)}\n}\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,88 @@
+/**
+ * `configure export-credentials` output, byte for byte as the AWS CLI prints
+ * it (protocol.md §11).
+ *
+ * @example
+ * ```ts
+ * formatCredentials(creds, "env"); // "export AWS_ACCESS_KEY_ID=...\n..."
+ * ```
+ * @module
+ */
+
+import type { Credentials } from "./types.ts";
+
+/** The formats, in the AWS CLI's order. */
+export const FORMATS = [
+  "process",
+  "env",
+  "env-no-export",
+  "powershell",
+  "windows-cmd",
+  "fish",
+] as const;
+
+/** One of {@linkcode FORMATS}. */
+export type CredentialFormat = typeof FORMATS[number];
+
+/** Python's `datetime.isoformat()` of a UTC time: `+00:00`, microseconds only when not zero. */
+export function isoformat(ms: number): string {
+  const iso = new Date(ms).toISOString(); // 2025-09-01T18:39:33.123Z
+  const millis = iso.slice(20, 23);
+  return millis === "000"
+    ? `${iso.slice(0, 19)}+00:00`
+    : `${iso.slice(0, 19)}.${millis}000+00:00`;
+}
+
+function pyString(value: string): string {
+  return JSON.stringify(value).replace(
+    /[^\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+const LINE: Record<
+  Exclude<CredentialFormat, "process">,
+  (name: string, value: string) => string
+> = {
+  "env": (n, v) => `export ${n}=${v}`,
+  "env-no-export": (n, v) => `${n}=${v}`,
+  "powershell": (n, v) => `$Env:${n}="${v}"`,
+  "windows-cmd": (n, v) => `set ${n}=${v}`,
+  "fish": (n, v) => `set -gx ${n} "${v}"`,
+};
+
+/** Formats credentials for stdout. */
+export function formatCredentials(
+  creds: Credentials,
+  format: CredentialFormat,
+): string {
+  const expiration = creds.expiration === undefined
+    ? undefined
+    : isoformat(creds.expiration);
+  if (format === "process") {
+    const fields: [string, string | number][] = [
+      ["Version", 1],
+      ["AccessKeyId", creds.accessKeyId],
+      ["SecretAccessKey", creds.secretAccessKey],
+    ];
+    if (creds.sessionToken !== undefined) {
+      fields.push(["SessionToken", creds.sessionToken]);
+    }
+    if (expiration !== undefined) fields.push(["Expiration", expiration]);
+    const body = fields.map(([k, v]) =>
+      `  "${k}": ${typeof v === "number" ? v : pyString(v)}`
+    ).join(",\n");
+    return `{\n${body}\n}\n`;
+  }
+  const line = LINE[format];
+  let out = `${line("AWS_ACCESS_KEY_ID", creds.accessKeyId)}\n${
+    line("AWS_SECRET_ACCESS_KEY", creds.secretAccessKey)
+  }\n`;
+  if (creds.sessionToken !== undefined) {
+    out += `${line("AWS_SESSION_TOKEN", creds.sessionToken)}\n`;
+  }
+  if (expiration !== undefined) {
+    out += `${line("AWS_CREDENTIAL_EXPIRATION", expiration)}\n`;
+  }
+  return out;
+}
