@@ -14,15 +14,9 @@
  *   deno task bench [--rounds N]
  */
 import { sha256Hex } from "../lib/encoding.ts";
+import { PERMISSIONS } from "../scripts/permissions.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-const PERMISSIONS = [
-  "--allow-net",
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-run",
-];
 const roundsArg = Deno.args.indexOf("--rounds");
 const ROUNDS = roundsArg >= 0 ? Number(Deno.args[roundsArg + 1]) : 25;
 const SESSION = "arn:aws:iam::111122223333:user/bench";

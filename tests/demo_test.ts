@@ -6,7 +6,7 @@ Deno.test("deno task demo runs the main job end to end against the emulator", as
   const result = await runProcess(Deno.execPath(), [
     "run",
     "-A",
-    "tests/demo.ts",
+    "scripts/demo.ts",
   ], {
     ...baseEnv(),
     HOME: Deno.env.get("HOME") ?? "/nonexistent",
@@ -19,6 +19,6 @@ Deno.test("deno task demo runs the main job end to end against the emulator", as
   );
   assert.match(
     result.stdout,
-    /\nDemo finished: \d+ steps against the local emulator in [\d.]+ s, no AWS account, no network\.\n$/,
+    /\nDemo finished: \d+ steps, 2 logins, 1 refresh and 1 STS call against the local emulator in [\d.]+ s, no AWS account, no network\.\n$/,
   );
 });

@@ -8,21 +8,15 @@
 import { COMMANDS } from "../main.ts";
 import { runCli } from "../lib/cli/run.ts";
 import { memoryIo } from "../lib/cli/io.ts";
+import { PERMISSIONS } from "../scripts/permissions.ts";
+
+export { PERMISSIONS };
 
 /** The repository root. */
 export const ROOT: string = new URL("..", import.meta.url).pathname.replace(
   /\/$/,
   "",
 );
-
-/** The permissions the compiled binary gets (deno.json's compile task uses the same list). */
-export const PERMISSIONS: readonly string[] = [
-  "--allow-net",
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-run",
-];
 
 /** The AWS CLI v2 from Debian, when installed (tests that compare with it skip otherwise). */
 export const AWS_CLI = "/usr/bin/aws";

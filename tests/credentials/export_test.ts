@@ -9,6 +9,7 @@ import { sha256Hex } from "../../lib/encoding.ts";
 import { shlexQuote } from "../../lib/config/shlex.ts";
 import {
   hasAwsCli,
+  mapLimit,
   PERMISSIONS,
   ROOT,
   runAwsCli,
@@ -56,37 +57,28 @@ Deno.test({
       [[], ENV_CREDS],
       [[], { AWS_ACCESS_KEY_ID: "AKIAENV2", AWS_SECRET_ACCESS_KEY: "s2" }],
     ];
-    for (const [args, env] of cases) {
-      for (
-        const format of [
-          "process",
-          "env",
-          "env-no-export",
-          "powershell",
-          "windows-cmd",
-        ]
-      ) {
-        const argv = [
-          "configure",
-          "export-credentials",
-          ...args,
-          "--format",
-          format,
-        ];
-        const theirs = await runAwsCli(argv, {
-          ...home.env,
-          ...AWS_ENV,
-          ...env,
-        });
-        const ours = await runCliProcess(argv, { ...home.env, ...env });
-        assert.equal(theirs.code, 0, theirs.stderr);
-        assert.deepEqual(
-          ours,
-          theirs,
-          `${argv.join(" ")} ${JSON.stringify(env)}`,
-        );
-      }
-    }
+    const jobs = cases.flatMap(([args, env]) =>
+      ["process", "env", "env-no-export", "powershell", "windows-cmd"].map((
+        format,
+      ) => ({ args, env, format }))
+    );
+    await mapLimit(jobs, 4, async ({ args, env, format }) => {
+      const argv = [
+        "configure",
+        "export-credentials",
+        ...args,
+        "--format",
+        format,
+      ];
+      const theirs = await runAwsCli(argv, { ...home.env, ...AWS_ENV, ...env });
+      const ours = await runCliProcess(argv, { ...home.env, ...env });
+      assert.equal(theirs.code, 0, theirs.stderr);
+      assert.deepEqual(
+        ours,
+        theirs,
+        `${argv.join(" ")} ${JSON.stringify(env)}`,
+      );
+    });
   },
 });
 

@@ -6,8 +6,8 @@
  *
  *   deno task demo
  */
-import { baseEnv, cliCommand } from "./helpers.ts";
-import { spawnCli } from "./interactive.ts";
+import { baseEnv, cliCommand } from "../tests/helpers.ts";
+import { spawnCli } from "../tests/interactive.ts";
 
 const started = performance.now();
 const bold = (
@@ -115,7 +115,100 @@ async function main() {
       }).join(""),
     );
 
-    // 3. Log out everywhere.
+    // 3. Who am I? STS through the emulator, signed with the new credentials.
+    step(
+      "aws-signin sts get-caller-identity --profile demo",
+      (await run(["sts", "get-caller-identity", "--profile", "demo"], env))
+        .stdout,
+    );
+
+    // 4. The credentials for other tools, in two formats.
+    step(
+      "aws-signin configure export-credentials --profile demo",
+      (await run(["configure", "export-credentials", "--profile", "demo"], env))
+        .stdout,
+    );
+    step(
+      "aws-signin configure export-credentials --profile demo --format env",
+      (await run([
+        "configure",
+        "export-credentials",
+        "--profile",
+        "demo",
+        "--format",
+        "env",
+      ], env)).stdout,
+    );
+
+    // 5. A forced refresh: fifteen minutes pass for the emulator, and the cached
+    //    credentials are now inside the five-minute refresh window.
+    const cacheFile = `${env.AWS_LOGIN_CACHE_DIRECTORY}/${cacheFiles[0]}`;
+    await (await fetch(`${emu}/_emulator/clock`, {
+      method: "POST",
+      body: '{"advanceSeconds": 900}',
+    })).body?.cancel();
+    const soon = new Date(Date.now() + 60_000).toISOString().replace(
+      /\.\d{3}Z$/,
+      "Z",
+    );
+    await Deno.writeTextFile(
+      cacheFile,
+      (await Deno.readTextFile(cacheFile)).replace(
+        /"expiresAt": "[^"]+"/,
+        `"expiresAt": "${soon}"`,
+      ),
+    );
+    const refreshed = await run([
+      "configure",
+      "export-credentials",
+      "--profile",
+      "demo",
+      "--format",
+      "env-no-export",
+    ], env);
+    const after =
+      JSON.parse(await Deno.readTextFile(cacheFile)).accessToken.expiresAt;
+    step(
+      "aws-signin configure export-credentials --profile demo --format env-no-export",
+      refreshed.stdout,
+      `(15 minutes later: expiring at ${soon}, so refreshed with DPoP; now expires ${after})`,
+    );
+
+    // 6. Headless: --remote, the code pasted from the browser on another device.
+    const remote = spawnCli(["login", "--remote", "--profile", "remote"], env);
+    const [remoteUrl] = await remote.waitForStdout(
+      /http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S+/,
+    );
+    await remote.waitForStdout(
+      /Enter the authorization code displayed in your browser: $/,
+    );
+    const confirmation = await fetch(remoteUrl, { redirect: "manual" });
+    await confirmation.body?.cancel();
+    const page = await (await fetch(
+      new URL(confirmation.headers.get("location")!, remoteUrl),
+    )).text();
+    const code = /id="code"[^>]*>([^<]+)</.exec(page)?.[1];
+    if (!code) fail("no code on the confirmation page");
+    await remote.write(`${code}\n`);
+    const remoteResult = await remote.finish();
+    if (remoteResult.code !== 0) {
+      fail(
+        `login --remote exited ${remoteResult.code}: ${remoteResult.stderr}`,
+      );
+    }
+    step(
+      "aws-signin login --remote --profile remote",
+      remoteResult.stdout.replace(/(: )$/m, `$1${code}`),
+      "(the demo opened the URL elsewhere and pasted the code)",
+    );
+
+    // 7. What is in effect, and from where.
+    step(
+      "aws-signin configure list --profile demo",
+      (await run(["configure", "list", "--profile", "demo"], env)).stdout,
+    );
+
+    // 8. Log out everywhere.
     const logout = await run(["logout", "--all"], env);
     step("aws-signin logout --all", logout.stdout);
   } finally {
@@ -126,7 +219,7 @@ async function main() {
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   write(
     bold(
-      `Demo finished: ${steps} steps against the local emulator in ${seconds} s, no AWS account, no network.\n`,
+      `Demo finished: ${steps} steps, 2 logins, 1 refresh and 1 STS call against the local emulator in ${seconds} s, no AWS account, no network.\n`,
     ),
   );
 }

@@ -1,0 +1,234 @@
+/**
+ * Real-browser tests: headless Chromium (Debian's /usr/bin/chromium, driven
+ * by playwright-core) clicks through the emulator's pages and lands on our
+ * callback page. Screenshots of every page a user sees are saved under
+ * test-output/browser/.
+ *
+ *   deno task test:browser
+ */
+import assert from "node:assert/strict";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { sha256Hex } from "../../lib/encoding.ts";
+import { shlexQuote } from "../../lib/config/shlex.ts";
+import { startEmulator } from "../../lib/emulator/server.ts";
+import { readOrNull, ROOT, tempHome } from "../helpers.ts";
+import { spawnCli } from "../interactive.ts";
+
+const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+const SHOTS = `${ROOT}/test-output/browser`;
+const ALICE = "arn:aws:iam::111122223333:user/alice";
+const BOB = "arn:aws:sts::444455556666:assumed-role/Admin/bob";
+
+async function withBrowser(fn: (page: Page) => Promise<void>): Promise<void> {
+  const profile = await Deno.makeTempDir({ prefix: "aws-signin-chromium-" });
+  let context: BrowserContext | undefined;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 900, height: 760 },
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await fn(page);
+  } finally {
+    await context?.close();
+    await Deno.remove(profile, { recursive: true }).catch(() => {});
+  }
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await Deno.mkdir(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+/** BROWSER for the login: hands the URL to the test through a file. */
+function recordingBrowser(file: string): Record<string, string> {
+  return {
+    BROWSER: `${shlexQuote(Deno.execPath())} run --quiet -A ${
+      shlexQuote(`${ROOT}/tests/flow/_browser.ts`)
+    } record %s`,
+    BROWSER_RECORD: file,
+  };
+}
+
+async function waitForFile(path: string): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const text = await readOrNull(path);
+    if (text) return text;
+    if (Date.now() > deadline) throw new Error(`${path} never appeared`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const options = { sanitizeOps: false, sanitizeResources: false };
+
+Deno.test({
+  name:
+    "same-device: the picker page, approve, and our success page; the login finishes",
+  ...options,
+  async fn() {
+    await using server = await startEmulator({ principals: [ALICE, BOB] });
+    await using home = await tempHome();
+    const record = `${home.dir}/url.txt`;
+    const login = spawnCli([
+      "login",
+      "--profile",
+      "dev",
+      "--region",
+      "us-east-1",
+      "--endpoint-url",
+      server.url,
+    ], {
+      ...home.env,
+      ...recordingBrowser(record),
+    });
+    const url = await waitForFile(record);
+    await withBrowser(async (page) => {
+      await page.goto(url);
+      assert.equal(await page.title(), "Allow access to your console session");
+      assert.match(
+        await page.textContent("main") ?? "",
+        /user\/alice[\s\S]*assumed-role\/Admin\/bob/,
+      );
+      await screenshot(page, "picker");
+      await page.check(`input[value="${BOB}"]`);
+      await page.click("#approve");
+      await page.waitForURL(/127\.0\.0\.1:\d+\/oauth\/callback/);
+      await page.getByText("Signed in").waitFor();
+      const text = await page.textContent("main") ?? "";
+      assert.match(
+        text,
+        /Your terminal is finishing the login for profile dev\./,
+      );
+      assert.match(text, /You can close this tab/);
+      await screenshot(page, "success");
+    });
+    const result = await login.finish();
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      /Updated profile dev to use arn:aws:sts::444455556666:assumed-role\/Admin\/bob credentials\./,
+    );
+    assert.equal(
+      await Deno.readTextFile(home.config),
+      `[profile dev]\nlogin_session = ${BOB}\n`,
+    );
+    const cache = JSON.parse(
+      await Deno.readTextFile(`${home.cache}/${await sha256Hex(BOB)}.json`),
+    );
+    assert.equal(cache.accessToken.accountId, "444455556666");
+  },
+});
+
+Deno.test({
+  name: "same-device: deny shows our failure page and the login exits 255",
+  ...options,
+  async fn() {
+    await using server = await startEmulator();
+    await using home = await tempHome();
+    const record = `${home.dir}/url.txt`;
+    const login = spawnCli([
+      "login",
+      "--region",
+      "us-east-1",
+      "--endpoint-url",
+      server.url,
+    ], {
+      ...home.env,
+      ...recordingBrowser(record),
+    });
+    const url = await waitForFile(record);
+    await withBrowser(async (page) => {
+      await page.goto(url);
+      await page.click("#deny");
+      await page.getByText("Sign-in was not completed").waitFor();
+      const text = await page.textContent("main") ?? "";
+      assert.match(
+        text,
+        /The authentication redirect failed with the following error: access_denied\./,
+      );
+      assert.match(
+        text,
+        /Nothing was saved\. To try again, run aws-signin login in your terminal\./,
+      );
+      await screenshot(page, "failure");
+    });
+    const result = await login.finish();
+    assert.equal(result.code, 255);
+    assert.match(result.stderr, /The sign-in page returned "access_denied"/);
+    assert.equal(await readOrNull(home.config), null);
+  },
+});
+
+Deno.test({
+  name:
+    "cross-device: approve in the browser, read the code from the confirmation page, type it into the login",
+  ...options,
+  async fn() {
+    await using server = await startEmulator({ principals: [ALICE] });
+    await using home = await tempHome();
+    const login = spawnCli([
+      "login",
+      "--remote",
+      "--profile",
+      "remote",
+      "--region",
+      "eu-west-1",
+      "--endpoint-url",
+      server.url,
+    ], home.env);
+    const [url] = await login.waitForStdout(
+      /http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S+/,
+    );
+    await login.waitForStdout(
+      /Enter the authorization code displayed in your browser: $/,
+    );
+    let code = "";
+    await withBrowser(async (page) => {
+      await page.goto(url);
+      await page.click("#approve");
+      await page.waitForURL(/\/v1\/sessions\/confirmation/);
+      code = (await page.textContent("#code"))?.trim() ?? "";
+      assert.match(
+        await page.textContent("h1") ?? "",
+        /Copy this code to your terminal/,
+      );
+      await screenshot(page, "confirmation");
+    });
+    assert.match(code, /^[A-Za-z0-9+/=]+$/);
+    await login.write(`${code}\n`);
+    const result = await login.finish();
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(
+      await Deno.readTextFile(home.config),
+      `[profile remote]\nlogin_session = ${ALICE}\n`,
+    );
+  },
+});
+
+Deno.test({
+  name: "an invalid sign-in link shows the emulator's error page",
+  ...options,
+  async fn() {
+    await using server = await startEmulator();
+    await withBrowser(async (page) => {
+      const response = await page.goto(
+        `${server.url}/v1/authorize?response_type=token`,
+      );
+      assert.equal(response?.status(), 400);
+      await page.getByText("This sign-in request is not valid").waitFor();
+      await screenshot(page, "invalid-request");
+    });
+  },
+});
