@@ -38,6 +38,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "Print a value from the config or credentials file.",
     load: () => import("./lib/commands/configure_get.ts"),
   },
+  "configure set": {
+    summary: "Set a value in the config or credentials file.",
+    load: () => import("./lib/commands/configure_set.ts"),
+  },
   "sts get-caller-identity": {
     summary:
       "Show the account and identity the profile's credentials belong to.",
@@ -46,10 +50,6 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   "emulator": {
     summary: "Run a local AWS Sign-In and STS emulator (tests, demos, CI).",
     load: () => import("./lib/commands/emulator.ts"),
-  },
-  "configure set": {
-    summary: "Set a value in the config or credentials file.",
-    load: () => import("./lib/commands/configure_set.ts"),
   },
 };
 

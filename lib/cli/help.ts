@@ -116,10 +116,12 @@ export function formatHelp(spec: CommandSpec): string {
     ...Object.entries(spec.flags).map(([name, f]) =>
       f.type === "boolean"
         ? `[--${name}]`
-        : `[--${name} ${f.placeholder ?? "VALUE"}]`
+        : `[--${name}\u00a0${f.placeholder ?? "VALUE"}]`
     ),
   ].join(" ");
-  let out = `${spec.summary}\n\nUsage:\n${wrap(synopsis, 78, "  ")}\n\n${
+  // A no-break space keeps "[--flag VALUE]" on one line.
+  const usage = wrap(synopsis, 78, "  ").replaceAll("\u00a0", " ");
+  let out = `${spec.summary}\n\nUsage:\n${usage}\n\n${
     wrap(spec.description, 78, "")
   }\n`;
   if (spec.positionals.length > 0) {

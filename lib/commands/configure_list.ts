@@ -25,7 +25,7 @@ import {
   selectProfile,
   stringSetting,
 } from "../config/profiles.ts";
-import { resolveCredentials } from "../credentials/chain.ts";
+import { credentialsFor } from "./_credentials.ts";
 
 /** The command's spec. */
 export const spec: CommandSpec = {
@@ -76,15 +76,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   if (selected.source !== "default" && !profileExists(shared, selected.name)) {
     throw new ProfileNotFoundError(selected.name);
   }
-  const creds = await resolveCredentials({
-    profile: selected.name,
-    profileFromFlag: selected.source === "flag",
-    shared,
-    env: ctx.env,
-    now: ctx.now,
-    debug: (m) => ctx.debug(m),
-    signal: ctx.signal,
-  });
+  const creds = await credentialsFor(ctx, selected, shared);
   if (creds) {
     await ctx.io.out(
       row("access_key", mask(creds.accessKeyId), creds.method, ""),

@@ -20,7 +20,8 @@ import {
 } from "../cli/flags.ts";
 import { AwsSigninError, ConfigurationError } from "../errors.ts";
 import { loadSharedConfig, selectProfile } from "../config/profiles.ts";
-import { PROFILE_CHAIN_VAR, resolveCredentials } from "../credentials/chain.ts";
+import { PROFILE_CHAIN_VAR } from "../credentials/chain.ts";
+import { credentialsFor } from "./_credentials.ts";
 import {
   type CredentialFormat,
   formatCredentials,
@@ -117,14 +118,10 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   let creds;
   try {
     const shared = await loadSharedConfig(ctx.env);
-    creds = await resolveCredentials({
-      profile: selected.name,
-      profileFromFlag: selected.source === "flag",
-      shared,
+    // Not interruptible: Ctrl-C simply ends a credential_process (writes are atomic, locks die with us).
+    creds = await credentialsFor(ctx, selected, shared, {
       env,
-      now: ctx.now,
-      debug: (m) => ctx.debug(m),
-      // No ctx.signal: Ctrl-C simply ends a credential_process (writes are atomic, locks die with us).
+      interruptible: false,
     });
   } catch (error) {
     if (

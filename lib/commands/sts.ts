@@ -24,7 +24,7 @@ import {
   selectProfile,
   stringSetting,
 } from "../config/profiles.ts";
-import { resolveCredentials } from "../credentials/chain.ts";
+import { credentialsFor } from "./_credentials.ts";
 import { getCallerIdentity } from "../sts/client.ts";
 
 /** The command's spec. */
@@ -69,15 +69,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   const shared = await loadSharedConfig(ctx.env);
   const selected = selectProfile(args.string("profile"), ctx.env);
   const profile = mergedProfile(shared, selected.name);
-  const credentials = await resolveCredentials({
-    profile: selected.name,
-    profileFromFlag: selected.source === "flag",
-    shared,
-    env: ctx.env,
-    now: ctx.now,
-    debug: (m) => ctx.debug(m),
-    signal: ctx.signal,
-  });
+  const credentials = await credentialsFor(ctx, selected, shared);
   if (!credentials) {
     const login = selected.name === "default"
       ? "aws-signin login"
