@@ -6,6 +6,7 @@
  * - `deno run` of an empty script: the floor for any Deno program;
  * - aws-signin from source (`deno run main.ts`), and from the one-file bundle
  *   when `dist/aws-signin.js` exists (what `deno compile` embeds);
+ * - the compiled binary named by `AWS_SIGNIN_BIN`, when set (the release workflow);
  * - `/usr/bin/aws configure export-credentials` on a static-key profile.
  *
  * Goals: aws-signin at most 1.25x the empty script, at least 15x faster than
@@ -111,6 +112,14 @@ try {
       ],
     });
   }
+  const bin = Deno.env.get("AWS_SIGNIN_BIN");
+  if (bin) {
+    subjects.push({
+      name: "aws-signin (compiled binary)",
+      cmd: bin,
+      args: exportArgs,
+    });
+  }
   if (exists("/usr/bin/aws")) {
     subjects.push({
       name: "aws configure export-credentials",
@@ -183,6 +192,14 @@ try {
     write(
       `  bundle / empty deno script:     ${
         (median(bundle) / floor).toFixed(2)
+      }x\n`,
+    );
+  }
+  const binary = times.get("aws-signin (compiled binary)");
+  if (binary) {
+    write(
+      `  compiled binary / empty deno script: ${
+        (median(binary) / floor).toFixed(2)
       }x\n`,
     );
   }
