@@ -4,11 +4,12 @@
  * modules and a proxy that goes nowhere, it still does the whole job.
  */
 import assert from "node:assert/strict";
-import { PERMISSIONS, ROOT, runProcess } from "./helpers.ts";
+import { baseEnv, PERMISSIONS, ROOT, runProcess } from "./helpers.ts";
 
 Deno.test("the one-file bundle runs from an empty folder with an empty DENO_DIR and no network", async () => {
   const work = await Deno.makeTempDir({ prefix: "aws-signin-bundle-" });
   try {
+    // deno bundle itself may fetch esbuild from npm on a fresh machine: give it this process's TLS/proxy settings.
     const bundled = await runProcess(
       Deno.execPath(),
       [
@@ -20,13 +21,8 @@ Deno.test("the one-file bundle runs from an empty folder with an empty DENO_DIR 
         `${work}/build/aws-signin.js`,
         "main.ts",
       ],
-      {
-        PATH: Deno.env.get("PATH") ?? "",
-        HOME: Deno.env.get("HOME") ?? "",
-        DENO_DIR: Deno.env.get("DENO_DIR") ??
-          `${Deno.env.get("HOME")}/.cache/deno`,
-      },
-      { cwd: ROOT },
+      { ...baseEnv(), HOME: Deno.env.get("HOME") ?? "" },
+      { cwd: ROOT, timeoutMs: 180_000 },
     );
     assert.equal(bundled.code, 0, bundled.stderr);
     const dir = `${work}/empty`;
