@@ -6,7 +6,11 @@
  *
  *   deno task demo
  */
-import { baseEnv, cliCommand } from "../tests/helpers.ts";
+import {
+  baseEnv,
+  cliCommand,
+  codeFromConfirmationPage,
+} from "../tests/helpers.ts";
 import { spawnCli } from "../tests/interactive.ts";
 
 const started = performance.now();
@@ -182,13 +186,7 @@ async function main() {
     await remote.waitForStdout(
       /Enter the authorization code displayed in your browser: $/,
     );
-    const confirmation = await fetch(remoteUrl, { redirect: "manual" });
-    await confirmation.body?.cancel();
-    const page = await (await fetch(
-      new URL(confirmation.headers.get("location")!, remoteUrl),
-    )).text();
-    const code = /id="code"[^>]*>([^<]+)</.exec(page)?.[1];
-    if (!code) fail("no code on the confirmation page");
+    const code = await codeFromConfirmationPage(remoteUrl);
     await remote.write(`${code}\n`);
     const remoteResult = await remote.finish();
     if (remoteResult.code !== 0) {

@@ -4,7 +4,13 @@
  * modules and a proxy that goes nowhere, it still does the whole job.
  */
 import assert from "node:assert/strict";
-import { baseEnv, PERMISSIONS, ROOT, runProcess } from "./helpers.ts";
+import {
+  baseEnv,
+  codeFromConfirmationPage,
+  PERMISSIONS,
+  ROOT,
+  runProcess,
+} from "./helpers.ts";
 
 Deno.test("the one-file bundle runs from an empty folder with an empty DENO_DIR and no network", async () => {
   const work = await Deno.makeTempDir({ prefix: "aws-signin-bundle-" });
@@ -102,11 +108,7 @@ Deno.test("the one-file bundle runs from an empty folder with an empty DENO_DIR 
         printed += (await out.read()).value ?? "";
       }
       const authorize = /http:\S+authorize\S+/.exec(printed)![0];
-      const redirect = await fetch(authorize, { redirect: "manual" });
-      await redirect.body?.cancel();
-      const page = await (await fetch(redirect.headers.get("location")!))
-        .text();
-      const code = /id="code"[^>]*>([^<]+)</.exec(page)![1]!;
+      const code = await codeFromConfirmationPage(authorize);
       const writer = login.stdin.getWriter();
       await writer.write(new TextEncoder().encode(`${code}\n`));
       await writer.close();

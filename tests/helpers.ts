@@ -236,3 +236,32 @@ export async function mapLimit<T, R>(
   await Promise.all(workers);
   return results;
 }
+
+/** `BROWSER` for a login under test: the stand-in browser of tests/flow/_browser.ts in the given mode. */
+export function standInBrowser(
+  mode: "approve" | "deny" | "wrong-state" | "fail" | "record",
+): string {
+  const quote = (s: string) => `'${s.replaceAll("'", `'"'"'`)}'`;
+  return `${quote(Deno.execPath())} run --quiet -A ${
+    quote(`${ROOT}/tests/flow/_browser.ts`)
+  } ${mode} %s`;
+}
+
+/**
+ * Plays the other device of a `--remote` login against an auto-approving
+ * emulator: opens the URL and returns the code the confirmation page shows.
+ */
+export async function codeFromConfirmationPage(
+  authorizeUrl: string,
+): Promise<string> {
+  const redirect = await fetch(authorizeUrl, { redirect: "manual" });
+  await redirect.body?.cancel();
+  const location = redirect.headers.get("location");
+  if (!location) {
+    throw new Error(`no redirect from ${authorizeUrl} (${redirect.status})`);
+  }
+  const page = await (await fetch(new URL(location, authorizeUrl))).text();
+  const code = /id="code"[^>]*>([^<]+)</.exec(page)?.[1];
+  if (!code) throw new Error("no code on the confirmation page");
+  return code;
+}

@@ -6,15 +6,16 @@
  */
 import assert from "node:assert/strict";
 import { sha256Hex } from "../lib/encoding.ts";
-import { shlexQuote } from "../lib/config/shlex.ts";
 import { type EmulatorOptions } from "../lib/emulator/handler.ts";
 import { type EmulatorServer, startEmulator } from "../lib/emulator/server.ts";
 import { readCacheEntry } from "../lib/cache/login_cache.ts";
 import {
+  codeFromConfirmationPage,
   readOrNull,
   ROOT,
   runCliProcess,
   type RunResult,
+  standInBrowser,
   type TempHome,
   tempHome,
 } from "./helpers.ts";
@@ -26,12 +27,6 @@ const ATTEMPT =
   "Attempting to open your default browser. If the browser does not open, open the following URL.\n" +
   "If you are unable to open the URL on this device, run this command again with the '--remote' option.\n\n";
 
-function browser(mode: string): string {
-  return `${shlexQuote(Deno.execPath())} run --quiet -A ${
-    shlexQuote(`${ROOT}/tests/flow/_browser.ts`)
-  } ${mode} %s`;
-}
-
 async function login(
   home: TempHome,
   server: EmulatorServer | string,
@@ -41,7 +36,9 @@ async function login(
   const url = typeof server === "string" ? server : server.url;
   return await runCliProcess(["login", "--endpoint-url", url, ...args], {
     ...home.env,
-    BROWSER: browser(init.mode ?? "approve"),
+    BROWSER: standInBrowser(
+      (init.mode ?? "approve") as Parameters<typeof standInBrowser>[0],
+    ),
     ...init.env,
   }, init.stdin === undefined ? {} : { stdin: init.stdin });
 }
@@ -157,11 +154,7 @@ Deno.test("--remote: the code pasted on stdin", async () => {
     /Enter the authorization code displayed in your browser: $/,
   );
   // Play the other device: open the URL, read the code from the confirmation page.
-  const redirect = await fetch(url, { redirect: "manual" });
-  await redirect.body?.cancel();
-  const page = await (await fetch(redirect.headers.get("location")!)).text();
-  const pasted = /id="code"[^>]*>([^<]+)</.exec(page)![1]!;
-  await proc.write(`${pasted}\n`);
+  await proc.write(`${await codeFromConfirmationPage(url)}\n`);
   const result = await proc.finish();
   assert.equal(result.code, 0, result.stderr);
   assert.equal(
@@ -608,7 +601,7 @@ Deno.test({
       server.url,
     ], {
       ...home.env,
-      BROWSER: browser("record"),
+      BROWSER: standInBrowser("record"),
       BROWSER_RECORD: record,
     });
     await proc.waitForStdout(URL_LINE);
@@ -850,7 +843,7 @@ Deno.test("no region anywhere and a terminal: the AWS CLI's prompt, checked, and
       ["login", "--profile", "dev", "--endpoint-url", server.url],
       {
         ...home.env,
-        BROWSER: browser("approve"),
+        BROWSER: standInBrowser("approve"),
         PATH: Deno.env.get("PATH") ?? "",
       },
       input,

@@ -1,9 +1,8 @@
 /** `aws-signin sts get-caller-identity` against the emulator with login, static-key and environment credentials. */
 import assert from "node:assert/strict";
 import { sha256Hex } from "../lib/encoding.ts";
-import { shlexQuote } from "../lib/config/shlex.ts";
 import { startEmulator } from "../lib/emulator/server.ts";
-import { ROOT, runCliProcess, tempHome } from "./helpers.ts";
+import { runCliProcess, standInBrowser, tempHome } from "./helpers.ts";
 
 const SESSION = "arn:aws:iam::111122223333:user/demo";
 const JSON_OUT =
@@ -25,9 +24,7 @@ Deno.test("get-caller-identity with login, static-key and environment credential
     "us-east-1",
   ], {
     ...env,
-    BROWSER: `${shlexQuote(Deno.execPath())} run --quiet -A ${
-      shlexQuote(`${ROOT}/tests/flow/_browser.ts`)
-    } approve %s`,
+    BROWSER: standInBrowser("approve"),
   });
   assert.equal(login.code, 0, login.stderr);
 

@@ -11,11 +11,27 @@
  * @module
  */
 
-import { loginCacheDir, readCacheEntry } from "../cache/login_cache.ts";
+import {
+  loginCacheDir,
+  type LoginCacheEntry,
+  readCacheEntry,
+} from "../cache/login_cache.ts";
 import type { Credentials, ProviderContext } from "./types.ts";
 
 /** Refresh when this much or less is left (botocore, JS and Rust agree on five minutes). */
 export const REFRESH_WINDOW_MS = 5 * 60_000;
+
+/** The credentials a cache entry holds. */
+export function credentialsFromEntry(entry: LoginCacheEntry): Credentials {
+  return {
+    accessKeyId: entry.accessToken.accessKeyId,
+    secretAccessKey: entry.accessToken.secretAccessKey,
+    sessionToken: entry.accessToken.sessionToken,
+    expiration: entry.expiresAtMs,
+    accountId: entry.accessToken.accountId,
+    method: "login",
+  };
+}
 
 /** Loads (and if needed refreshes) the credentials of a login session. */
 export async function loginCredentials(
@@ -31,14 +47,7 @@ export async function loginCredentials(
         Math.round(left / 1000)
       } s, no refresh`,
     );
-    return {
-      accessKeyId: entry.accessToken.accessKeyId,
-      secretAccessKey: entry.accessToken.secretAccessKey,
-      sessionToken: entry.accessToken.sessionToken,
-      expiration: entry.expiresAtMs,
-      accountId: entry.accessToken.accountId,
-      method: "login",
-    };
+    return credentialsFromEntry(entry);
   }
   ctx.debug(
     left > 0

@@ -24,7 +24,6 @@ import {
   cacheFilePath,
   formatExpiresAt,
   lockFilePath,
-  type LoginCacheEntry,
   LoginCacheError,
   readCacheEntry,
 } from "../cache/login_cache.ts";
@@ -39,7 +38,7 @@ import {
   EmptyTokenResponseError,
   EndpointConnectionError,
 } from "../signin/token_client.ts";
-import { REFRESH_WINDOW_MS } from "./login_provider.ts";
+import { credentialsFromEntry, REFRESH_WINDOW_MS } from "./login_provider.ts";
 import type { Credentials, ProviderContext } from "./types.ts";
 
 /** The service refused the refresh; the message says how to sign in again. Exit 254. */
@@ -51,17 +50,6 @@ export class LoginRefreshError extends AwsSigninError {
     this.name = "LoginRefreshError";
     this.errorCode = errorCode;
   }
-}
-
-function fromEntry(entry: LoginCacheEntry): Credentials {
-  return {
-    accessKeyId: entry.accessToken.accessKeyId,
-    secretAccessKey: entry.accessToken.secretAccessKey,
-    sessionToken: entry.accessToken.sessionToken,
-    expiration: entry.expiresAtMs,
-    accountId: entry.accessToken.accountId,
-    method: "login",
-  };
 }
 
 function loginCommand(profile: string): string {
@@ -113,7 +101,7 @@ export async function refreshLoginSession(
       ctx.debug(
         "another process refreshed the session while we waited; using its credentials",
       );
-      return fromEntry(entry);
+      return credentialsFromEntry(entry);
     }
     const profileValues = mergedProfile(ctx.shared, ctx.profile);
     const region = entry.signInRegion ||
@@ -173,7 +161,7 @@ export async function refreshLoginSession(
           }); the cached credentials are still valid until ` +
             `${formatExpiresAt(entry.expiresAtMs)}, using them`,
         );
-        return fromEntry(entry);
+        return credentialsFromEntry(entry);
       }
       if (
         error instanceof ServiceError && error.code === "AccessDeniedException"

@@ -476,17 +476,22 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   }
 
   async function decision(req: Request, url: URL): Promise<Response> {
-    const form = await req.formData().catch(() => undefined);
-    const requestId = String(form?.get("request") ?? "");
-    const request = pending.get(requestId);
-    if (!request || now() - request.createdAt > codeTtl * 1000) {
+    const entry = (
+      status: number,
+      extra: { clientId?: string; error?: string },
+    ) =>
       log({
         method: "POST",
         path: url.pathname,
         operation: "AuthorizeDecision",
-        status: 400,
-        error: "INVALID_REQUEST",
+        status,
+        ...extra,
       });
+    const form = await req.formData().catch(() => undefined);
+    const requestId = String(form?.get("request") ?? "");
+    const request = pending.get(requestId);
+    if (!request || now() - request.createdAt > codeTtl * 1000) {
+      entry(400, { error: "INVALID_REQUEST" });
       return html(
         errorPage(
           "This sign-in request has expired",
@@ -497,13 +502,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     }
     pending.delete(requestId);
     if (form?.get("decision") !== "approve") {
-      log({
-        method: "POST",
-        path: url.pathname,
-        operation: "AuthorizeDecision",
-        clientId: request.clientId,
-        status: 303,
-      });
+      entry(303, { clientId: request.clientId });
       return redirect(
         withQuery(request.redirectUri, {
           error: "access_denied",
@@ -514,25 +513,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     }
     const principal = String(form.get("principal") ?? principals[0]);
     if (!principals.includes(principal)) {
-      log({
-        method: "POST",
-        path: url.pathname,
-        operation: "AuthorizeDecision",
-        status: 400,
-        error: "INVALID_REQUEST",
-      });
+      entry(400, { error: "INVALID_REQUEST" });
       return html(
         errorPage("Unknown session", "Choose one of the sessions on the page."),
         400,
       );
     }
-    log({
-      method: "POST",
-      path: url.pathname,
-      operation: "AuthorizeDecision",
-      clientId: request.clientId,
-      status: 303,
-    });
+    entry(303, { clientId: request.clientId });
     return redirect(approve(request, principal), 303);
   }
 

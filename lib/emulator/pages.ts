@@ -10,16 +10,7 @@
  * @module
  */
 
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) =>
-      ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[
-        c
-      ]!,
-  );
-}
+import { escapeHtml } from "../html.ts";
 
 const STYLE = `
 :root { color-scheme: light dark; --fg:#16191f; --muted:#5f6b7a; --bg:#f2f3f3; --card:#fff; --line:#d5dbdb;

@@ -11,15 +11,7 @@
  * @module
  */
 
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) =>
-      ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[
-        c
-      ]!,
-  );
-}
+import { escapeHtml } from "../html.ts";
 
 const STYLE = `
 :root { color-scheme: light dark; --fg:#0f172a; --muted:#475569; --bg:#f8fafc; --card:#fff; --line:#e2e8f0;

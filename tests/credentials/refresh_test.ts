@@ -18,18 +18,13 @@ import {
   ROOT,
   runCliProcess,
   runProcess,
+  standInBrowser,
   type TempHome,
   tempHome,
 } from "../helpers.ts";
 import { spawnCli } from "../interactive.ts";
 
 const SESSION = "arn:aws:iam::111122223333:user/demo";
-
-function browser(): string {
-  return `${shlexQuote(Deno.execPath())} run --quiet -A ${
-    shlexQuote(`${ROOT}/tests/flow/_browser.ts`)
-  } approve %s`;
-}
 
 async function loggedIn(
   server: EmulatorServer,
@@ -38,7 +33,11 @@ async function loggedIn(
 ): Promise<string> {
   const result = await runCliProcess(
     ["login", "--profile", profile, "--region", "us-east-1"],
-    { ...home.env, BROWSER: browser(), AWS_ENDPOINT_URL_SIGNIN: server.url },
+    {
+      ...home.env,
+      BROWSER: standInBrowser("approve"),
+      AWS_ENDPOINT_URL_SIGNIN: server.url,
+    },
   );
   assert.equal(result.code, 0, result.stderr);
   return `${home.cache}/${await sha256Hex(SESSION)}.json`;
