@@ -265,3 +265,40 @@ export async function codeFromConfirmationPage(
   if (!code) throw new Error("no code on the confirmation page");
   return code;
 }
+
+/** Runs an AWS JS SDK script from tests/interop (`_sdk_*.ts`) in its own process with `env`; throws unless it exits 0. */
+export async function runSdkScript(
+  script: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<Record<string, string>> {
+  const result = await runProcess(Deno.execPath(), [
+    "run",
+    "-A",
+    `tests/interop/${script}`,
+    ...args,
+  ], {
+    ...baseEnv(),
+    ...env,
+  }, { cwd: ROOT });
+  if (result.code !== 0) {
+    throw new Error(`${script} exited ${result.code}: ${result.stderr}`);
+  }
+  return JSON.parse(result.stdout);
+}
+
+/** A fresh P-256 private key as a PKCS#8 `PRIVATE KEY` PEM (the form botocore and the JS SDK also accept), and its JWK. */
+export async function pkcs8Pem(): Promise<{ pem: string; jwk: JsonWebKey }> {
+  const pair = await crypto.subtle.generateKey(
+    { name: "ECDSA", namedCurve: "P-256" },
+    true,
+    ["sign"],
+  );
+  const der = new Uint8Array(
+    await crypto.subtle.exportKey("pkcs8", pair.privateKey),
+  );
+  const pem = `-----BEGIN PRIVATE KEY-----\n${
+    der.toBase64().replace(/.{64}/g, "$&\n")
+  }\n-----END PRIVATE KEY-----\n`;
+  return { pem, jwk: await crypto.subtle.exportKey("jwk", pair.privateKey) };
+}

@@ -11,10 +11,12 @@ import { type EmulatorServer, startEmulator } from "../lib/emulator/server.ts";
 import { readCacheEntry } from "../lib/cache/login_cache.ts";
 import {
   codeFromConfirmationPage,
+  pkcs8Pem,
   readOrNull,
-  ROOT,
   runCliProcess,
+  runInProcess,
   type RunResult,
+  runSdkScript,
   standInBrowser,
   type TempHome,
   tempHome,
@@ -748,17 +750,7 @@ Deno.test("logout --all with no cache folder", async () => {
 
 Deno.test("a cache entry in the AWS CLI's layout with a PKCS#8 key, milliseconds and no idToken is read", async () => {
   await using home = await tempHome();
-  const pair = await crypto.subtle.generateKey(
-    { name: "ECDSA", namedCurve: "P-256" },
-    true,
-    ["sign"],
-  );
-  const der = new Uint8Array(
-    await crypto.subtle.exportKey("pkcs8", pair.privateKey),
-  );
-  const pem = `-----BEGIN PRIVATE KEY-----\n${
-    der.toBase64().replace(/.{64}/g, "$&\n")
-  }\n-----END PRIVATE KEY-----\n`;
+  const { pem, jwk } = await pkcs8Pem();
   await Deno.mkdir(home.cache, { recursive: true });
   await Deno.writeTextFile(
     `${home.cache}/${await sha256Hex(DEMO)}.json`,
@@ -784,7 +776,7 @@ Deno.test("a cache entry in the AWS CLI's layout with a PKCS#8 key, milliseconds
   const { dpopKeyFromPem } = await import("../lib/signin/dpop.ts");
   assert.equal(
     (await dpopKeyFromPem(entry.dpopKey)).jwk.x,
-    (await crypto.subtle.exportKey("jwk", pair.privateKey)).x,
+    jwk.x,
   );
 });
 
@@ -799,19 +791,10 @@ Deno.test("a login made by us is used and refreshed by the AWS JS SDK's login pr
     0,
   );
   const before = JSON.parse(await cacheText(home));
-  const { baseEnv, runProcess } = await import("./helpers.ts");
-  const sdk = await runProcess(Deno.execPath(), [
-    "run",
-    "-A",
-    "tests/interop/_sdk_login_credentials.ts",
-    "dev",
-  ], {
-    ...baseEnv(),
+  const creds = await runSdkScript("_sdk_login_credentials.ts", ["dev"], {
     ...home.env,
     AWS_ENDPOINT_URL_SIGNIN: server.url,
-  }, { cwd: ROOT });
-  assert.equal(sdk.code, 0, sdk.stderr);
-  const creds = JSON.parse(sdk.stdout);
+  });
   assert.notEqual(creds.accessKeyId, before.accessToken.accessKeyId);
   assert.deepEqual(tokenCalls(server).map((r) => [r.grantType, r.status]), [
     ["authorization_code", 200],
@@ -826,7 +809,6 @@ Deno.test("a login made by us is used and refreshed by the AWS JS SDK's login pr
 
 Deno.test("no region anywhere and a terminal: the AWS CLI's prompt, checked, and saved to the profile", async () => {
   await using server = await startEmulator({ autoApprove: true });
-  const { runInProcess } = await import("./helpers.ts");
   for (
     const [input, region, extra] of [
       ["eu-west-3\n", "eu-west-3", ""],

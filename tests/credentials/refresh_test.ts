@@ -14,10 +14,9 @@ import {
   startEmulator,
 } from "../../lib/emulator/server.ts";
 import {
-  baseEnv,
   ROOT,
   runCliProcess,
-  runProcess,
+  runSdkScript,
   standInBrowser,
   type TempHome,
   tempHome,
@@ -420,17 +419,12 @@ Deno.test("ours and the AWS JS SDK take turns refreshing the same entry through 
   await using home = await tempHome();
   const file = await loggedIn(server, home);
   const sdk = async () => {
-    const r = await runProcess(Deno.execPath(), [
-      "run",
-      "-A",
-      "tests/interop/_sdk_login_credentials.ts",
-      "dev",
-    ], {
-      ...baseEnv(),
-      ...env(home, server),
-    }, { cwd: ROOT });
-    assert.equal(r.code, 0, r.stderr);
-    return JSON.parse(r.stdout).accessKeyId as string;
+    const creds = await runSdkScript(
+      "_sdk_login_credentials.ts",
+      ["dev"],
+      env(home, server),
+    );
+    return creds.accessKeyId as string;
   };
   const ours = async () => {
     const r = await runCliProcess([
@@ -479,17 +473,11 @@ Deno.test("@aws-sdk/credential-provider-process runs our export-credentials and 
     "--profile",
     "dev",
   ], env(home, server));
-  const r = await runProcess(Deno.execPath(), [
-    "run",
-    "-A",
-    "tests/interop/_sdk_process_credentials.ts",
-    "tool",
-  ], {
-    ...baseEnv(),
-    ...env(home, server),
-  }, { cwd: ROOT });
-  assert.equal(r.code, 0, r.stderr);
-  const got = JSON.parse(r.stdout);
+  const got = await runSdkScript(
+    "_sdk_process_credentials.ts",
+    ["tool"],
+    env(home, server),
+  );
   const want = JSON.parse(exported.stdout);
   assert.equal(got.accessKeyId, want.AccessKeyId);
   assert.equal(got.secretAccessKey, want.SecretAccessKey);

@@ -4,7 +4,13 @@ import { sha256Hex } from "../../lib/encoding.ts";
 import { toSec1Pem } from "../../lib/signin/dpop.ts";
 import { startEmulator } from "../../lib/emulator/server.ts";
 import { handLogin } from "../emulator/_hand_login.ts";
-import { baseEnv, ROOT, runProcess, tempHome } from "../helpers.ts";
+import {
+  baseEnv,
+  ROOT,
+  runProcess,
+  runSdkScript,
+  tempHome,
+} from "../helpers.ts";
 
 const PRINCIPAL = "arn:aws:iam::111122223333:user/demo";
 
@@ -55,20 +61,12 @@ Deno.test("@aws-sdk/credential-provider-login refreshes a login cache entry thro
     dpopKey: toSec1Pem(login.key.jwk),
   };
   await Deno.writeTextFile(cacheFile, JSON.stringify(entry));
-  const result = await runProcess(Deno.execPath(), [
-    "run",
-    "-A",
-    "tests/interop/_sdk_login_credentials.ts",
-    "dev",
-  ], {
-    ...baseEnv(),
+  const creds = await runSdkScript("_sdk_login_credentials.ts", ["dev"], {
     ...home.env,
     AWS_ENDPOINT_URL_SIGNIN: server.url,
-  }, { cwd: ROOT });
-  assert.equal(result.code, 0, result.stderr);
-  const creds = JSON.parse(result.stdout);
+  });
   assert.notEqual(creds.accessKeyId, login.accessKeyId);
-  assert.match(creds.accessKeyId, /^ASIA/);
+  assert.match(creds.accessKeyId ?? "", /^ASIA/);
   assert.equal(creds.accountId, "111122223333");
   const refreshes = server.emulator.requests.filter((r) =>
     r.grantType === "refresh_token"

@@ -18,6 +18,7 @@ import {
 import { readIdToken } from "../../lib/signin/id_token.ts";
 import { signinEndpoint, stsEndpoint } from "../../lib/signin/endpoints.ts";
 import { verifyDpopProof } from "../../lib/emulator/dpop_verify.ts";
+import { pkcs8Pem } from "../helpers.ts";
 
 Deno.test("cache file names are sha256 hex of the session ARN", async () => {
   const table: [string, string][] = [
@@ -97,18 +98,7 @@ Deno.test("SEC1 PEM: read, and re-serialized byte for byte as the AWS CLI writes
 });
 
 Deno.test("PKCS#8 keys are read too (botocore and the JS SDK accept them)", async () => {
-  const pair = await crypto.subtle.generateKey(
-    { name: "ECDSA", namedCurve: "P-256" },
-    true,
-    ["sign"],
-  );
-  const der = new Uint8Array(
-    await crypto.subtle.exportKey("pkcs8", pair.privateKey),
-  );
-  const pem = `-----BEGIN PRIVATE KEY-----\n${
-    der.toBase64().replace(/.{64}/g, "$&\n")
-  }\n-----END PRIVATE KEY-----\n`;
-  const jwk = await crypto.subtle.exportKey("jwk", pair.privateKey);
+  const { pem, jwk } = await pkcs8Pem();
   const key = await dpopKeyFromPem(pem);
   assert.equal(key.jwk.x, jwk.x);
   assert.equal(key.jwk.d, jwk.d);
