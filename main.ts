@@ -8,9 +8,12 @@
  * @module
  */
 
-import type { CommandEntry } from "./lib/cli/run.ts";
-import { runCli } from "./lib/cli/run.ts";
+import type { CommandEntry } from "./lib/cli/command.ts";
+import type { World } from "./lib/cli/context.ts";
 import { denoIo } from "./lib/cli/io.ts";
+import { runCli } from "./lib/cli/run.ts";
+import { secureRandom } from "./lib/util/encoding.ts";
+import { realSleep } from "./lib/util/sleep.ts";
 
 /** Every command, with the one-line summary `aws-signin --help` lists. */
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
@@ -53,6 +56,21 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   },
 };
 
+/** The real clock, network, randomness, timers and browser (tests pass their own). */
+export const REAL_WORLD: World = {
+  now: Date.now,
+  fetch: (input, init) => fetch(input, init),
+  random: secureRandom,
+  sleep: realSleep,
+  // Loaded only by a login that opens a browser.
+  openBrowser: async (url, options) =>
+    (await (await import("./lib/flow/browser.ts")).openBrowser(
+      url,
+      options,
+    )) !==
+      undefined,
+};
+
 /** Installs SIGINT/SIGTERM handlers that abort the returned signal (only commands that wait ask for it). */
 function interruptSignal(): AbortSignal {
   const controller = new AbortController();
@@ -72,6 +90,7 @@ if (import.meta.main) {
     version: async () => (await import("./lib/version.ts")).VERSION,
     io: denoIo(),
     env: Deno.env.toObject(),
+    world: REAL_WORLD,
     signal: interruptSignal,
   });
   Deno.exit(code);

@@ -14,8 +14,8 @@
  *
  *   deno task bench [--rounds N]
  */
-import { sha256Hex } from "../lib/encoding.ts";
-import { PERMISSIONS } from "../scripts/permissions.ts";
+import { sha256Hex } from "../lib/util/encoding.ts";
+import { PERMISSIONS } from "../dev/permissions.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const roundsArg = Deno.args.indexOf("--rounds");

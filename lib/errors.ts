@@ -96,17 +96,16 @@ export class InterruptedError extends AwsSigninError {
   }
 }
 
-/** The selected profile is in neither shared file (the AWS CLI's wording; exit 255 as there). */
-export class ProfileNotFoundError extends AwsSigninError {
-  /** The profile that was asked for. */
-  readonly profile: string;
-  constructor(profile: string) {
+/** An endpoint could not be reached (network, DNS, TLS, proxy, timeout). Exit 255. */
+export class EndpointConnectionError extends AwsSigninError {
+  /** The URL that failed. */
+  readonly url: string;
+  constructor(url: string, detail: string) {
     super(
-      `The config profile (${profile}) could not be found. ` +
-        `Check --profile and AWS_PROFILE, or create it with "aws-signin login --profile ${profile}".`,
-      "other",
+      `Could not connect to the endpoint URL: "${url}" (${detail}). ` +
+        `Check your network and proxy settings (HTTPS_PROXY), or the endpoint URL, then run the command again.`,
     );
-    this.name = "ProfileNotFoundError";
-    this.profile = profile;
+    this.name = "EndpointConnectionError";
+    this.url = url;
   }
 }

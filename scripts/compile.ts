@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { PERMISSIONS } from "./permissions.ts";
+import { PERMISSIONS } from "../dev/permissions.ts";
 
 const say = (line: string) =>
   Deno.stderr.writeSync(new TextEncoder().encode(`${line}\n`));

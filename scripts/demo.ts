@@ -11,7 +11,7 @@ import {
   cliCommand,
   codeFromConfirmationPage,
 } from "../tests/helpers.ts";
-import { spawnCli } from "../tests/interactive.ts";
+import { spawnCli } from "../dev/interactive.ts";
 
 const started = performance.now();
 const bold = (

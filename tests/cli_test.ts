@@ -15,7 +15,7 @@ Deno.test("--version prints the version from deno.json", async () => {
 });
 
 Deno.test("--help lists every command", async () => {
-  const result = await runInProcess(["--help"], {});
+  const result = await runInProcess(["--help"]);
   assert.equal(result.code, 0);
   for (const name of Object.keys(COMMANDS)) {
     assert.ok(result.stdout.includes(`  ${name}`), name);
@@ -31,7 +31,7 @@ Deno.test("every command has real --help (and `help` works as in the AWS CLI)", 
         ...words,
       ]]
     ) {
-      const result = await runInProcess(argv, {});
+      const result = await runInProcess(argv);
       assert.equal(result.code, 0, `${argv.join(" ")}: ${result.stderr}`);
       assert.ok(result.stdout.includes(`aws-signin ${name}`), argv.join(" "));
       assert.ok(result.stdout.includes("Options:"), argv.join(" "));
@@ -40,7 +40,7 @@ Deno.test("every command has real --help (and `help` works as in the AWS CLI)", 
 });
 
 Deno.test("no command is a usage error", async () => {
-  const result = await runInProcess([], {});
+  const result = await runInProcess([]);
   assert.equal(result.code, 252);
   assert.match(
     result.stderr,
@@ -49,7 +49,7 @@ Deno.test("no command is a usage error", async () => {
 });
 
 Deno.test("an unknown command is a usage error with a hint", async () => {
-  const result = await runInProcess(["confgure", "get", "region"], {});
+  const result = await runInProcess(["confgure", "get", "region"]);
   assert.equal(result.code, 252);
   assert.equal(
     result.stderr,
@@ -75,7 +75,7 @@ Deno.test("an unknown flag is a usage error, never ignored", async () => {
 });
 
 Deno.test("a missing argument is a usage error", async () => {
-  const result = await runInProcess(["configure", "set", "region"], {});
+  const result = await runInProcess(["configure", "set", "region"]);
   assert.equal(result.code, 252);
   assert.match(result.stderr, /"aws-signin configure set" needs VALUE\./);
 });
@@ -83,14 +83,13 @@ Deno.test("a missing argument is a usage error", async () => {
 Deno.test("a flag missing its value is a usage error", async () => {
   const result = await runInProcess(
     ["configure", "get", "region", "--profile"],
-    {},
   );
   assert.equal(result.code, 252);
   assert.match(result.stderr, /Option "--profile" needs a value \(PROFILE\)\./);
 });
 
 Deno.test("a group without a subcommand lists its subcommands", async () => {
-  const result = await runInProcess(["configure"], {});
+  const result = await runInProcess(["configure"]);
   assert.equal(result.code, 252);
   assert.match(result.stderr, /configure get/);
   assert.match(result.stderr, /"aws-signin configure" needs a subcommand\./);
@@ -105,7 +104,7 @@ Deno.test("global options may come before the command", async () => {
     "set",
     "region",
     "eu-west-1",
-  ], home.env);
+  ], { env: home.env });
   assert.equal(
     await Deno.readTextFile(home.config),
     "[profile dev]\nregion = eu-west-1\n",

@@ -277,8 +277,7 @@ Deno.test({
         ...c.env,
       });
       const mine = await runInProcess(["configure", "set", ...c.args], {
-        ...ours.env,
-        ...c.env,
+        env: { ...ours.env, ...c.env },
       });
       const files = {
         ours: [

@@ -5,10 +5,11 @@
  * @module
  */
 
-import { COMMANDS } from "../main.ts";
+import { COMMANDS, REAL_WORLD } from "../main.ts";
+import type { World } from "../lib/cli/context.ts";
 import { runCli } from "../lib/cli/run.ts";
 import { memoryIo } from "../lib/cli/io.ts";
-import { PERMISSIONS } from "../scripts/permissions.ts";
+import { PERMISSIONS } from "../dev/permissions.ts";
 
 export { PERMISSIONS };
 
@@ -71,20 +72,30 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-/** Runs the CLI in this process (fast; for tables of cases). */
+/** How {@linkcode runInProcess} runs a command line. */
+export interface InProcessOptions {
+  readonly env?: Record<string, string>;
+  /** What stdin holds. */
+  readonly input?: string;
+  /** Whether stdin and stderr are terminals. */
+  readonly terminal?: boolean;
+  /** Replaces parts of the real world (clock, network, timers, browser). */
+  readonly world?: Partial<World>;
+  readonly signal?: AbortSignal;
+}
+
+/** Runs the CLI in this process (fast; for tables of cases and fakes). */
 export async function runInProcess(
   argv: readonly string[],
-  env: Record<string, string>,
-  input = "",
-  now?: () => number,
-  terminal = false,
+  options: InProcessOptions = {},
 ): Promise<RunResult> {
-  const io = memoryIo(input, terminal);
+  const io = memoryIo(options.input ?? "", options.terminal ?? false);
   const code = await runCli(argv, COMMANDS, {
     version: () => Promise.resolve("test"),
     io,
-    env,
-    ...(now ? { now } : {}),
+    env: options.env ?? {},
+    world: { ...REAL_WORLD, ...options.world },
+    ...(options.signal ? { signal: options.signal } : {}),
     logSync: (t) => void io.err(t),
   });
   return { code, stdout: io.stdout, stderr: io.stderr };

@@ -5,7 +5,7 @@
  * config and cache files byte for byte.
  */
 import assert from "node:assert/strict";
-import { sha256Hex } from "../lib/encoding.ts";
+import { sha256Hex } from "../lib/util/encoding.ts";
 import { type EmulatorOptions } from "../lib/emulator/handler.ts";
 import { type EmulatorServer, startEmulator } from "../lib/emulator/server.ts";
 import { readCacheEntry } from "../lib/cache/login_cache.ts";
@@ -21,7 +21,7 @@ import {
   type TempHome,
   tempHome,
 } from "./helpers.ts";
-import { spawnCli } from "./interactive.ts";
+import { spawnCli } from "../dev/interactive.ts";
 
 const DEMO = "arn:aws:iam::111122223333:user/demo";
 const URL_LINE = /^http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S+$/m;
@@ -824,13 +824,14 @@ Deno.test("no region anywhere and a terminal: the AWS CLI's prompt, checked, and
     const result = await runInProcess(
       ["login", "--profile", "dev", "--endpoint-url", server.url],
       {
-        ...home.env,
-        BROWSER: standInBrowser("approve"),
-        PATH: Deno.env.get("PATH") ?? "",
+        env: {
+          ...home.env,
+          BROWSER: standInBrowser("approve"),
+          PATH: Deno.env.get("PATH") ?? "",
+        },
+        input,
+        terminal: true,
       },
-      input,
-      undefined,
-      true,
     );
     assert.equal(result.code, 0, result.stderr);
     assert.ok(

@@ -1,6 +1,6 @@
 /** `aws-signin sts get-caller-identity` against the emulator with login, static-key and environment credentials. */
 import assert from "node:assert/strict";
-import { sha256Hex } from "../lib/encoding.ts";
+import { sha256Hex } from "../lib/util/encoding.ts";
 import { startEmulator } from "../lib/emulator/server.ts";
 import { runCliProcess, standInBrowser, tempHome } from "./helpers.ts";
 

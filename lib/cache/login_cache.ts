@@ -8,15 +8,22 @@
  *
  * @example
  * ```ts
- * const dir = loginCacheDir(env);
- * const entry = await readCacheEntry(dir, "arn:aws:iam::111122223333:user/demo", "dev");
+ * const dir = loginCacheDir({ HOME: "/home/alice" }); // "/home/alice/.aws/login/cache"
+ * try {
+ *   readCacheEntry(dir, "arn:aws:iam::111122223333:user/demo", "dev");
+ * } catch (error) {
+ *   if (!(error instanceof LoginCacheError)) throw error; // no such entry: sign in again
+ * }
  * ```
  * @module
  */
 
 import { AwsSigninError } from "../errors.ts";
-import { type Env, expandHome, homeDir, joinPath } from "../config/files.ts";
-import { sha256HexSync } from "../encoding.ts";
+import { loginCommand } from "../config/profiles.ts";
+import { sha256HexSync } from "../util/encoding.ts";
+import { type Env, expandHome, homeDir } from "../util/env.ts";
+import { joinPath } from "../util/path.ts";
+import { parseTime } from "../util/time.ts";
 
 /** The cached credentials of a login. */
 export interface CachedAccessToken {
@@ -75,38 +82,6 @@ export function lockFilePath(cacheFile: string): string {
   return `${cacheFile}.lock`;
 }
 
-/** Parses an RFC 3339 / ISO 8601 time (fractions and offsets allowed); `NaN` when invalid. */
-export function parseTime(text: string): number {
-  const m =
-    /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$/
-      .exec(text.trim());
-  if (!m) return NaN;
-  const ms = m[7] ? Math.floor(Number(m[7]) * 1000) : 0;
-  let t = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, ms);
-  const zone = m[8];
-  if (zone && zone !== "Z" && zone !== "z") {
-    const sign = zone[0] === "-" ? -1 : 1;
-    const digits = zone.slice(1).replace(":", "");
-    t -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) *
-      60_000;
-  }
-  return t;
-}
-
-/** The AWS CLI's `expiresAt`: UTC, whole seconds, `Z`. */
-export function formatExpiresAt(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(
-    ".000Z",
-    "Z",
-  );
-}
-
-function reauth(profile: string): string {
-  return profile === "default"
-    ? "aws-signin login"
-    : `aws-signin login --profile ${profile}`;
-}
-
 /** Validates a parsed cache object. */
 export function validateCacheEntry(
   raw: unknown,
@@ -116,7 +91,7 @@ export function validateCacheEntry(
   const missing = () =>
     new LoginCacheError(
       "Error loading login session token: Failed to load access token from token cache, missing one or more " +
-        `required fields. Run "${reauth(profile)}" to sign in again.`,
+        `required fields. Run "${loginCommand(profile)}" to sign in again.`,
     );
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw missing();
@@ -137,7 +112,7 @@ export function validateCacheEntry(
   if (Number.isNaN(expiresAtMs)) {
     throw new LoginCacheError(
       `Error loading login session token: the cached expiry "${at.expiresAt}" of session ${loginSession} is not ` +
-        `a valid time. Run "${reauth(profile)}" to sign in again.`,
+        `a valid time. Run "${loginCommand(profile)}" to sign in again.`,
     );
   }
   return {
@@ -177,7 +152,7 @@ export function readCacheEntry(
     if (error instanceof Deno.errors.NotFound) {
       throw new LoginCacheError(
         `Error loading login session token: Unable to load a existing login session for session ${loginSession}, ` +
-          `Please reauthenticate with '${reauth(profile)}'.`,
+          `Please reauthenticate with '${loginCommand(profile)}'.`,
       );
     }
     throw new LoginCacheError(
@@ -190,7 +165,7 @@ export function readCacheEntry(
   } catch {
     throw new LoginCacheError(
       `Error loading login session token: the login cache "${path}" is not valid JSON. ` +
-        `Run "${reauth(profile)}" to sign in again.`,
+        `Run "${loginCommand(profile)}" to sign in again.`,
     );
   }
   return validateCacheEntry(raw, loginSession, profile);

@@ -9,9 +9,10 @@
  * @module
  */
 
-import { writeFileAtomic } from "../config/files.ts";
-import { formatExpiresAt, type LoginCacheEntry } from "./login_cache.ts";
-import { pyJsonDumps } from "./py_json.ts";
+import { writeFileAtomic } from "../util/files.ts";
+import { pyJsonDumps } from "../util/py_json.ts";
+import { formatExpiresAt } from "../util/time.ts";
+import type { LoginCacheEntry } from "./login_cache.ts";
 
 /** What a login stores. */
 export interface NewCacheEntry {

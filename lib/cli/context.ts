@@ -1,24 +1,41 @@
 /**
  * What a command gets from the outside world: streams, environment, clock,
- * an interrupt signal and a debug log. Tests build one with fakes.
+ * randomness, network, timers, a browser opener, an interrupt signal and a
+ * debug log. `main.ts` passes the real ones; tests pass fakes.
  *
  * @example
  * ```ts
- * const ctx = testContext({ env: { HOME: "/tmp/x" } });
- * await someCommand.run(args, ctx);
+ * const ctx = testContext({ env: { HOME: "/tmp/x" }, now: () => 0 });
+ * ctx.debug("not printed without --debug");
  * ```
  * @module
  */
 
-import type { Env } from "../config/files.ts";
+import type { Env } from "../util/env.ts";
+import { type RandomSource, secureRandom } from "../util/encoding.ts";
+import { realSleep, type Sleep } from "../util/sleep.ts";
 import { type Io, type MemoryIo, memoryIo } from "./io.ts";
 
-/** Everything a command may use besides its arguments. */
-export interface Context {
-  readonly io: Io;
-  readonly env: Env;
+/** Opens a URL in a browser; resolves whether one was started (the URL is always printed first). */
+export type BrowserOpener = (
+  url: string,
+  options: { readonly env: Env; readonly debug: (message: string) => void },
+) => Promise<boolean>;
+
+/** The side effects a command may have besides its streams: set by `main.ts`, faked by tests. */
+export interface World {
   /** Milliseconds since the epoch. */
   readonly now: () => number;
+  readonly fetch: typeof fetch;
+  readonly random: RandomSource;
+  readonly sleep: Sleep;
+  readonly openBrowser: BrowserOpener;
+}
+
+/** Everything a command may use besides its arguments. */
+export interface Context extends World {
+  readonly io: Io;
+  readonly env: Env;
   /**
    * Aborted when the user presses Ctrl-C or the process gets SIGTERM. The
    * signal handlers are installed the first time this is read, so commands
@@ -36,7 +53,7 @@ export function makeContext(
   init: {
     io: Io;
     env: Env;
-    now?: () => number;
+    world: World;
     signal?: AbortSignal | (() => AbortSignal);
     debug?: boolean;
     logSync?: (text: string) => void;
@@ -46,9 +63,9 @@ export function makeContext(
   const log = init.logSync ?? ((text: string) => void init.io.err(text));
   let signal: AbortSignal | undefined;
   return {
+    ...init.world,
     io: init.io,
     env: init.env,
-    now: init.now ?? Date.now,
     get signal() {
       signal ??= typeof init.signal === "function"
         ? init.signal()
@@ -62,6 +79,18 @@ export function makeContext(
   };
 }
 
+/** A world for tests: the real clock, randomness and timers, no network and no browser unless given. */
+export function testWorld(overrides: Partial<World> = {}): World {
+  return {
+    now: Date.now,
+    fetch: () => Promise.reject(new TypeError("no network in this test")),
+    random: secureRandom,
+    sleep: realSleep,
+    openBrowser: () => Promise.resolve(false),
+    ...overrides,
+  };
+}
+
 /** A context over an in-memory {@linkcode Io}, for tests. */
 export function testContext(
   init: {
@@ -70,13 +99,17 @@ export function testContext(
     now?: () => number;
     debug?: boolean;
     signal?: AbortSignal;
+    world?: Partial<World>;
   } = {},
 ): Context & { io: MemoryIo } {
   const io = memoryIo(init.input ?? "");
   const ctx = makeContext({
     io,
     env: init.env ?? {},
-    ...(init.now ? { now: init.now } : {}),
+    world: testWorld({
+      ...init.world,
+      ...(init.now ? { now: init.now } : {}),
+    }),
     ...(init.signal ? { signal: init.signal } : {}),
     debug: init.debug ?? false,
   });

@@ -72,6 +72,28 @@ export const PROFILE_FLAG: FlagSpec = {
   help: "Use this profile instead of AWS_PROFILE or `default`.",
 };
 
+/**
+ * Options that, as in the AWS CLI, may come before the command
+ * (`aws-signin --profile dev login`): the parser skips their values when it
+ * looks for the command's name. Commands declare the ones they take.
+ */
+export const GLOBAL_OPTIONS: Readonly<Record<string, FlagSpec>> = {
+  profile: PROFILE_FLAG,
+  region: { type: "string", placeholder: "REGION", help: "The AWS region." },
+  "endpoint-url": {
+    type: "string",
+    placeholder: "URL",
+    help: "The endpoint to call.",
+  },
+  output: { type: "string", placeholder: "FORMAT", help: "Output format." },
+  format: {
+    type: "string",
+    placeholder: "FORMAT",
+    help: "Format of the credentials.",
+  },
+  debug: COMMON_FLAGS.debug!,
+};
+
 /** Parsed command-line values. */
 export class ParsedArgs {
   readonly #values: Map<string, string[] | true>;

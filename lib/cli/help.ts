@@ -12,7 +12,7 @@
  */
 
 import { type CommandSpec, COMMON_FLAGS, type FlagSpec } from "./flags.ts";
-import type { CommandEntry } from "./run.ts";
+import type { CommandEntry } from "./command.ts";
 
 /** The closest command word within two edits, for "Did you mean ...?". */
 export function suggest(

@@ -10,23 +10,11 @@
  */
 
 import { AwsSigninError, type ErrorKind, UsageError } from "../errors.ts";
-import type { Env } from "../config/files.ts";
-import { type Context, makeContext } from "./context.ts";
-import { type CommandSpec, parseArgs, type ParsedArgs } from "./flags.ts";
+import type { Env } from "../util/env.ts";
+import type { CommandEntry } from "./command.ts";
+import { makeContext, type World } from "./context.ts";
+import { GLOBAL_OPTIONS, parseArgs } from "./flags.ts";
 import type { Io } from "./io.ts";
-
-/** What a module in `lib/commands/` exports. */
-export interface CommandModule {
-  readonly spec: CommandSpec;
-  run(args: ParsedArgs, ctx: Context): Promise<number>;
-}
-
-/** One entry of the command table in `main.ts`. */
-export interface CommandEntry {
-  /** One line for `aws-signin --help` (so listing commands loads none of them). */
-  readonly summary: string;
-  readonly load: () => Promise<CommandModule>;
-}
 
 /** The AWS CLI's exit codes. */
 export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
@@ -43,20 +31,19 @@ export interface CliDeps {
   readonly version: () => Promise<string>;
   readonly io: Io;
   readonly env: Env;
-  readonly now?: () => number;
+  /** Clock, network, randomness, timers and browser. */
+  readonly world: World;
   /** The interrupt signal, or a function that installs the handlers and returns it (called on first use). */
   readonly signal?: AbortSignal | (() => AbortSignal);
   readonly logSync?: (text: string) => void;
 }
 
 // Options that take a value and may come before the command (`aws-signin --profile dev login`).
-const VALUE_OPTIONS = new Set([
-  "--profile",
-  "--region",
-  "--endpoint-url",
-  "--output",
-  "--format",
-]);
+const VALUE_OPTIONS = new Set(
+  Object.entries(GLOBAL_OPTIONS).filter(([, f]) => f.type === "string").map((
+    [name],
+  ) => `--${name}`),
+);
 
 /** Formats an error for stderr: `aws-signin: [ERROR]: message` plus a hint line for usage errors. */
 export function formatError(error: unknown, debug: boolean): string {
@@ -179,7 +166,7 @@ export async function runCli(
       io,
       env: deps.env,
       debug: args.bool("debug"),
-      ...(deps.now ? { now: deps.now } : {}),
+      world: deps.world,
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.logSync ? { logSync: deps.logSync } : {}),
     });

@@ -1,25 +1,28 @@
 /**
- * The credential chain as the commands call it: the selected profile, the
- * command's environment, clock and debug log.
+ * The credential chain as the commands call it: the profile the command
+ * resolved, with the command's environment, clock, network and debug log.
  *
  * @example
  * ```ts
- * const creds = await credentialsFor(ctx, selectProfile(flag, ctx.env), shared);
+ * import type { Context } from "../cli/context.ts";
+ * import { loadSharedConfig, resolveProfile, selectProfile } from "../config/profiles.ts";
+ * declare const ctx: Context;
+ * const profile = resolveProfile(await loadSharedConfig(ctx.env), selectProfile(undefined, ctx.env));
+ * const creds = await credentialsFor(ctx, profile);
  * ```
  * @module
  */
 
 import type { Context } from "../cli/context.ts";
-import type { Env } from "../config/files.ts";
-import type { ProfileSource, SharedConfig } from "../config/profiles.ts";
+import type { ResolvedProfile } from "../config/profiles.ts";
 import { resolveCredentials } from "../credentials/chain.ts";
 import type { Credentials } from "../credentials/types.ts";
+import type { Env } from "../util/env.ts";
 
-/** Resolves the selected profile's credentials (`undefined` when none are configured). */
+/** Resolves the profile's credentials (`undefined` when none are configured). */
 export function credentialsFor(
   ctx: Context,
-  selected: { readonly name: string; readonly source: ProfileSource },
-  shared: SharedConfig,
+  profile: ResolvedProfile,
   options: {
     /** The environment to resolve with (default `ctx.env`). */
     readonly env?: Env;
@@ -28,11 +31,11 @@ export function credentialsFor(
   } = {},
 ): Promise<Credentials | undefined> {
   return resolveCredentials({
-    profile: selected.name,
-    profileFromFlag: selected.source === "flag",
-    shared,
+    profile,
     env: options.env ?? ctx.env,
     now: ctx.now,
+    fetch: ctx.fetch,
+    sleep: ctx.sleep,
     debug: (m) => ctx.debug(m),
     ...(options.interruptible === false ? {} : { signal: ctx.signal }),
   });

@@ -10,7 +10,6 @@
  * @module
  */
 
-import { ProfileNotFoundError } from "../errors.ts";
 import type { Context } from "../cli/context.ts";
 import {
   type CommandSpec,
@@ -22,6 +21,7 @@ import {
   loadSharedConfig,
   mergedProfile,
   profileExists,
+  ProfileNotFoundError,
   selectProfile,
   type SharedConfig,
 } from "../config/profiles.ts";

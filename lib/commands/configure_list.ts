@@ -10,7 +10,6 @@
  * @module
  */
 
-import { ProfileNotFoundError } from "../errors.ts";
 import type { Context } from "../cli/context.ts";
 import { mask } from "../cli/context.ts";
 import {
@@ -20,11 +19,11 @@ import {
 } from "../cli/flags.ts";
 import {
   loadSharedConfig,
-  mergedProfile,
-  profileExists,
+  ProfileNotFoundError,
+  resolveProfile,
   selectProfile,
-  stringSetting,
 } from "../config/profiles.ts";
+import { resolveRegion } from "../config/region.ts";
 import { credentialsFor } from "./_credentials.ts";
 
 /** The command's spec. */
@@ -60,6 +59,7 @@ function row(
 export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   const shared = await loadSharedConfig(ctx.env);
   const selected = selectProfile(args.string("profile"), ctx.env);
+  const profile = resolveProfile(shared, selected);
   await ctx.io.out(row("NAME", "VALUE", "TYPE", "LOCATION"));
   if (selected.source === "flag") {
     await ctx.io.out(row("profile", selected.name, "manual", "--profile"));
@@ -73,10 +73,10 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       ),
     );
   } else await ctx.io.out(row("profile", "<not set>", "None", "None"));
-  if (selected.source !== "default" && !profileExists(shared, selected.name)) {
+  if (selected.source !== "default" && !profile.exists) {
     throw new ProfileNotFoundError(selected.name);
   }
-  const creds = await credentialsFor(ctx, selected, shared);
+  const creds = await credentialsFor(ctx, profile);
   if (creds) {
     await ctx.io.out(
       row("access_key", mask(creds.accessKeyId), creds.method, ""),
@@ -88,24 +88,27 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     await ctx.io.out(row("access_key", "<not set>", "None", "None"));
     await ctx.io.out(row("secret_key", "<not set>", "None", "None"));
   }
-  const envRegion = ctx.env.AWS_REGION || ctx.env.AWS_DEFAULT_REGION;
-  const configRegion = stringSetting(
-    mergedProfile(shared, selected.name),
-    "region",
-  );
-  if (envRegion) {
-    await ctx.io.out(
-      row("region", envRegion, "env", "['AWS_REGION', 'AWS_DEFAULT_REGION']"),
-    );
-  } else if (configRegion) {
+  const region = resolveRegion({ env: ctx.env, profile: profile.settings });
+  if (!region) {
+    await ctx.io.out(row("region", "<not set>", "None", "None"));
+  } else if (region.source === "profile") {
     await ctx.io.out(
       row(
         "region",
-        configRegion,
+        region.region,
         "config-file",
         ctx.env.AWS_CONFIG_FILE || "~/.aws/config",
       ),
     );
-  } else await ctx.io.out(row("region", "<not set>", "None", "None"));
+  } else {
+    await ctx.io.out(
+      row(
+        "region",
+        region.region,
+        "env",
+        "['AWS_REGION', 'AWS_DEFAULT_REGION']",
+      ),
+    );
+  }
   return 0;
 }

@@ -17,13 +17,13 @@ import {
   PROFILE_FLAG,
 } from "../cli/flags.ts";
 import { UsageError } from "../errors.ts";
+import { readTextFile, writeFileAtomic } from "../util/files.ts";
 import {
-  readTextFile,
+  configSectionFor,
+  sectionIsProfile,
+  selectProfile,
   sharedFilePaths,
-  writeFileAtomic,
-} from "../config/files.ts";
-import { sectionIsProfile, selectProfile } from "../config/profiles.ts";
-import { shlexQuote } from "../config/shlex.ts";
+} from "../config/profiles.ts";
 import { type NewValue, updateConfigText } from "../config/writer.ts";
 
 /** Keys that go to the credentials file instead of the config file. */
@@ -143,10 +143,9 @@ export function resolveSetTarget(
   if (profile === "default" || profile === "plugins") {
     return { file: "config", section: profile, profile, key, value: newValue };
   }
-  const name = /[ \t]/.test(profile) ? shlexQuote(profile) : profile;
   return {
     file: "config",
-    section: `profile ${name}`,
+    section: configSectionFor(profile),
     profile,
     key,
     value: newValue,

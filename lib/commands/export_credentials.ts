@@ -19,8 +19,14 @@ import {
   PROFILE_FLAG,
 } from "../cli/flags.ts";
 import { AwsSigninError, ConfigurationError } from "../errors.ts";
-import { loadSharedConfig, selectProfile } from "../config/profiles.ts";
+import {
+  loadSharedConfig,
+  loginCommand,
+  resolveProfile,
+  selectProfile,
+} from "../config/profiles.ts";
 import { PROFILE_CHAIN_VAR } from "../credentials/chain.ts";
+import { parseCsvRow } from "../util/csv.ts";
 import { credentialsFor } from "./_credentials.ts";
 import {
   type CredentialFormat,
@@ -61,37 +67,6 @@ export const spec: CommandSpec = {
 
 const MAX_CHAIN = 4;
 
-/** Parses one CSV row (Python's csv module, minimal quoting). */
-export function parseCsvRow(text: string): string[] {
-  if (text === "") return [];
-  const out: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      out.push(field);
-      field = "";
-    } else field += c;
-  }
-  out.push(field);
-  return out;
-}
-
-/** Writes one CSV row with minimal quoting. */
-export function csvRow(fields: readonly string[]): string {
-  return fields.map((
-    f,
-  ) => (/[",\r\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(",");
-}
-
 /** Runs `configure export-credentials`. */
 export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   const format = (args.string("format") ?? "process") as CredentialFormat;
@@ -111,18 +86,12 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       }`,
     );
   }
-  const env = {
-    ...ctx.env,
-    [PROFILE_CHAIN_VAR]: csvRow([...seen, selected.name]),
-  };
   let creds;
   try {
     const shared = await loadSharedConfig(ctx.env);
+    const profile = resolveProfile(shared, selected, [...seen, selected.name]);
     // Not interruptible: Ctrl-C simply ends a credential_process (writes are atomic, locks die with us).
-    creds = await credentialsFor(ctx, selected, shared, {
-      env,
-      interruptible: false,
-    });
+    creds = await credentialsFor(ctx, profile, { interruptible: false });
   } catch (error) {
     if (
       error instanceof AwsSigninError &&
@@ -139,11 +108,10 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     );
   }
   if (!creds) {
-    const login = selected.name === "default"
-      ? "aws-signin login"
-      : `aws-signin login --profile ${selected.name}`;
     throw new ConfigurationError(
-      `Unable to retrieve credentials: no credentials found. Run "${login}" to sign in.`,
+      `Unable to retrieve credentials: no credentials found. Run "${
+        loginCommand(selected.name)
+      }" to sign in.`,
     );
   }
   ctx.debug(

@@ -18,10 +18,10 @@ import {
   type ParsedArgs,
   PROFILE_FLAG,
 } from "../cli/flags.ts";
-import { joinPath } from "../config/files.ts";
+import { joinPath } from "../util/path.ts";
 import {
   loadSharedConfig,
-  mergedProfile,
+  resolveProfile,
   selectProfile,
   stringSetting,
 } from "../config/profiles.ts";
@@ -113,12 +113,12 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     );
     return 0;
   }
-  const shared = await loadSharedConfig(ctx.env);
-  const profile = selectProfile(args.string("profile"), ctx.env).name;
-  const session = stringSetting(
-    mergedProfile(shared, profile),
-    "login_session",
+  const resolved = resolveProfile(
+    await loadSharedConfig(ctx.env),
+    selectProfile(args.string("profile"), ctx.env),
   );
+  const profile = resolved.name;
+  const session = stringSetting(resolved.settings, "login_session");
   if (!session) {
     await ctx.io.err(
       `warning: no login session found for profile '${profile}'\n`,

@@ -17,13 +17,15 @@ import {
   PROFILE_FLAG,
 } from "../cli/flags.ts";
 import { AwsSigninError, ConfigurationError } from "../errors.ts";
-import { resolveEndpoint } from "../config/endpoints.ts";
+import { resolveEndpoint } from "../endpoints/resolve.ts";
 import {
   loadSharedConfig,
-  mergedProfile,
+  loginCommand,
+  resolveProfile,
   selectProfile,
   stringSetting,
 } from "../config/profiles.ts";
+import { resolveRegion } from "../config/region.ts";
 import { credentialsFor } from "./_credentials.ts";
 import { getCallerIdentity } from "../sts/client.ts";
 
@@ -66,36 +68,39 @@ export const spec: CommandSpec = {
 
 /** Runs `sts get-caller-identity`. */
 export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
-  const shared = await loadSharedConfig(ctx.env);
-  const selected = selectProfile(args.string("profile"), ctx.env);
-  const profile = mergedProfile(shared, selected.name);
-  const credentials = await credentialsFor(ctx, selected, shared);
+  const profile = resolveProfile(
+    await loadSharedConfig(ctx.env),
+    selectProfile(args.string("profile"), ctx.env),
+  );
+  const credentials = await credentialsFor(ctx, profile);
   if (!credentials) {
-    const login = selected.name === "default"
-      ? "aws-signin login"
-      : `aws-signin login --profile ${selected.name}`;
     throw new ConfigurationError(
-      `Unable to locate credentials. You can configure credentials by running "${login}".`,
+      `Unable to locate credentials. You can configure credentials by running "${
+        loginCommand(profile.name)
+      }".`,
     );
   }
-  const region = args.string("region") || ctx.env.AWS_REGION ||
-    ctx.env.AWS_DEFAULT_REGION ||
-    stringSetting(profile, "region");
-  if (!region) {
+  const resolved = resolveRegion({
+    env: ctx.env,
+    profile: profile.settings,
+    flag: args.string("region"),
+  });
+  if (!resolved) {
     throw new ConfigurationError(
       'You must specify a region. Pass --region, set AWS_REGION, or run "aws-signin configure set region REGION".',
     );
   }
+  const region = resolved.region;
   const endpoint = resolveEndpoint("sts", {
     region,
     env: ctx.env,
-    profile,
-    shared,
+    profile: profile.settings,
+    shared: profile.shared,
     flag: args.string("endpoint-url"),
   });
   ctx.debug(`STS endpoint ${endpoint.url} (from ${endpoint.source})`);
   const configured = ctx.env.AWS_DEFAULT_OUTPUT ||
-    stringSetting(profile, "output");
+    stringSetting(profile.settings, "output");
   const output = args.string("output") ??
     (configured === "text" ? "text" : "json");
   const id = await getCallerIdentity({
@@ -103,6 +108,8 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     region,
     credentials,
     now: ctx.now,
+    fetch: ctx.fetch,
+    sleep: ctx.sleep,
     signal: ctx.signal,
     debug: (m) => ctx.debug(m),
   }).catch((error) => {

@@ -11,14 +11,36 @@
  * @module
  */
 
+import { AwsSigninError } from "../errors.ts";
 import {
   type IniDocument,
   type IniValue,
   parseIni,
   sectionValues,
 } from "./ini.ts";
-import { type Env, readTextFileSync, sharedFilePaths } from "./files.ts";
-import { shlexSplit } from "./shlex.ts";
+import { type Env, expandHome, homeDir } from "../util/env.ts";
+import { readTextFileSync } from "../util/files.ts";
+import { joinPath } from "../util/path.ts";
+import { shlexQuote, shlexSplit } from "../util/shlex.ts";
+
+/** The locations of the two shared files. */
+export interface SharedFilePaths {
+  /** `AWS_CONFIG_FILE`, default `~/.aws/config`. */
+  readonly config: string;
+  /** `AWS_SHARED_CREDENTIALS_FILE`, default `~/.aws/credentials`. */
+  readonly credentials: string;
+}
+
+/** Resolves the config and credentials file locations from the environment. */
+export function sharedFilePaths(env: Env): SharedFilePaths {
+  const config = env.AWS_CONFIG_FILE
+    ? expandHome(env.AWS_CONFIG_FILE, env)
+    : joinPath(homeDir(env), ".aws", "config");
+  const credentials = env.AWS_SHARED_CREDENTIALS_FILE
+    ? expandHome(env.AWS_SHARED_CREDENTIALS_FILE, env)
+    : joinPath(homeDir(env), ".aws", "credentials");
+  return { config, credentials };
+}
 
 /** The settings of one profile (keys lowercased, nested maps parsed). */
 export type ProfileValues = Record<string, IniValue>;
@@ -149,6 +171,47 @@ export function selectProfile(
   return { name: "default", source: "default" };
 }
 
+/**
+ * A profile as a command resolves it, once, and hands it down: the name and
+ * where it came from, the files, the settings of each file and merged, and
+ * the profiles whose credentials led here.
+ */
+export interface ResolvedProfile {
+  readonly name: string;
+  readonly source: ProfileSource;
+  readonly shared: SharedConfig;
+  /** The AWS CLI's merged view: the config file's section with the credentials file's laid over it. */
+  readonly settings: ProfileValues;
+  /** The config file's section (`[default]` or `[profile NAME]`), when there is one. */
+  readonly configSettings: ProfileValues | undefined;
+  /** The credentials file's section (`[NAME]`), when there is one. */
+  readonly credentialsSettings: ProfileValues | undefined;
+  /** Whether either file has the profile. */
+  readonly exists: boolean;
+  /** Profiles already being resolved around this one (nested `credential_process` runs), outermost first. */
+  readonly chain: readonly string[];
+}
+
+/** Resolves a selected profile against the shared files. */
+export function resolveProfile(
+  shared: SharedConfig,
+  selected: { readonly name: string; readonly source: ProfileSource },
+  chain: readonly string[] = [],
+): ResolvedProfile {
+  const configSettings = shared.configProfiles.get(selected.name);
+  const credentialsSettings = shared.credentialProfiles.get(selected.name);
+  return {
+    name: selected.name,
+    source: selected.source,
+    shared,
+    settings: { ...configSettings, ...credentialsSettings },
+    configSettings,
+    credentialsSettings,
+    exists: configSettings !== undefined || credentialsSettings !== undefined,
+    chain,
+  };
+}
+
 /** Whether the profile exists in either file. */
 export function profileExists(shared: SharedConfig, name: string): boolean {
   return shared.configProfiles.has(name) || shared.credentialProfiles.has(name);
@@ -174,9 +237,21 @@ export function stringSetting(
   return typeof value === "string" ? value : undefined;
 }
 
-/** The config-file section header for a profile: `default` or `profile NAME`. */
+/**
+ * The config-file section header the AWS CLI writes for a profile: `default`,
+ * or `profile NAME` (a name with spaces or tabs shell-quoted, as
+ * `[profile 'my name']`).
+ */
 export function configSectionFor(profile: string): string {
-  return profile === "default" ? "default" : `profile ${profile}`;
+  if (profile === "default") return "default";
+  return `profile ${/[ \t]/.test(profile) ? shlexQuote(profile) : profile}`;
+}
+
+/** The command that signs a profile in again: the next step of every "session is gone" message. */
+export function loginCommand(profile: string): string {
+  return profile === "default"
+    ? "aws-signin login"
+    : `aws-signin login --profile ${profile}`;
 }
 
 /**
@@ -185,4 +260,21 @@ export function configSectionFor(profile: string): string {
  */
 export function sectionIsProfile(profile: string): (header: string) => boolean {
   return (header) => profileNameOfSection(header) === profile;
+}
+
+/** The selected profile is in neither shared file (the AWS CLI's wording; exit 255 as there). */
+export class ProfileNotFoundError extends AwsSigninError {
+  /** The profile that was asked for. */
+  readonly profile: string;
+  constructor(profile: string) {
+    super(
+      `The config profile (${profile}) could not be found. ` +
+        `Check --profile and AWS_PROFILE, or create it with "${
+          loginCommand(profile)
+        }".`,
+      "other",
+    );
+    this.name = "ProfileNotFoundError";
+    this.profile = profile;
+  }
 }

@@ -2,25 +2,28 @@
  * The credential chain, in the AWS CLI's order: environment variables (unless
  * `--profile` named the profile), then the profile: static keys from the
  * credentials file, `login_session`, `credential_process`, static keys from
- * the config file. Profile kinds this tool does not implement (role
- * assumption, web identity, IAM Identity Center) fail clearly instead of
- * falling through to something else.
+ * the config file. Profile kinds this tool does not implement fail clearly
+ * instead of falling through to something else.
  *
  * @example
  * ```ts
- * const creds = await resolveCredentials(providerContext); // undefined when nothing is configured
+ * import type { ProviderContext } from "./types.ts";
+ * declare const ctx: ProviderContext;
+ * const creds = await resolveCredentials(ctx); // undefined when nothing is configured
  * ```
  * @module
  */
 
-import { ConfigurationError, ProfileNotFoundError } from "../errors.ts";
+import { ConfigurationError } from "../errors.ts";
 import {
-  profileExists,
+  ProfileNotFoundError,
   type ProfileValues,
   stringSetting,
 } from "../config/profiles.ts";
-import { parseTime } from "../cache/login_cache.ts";
+import { csvRow } from "../util/csv.ts";
+import { parseTime } from "../util/time.ts";
 import { loginCredentials } from "./login_provider.ts";
+import { unsupportedCredentialStyle } from "./styles.ts";
 import type { Credentials, ProviderContext } from "./types.ts";
 
 /** Environment variable with the profile chain of nested `export-credentials` runs (the AWS CLI's name). */
@@ -31,7 +34,7 @@ function staticKeys(
   method: Credentials["method"],
   where: string,
   profile: string,
-) {
+): Credentials | undefined {
   if (!values) return undefined;
   const id = stringSetting(values, "aws_access_key_id");
   const secret = stringSetting(values, "aws_secret_access_key");
@@ -54,102 +57,90 @@ function staticKeys(
   };
 }
 
-function unsupported(values: ProfileValues): string | undefined {
-  if (
-    values.role_arn !== undefined &&
-    values.web_identity_token_file !== undefined
-  ) return "Web Identity (web_identity_token_file)";
-  if (values.role_arn !== undefined) return "Assume Role (role_arn)";
-  if (values.web_identity_token_file !== undefined) {
-    return "Web Identity (web_identity_token_file)";
+function environmentCredentials(
+  ctx: ProviderContext,
+): Credentials | undefined {
+  const { env } = ctx;
+  if (!env.AWS_ACCESS_KEY_ID && !env.AWS_SECRET_ACCESS_KEY) return undefined;
+  if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) {
+    throw new ConfigurationError(
+      `Partial credentials found in env, missing: ${
+        env.AWS_ACCESS_KEY_ID ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID"
+      }`,
+    );
   }
-  if (
-    values.sso_session !== undefined || values.sso_start_url !== undefined ||
-    values.sso_account_id !== undefined ||
-    values.sso_role_name !== undefined
-  ) return "IAM Identity Center (sso_*)";
-  return undefined;
+  ctx.debug("credentials from the environment (AWS_ACCESS_KEY_ID)");
+  const token = env.AWS_SESSION_TOKEN || env.AWS_SECURITY_TOKEN;
+  const expiration = env.AWS_CREDENTIAL_EXPIRATION
+    ? parseTime(env.AWS_CREDENTIAL_EXPIRATION)
+    : undefined;
+  return {
+    accessKeyId: env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+    ...(token ? { sessionToken: token } : {}),
+    ...(expiration !== undefined && !Number.isNaN(expiration)
+      ? { expiration }
+      : {}),
+    method: "env",
+  };
 }
 
 /** Finds credentials for the profile, or `undefined` when none are configured. */
 export async function resolveCredentials(
   ctx: ProviderContext,
 ): Promise<Credentials | undefined> {
-  const { env } = ctx;
-  if (
-    !ctx.profileFromFlag && (env.AWS_ACCESS_KEY_ID || env.AWS_SECRET_ACCESS_KEY)
-  ) {
-    if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) {
-      throw new ConfigurationError(
-        `Partial credentials found in env, missing: ${
-          env.AWS_ACCESS_KEY_ID ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID"
-        }`,
-      );
-    }
-    ctx.debug("credentials from the environment (AWS_ACCESS_KEY_ID)");
-    const token = env.AWS_SESSION_TOKEN || env.AWS_SECURITY_TOKEN;
-    const expiration = env.AWS_CREDENTIAL_EXPIRATION
-      ? parseTime(env.AWS_CREDENTIAL_EXPIRATION)
-      : undefined;
-    return {
-      accessKeyId: env.AWS_ACCESS_KEY_ID,
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-      ...(token ? { sessionToken: token } : {}),
-      ...(expiration !== undefined && !Number.isNaN(expiration)
-        ? { expiration }
-        : {}),
-      method: "env",
-    };
+  const profile = ctx.profile;
+  if (profile.source !== "flag") {
+    const fromEnv = environmentCredentials(ctx);
+    if (fromEnv) return fromEnv;
   }
-  if (ctx.profile !== "default" && !profileExists(ctx.shared, ctx.profile)) {
-    throw new ProfileNotFoundError(ctx.profile);
+  if (profile.name !== "default" && !profile.exists) {
+    throw new ProfileNotFoundError(profile.name);
   }
-  const config = ctx.shared.configProfiles.get(ctx.profile);
-  const credentials = ctx.shared.credentialProfiles.get(ctx.profile);
-  const merged: ProfileValues = { ...config, ...credentials };
-  const style = unsupported(merged);
+  const style = unsupportedCredentialStyle(profile.settings);
   if (style) {
     throw new ConfigurationError(
-      `Profile '${ctx.profile}' uses ${style} credentials, which aws-signin does not handle. Use the AWS CLI or ` +
+      `Profile '${profile.name}' uses ${style} credentials, which aws-signin does not handle. Use the AWS CLI or ` +
         `an AWS SDK for this profile (for tools that need a command: credential_process = aws configure ` +
-        `export-credentials --profile ${ctx.profile}).`,
+        `export-credentials --profile ${profile.name}).`,
     );
   }
   const fromCredentialsFile = staticKeys(
-    credentials,
+    profile.credentialsSettings,
     "shared-credentials-file",
-    ctx.shared.credentialsPath,
-    ctx.profile,
+    profile.shared.credentialsPath,
+    profile.name,
   );
   if (fromCredentialsFile) {
     ctx.debug(
-      `credentials from the credentials file ${ctx.shared.credentialsPath}`,
+      `credentials from the credentials file ${profile.shared.credentialsPath}`,
     );
     return fromCredentialsFile;
   }
-  const session = stringSetting(merged, "login_session");
+  const session = stringSetting(profile.settings, "login_session");
   if (session) {
-    ctx.debug(`profile '${ctx.profile}' has login_session ${session}`);
+    ctx.debug(`profile '${profile.name}' has login_session ${session}`);
     return await loginCredentials(session, ctx);
   }
-  const commandLine = stringSetting(merged, "credential_process");
+  const commandLine = stringSetting(profile.settings, "credential_process");
   if (commandLine) {
     const { processCredentials } = await import("./process_provider.ts");
-    const chain = env[PROFILE_CHAIN_VAR];
     return await processCredentials(
       commandLine,
       ctx,
-      chain ? { [PROFILE_CHAIN_VAR]: chain } : {},
+      profile.chain.length > 0
+        ? { [PROFILE_CHAIN_VAR]: csvRow(profile.chain) }
+        : {},
     );
   }
   const fromConfig = staticKeys(
-    config,
+    profile.configSettings,
     "config-file",
-    ctx.shared.configPath,
-    ctx.profile,
+    profile.shared.configPath,
+    profile.name,
   );
   if (fromConfig) {
-    ctx.debug(`credentials from the config file ${ctx.shared.configPath}`);
+    ctx.debug(`credentials from the config file ${profile.shared.configPath}`);
     return fromConfig;
   }
   return undefined;

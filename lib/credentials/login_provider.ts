@@ -6,32 +6,16 @@
  *
  * @example
  * ```ts
- * const creds = await loginCredentials(session, providerContext);
+ * import type { ProviderContext } from "./types.ts";
+ * declare const ctx: ProviderContext;
+ * const creds = await loginCredentials("arn:aws:iam::111122223333:user/demo", ctx);
  * ```
  * @module
  */
 
-import {
-  loginCacheDir,
-  type LoginCacheEntry,
-  readCacheEntry,
-} from "../cache/login_cache.ts";
+import { loginCacheDir, readCacheEntry } from "../cache/login_cache.ts";
+import { credentialsFromEntry, needsRefresh } from "./login_entry.ts";
 import type { Credentials, ProviderContext } from "./types.ts";
-
-/** Refresh when this much or less is left (botocore, JS and Rust agree on five minutes). */
-export const REFRESH_WINDOW_MS = 5 * 60_000;
-
-/** The credentials a cache entry holds. */
-export function credentialsFromEntry(entry: LoginCacheEntry): Credentials {
-  return {
-    accessKeyId: entry.accessToken.accessKeyId,
-    secretAccessKey: entry.accessToken.secretAccessKey,
-    sessionToken: entry.accessToken.sessionToken,
-    expiration: entry.expiresAtMs,
-    accountId: entry.accessToken.accountId,
-    method: "login",
-  };
-}
 
 /** Loads (and if needed refreshes) the credentials of a login session. */
 export async function loginCredentials(
@@ -39,9 +23,9 @@ export async function loginCredentials(
   ctx: ProviderContext,
 ): Promise<Credentials> {
   const dir = loginCacheDir(ctx.env);
-  const entry = readCacheEntry(dir, loginSession, ctx.profile);
+  const entry = readCacheEntry(dir, loginSession, ctx.profile.name);
   const left = entry.expiresAtMs - ctx.now();
-  if (left > REFRESH_WINDOW_MS) {
+  if (!needsRefresh(entry, ctx.now())) {
     ctx.debug(
       `login session ${loginSession}: cached credentials valid for ${
         Math.round(left / 1000)

@@ -7,22 +7,24 @@
  *
  * @example
  * ```ts
- * const creds = await refreshLoginSession(session, cacheDir, providerContext);
+ * import type { ProviderContext } from "./types.ts";
+ * declare const ctx: ProviderContext;
+ * const creds = await refreshLoginSession("arn:aws:iam::111122223333:user/demo", "/tmp/cache", ctx);
  * ```
  * @module
  */
 
 import {
-  AwsSigninError,
   ConfigurationError,
+  EndpointConnectionError,
   InterruptedError,
   ServiceError,
 } from "../errors.ts";
-import { resolveEndpoint } from "../config/endpoints.ts";
-import { mergedProfile, stringSetting } from "../config/profiles.ts";
+import { loginCommand } from "../config/profiles.ts";
+import { resolveRegion } from "../config/region.ts";
+import { resolveEndpoint } from "../endpoints/resolve.ts";
 import {
   cacheFilePath,
-  formatExpiresAt,
   lockFilePath,
   LoginCacheError,
   readCacheEntry,
@@ -31,62 +33,13 @@ import {
   refreshedCacheJson,
   writeCacheFile,
 } from "../cache/login_cache_write.ts";
-import { withFileLock } from "../cache/lock.ts";
 import { dpopKeyFromPem } from "../signin/dpop.ts";
-import {
-  createOAuth2Token,
-  EmptyTokenResponseError,
-  EndpointConnectionError,
-} from "../signin/token_client.ts";
-import { credentialsFromEntry, REFRESH_WINDOW_MS } from "./login_provider.ts";
+import { createOAuth2Token } from "../signin/token_client.ts";
+import { refreshErrorFor } from "../signin/token_errors.ts";
+import { withFileLock } from "../util/lock.ts";
+import { formatExpiresAt } from "../util/time.ts";
+import { credentialsFromEntry, needsRefresh } from "./login_entry.ts";
 import type { Credentials, ProviderContext } from "./types.ts";
-
-/** The service refused the refresh; the message says how to sign in again. Exit 254. */
-export class LoginRefreshError extends AwsSigninError {
-  /** The OAuth2 error code, e.g. `TOKEN_EXPIRED`. */
-  readonly errorCode: string | undefined;
-  constructor(message: string, errorCode: string | undefined) {
-    super(message, "service");
-    this.name = "LoginRefreshError";
-    this.errorCode = errorCode;
-  }
-}
-
-function loginCommand(profile: string): string {
-  return profile === "default"
-    ? "aws-signin login"
-    : `aws-signin login --profile ${profile}`;
-}
-
-function refreshError(error: ServiceError, profile: string): LoginRefreshError {
-  const cmd = loginCommand(profile);
-  switch (error.errorCode) {
-    case "TOKEN_EXPIRED":
-      return new LoginRefreshError(
-        `Your session has expired. Please reauthenticate using '${cmd}'.`,
-        error.errorCode,
-      );
-    case "USER_CREDENTIALS_CHANGED":
-      return new LoginRefreshError(
-        "Unable to refresh login credentials because of a change in your password. Please reauthenticate with " +
-          `your new password using '${cmd}'.`,
-        error.errorCode,
-      );
-    case "INSUFFICIENT_PERMISSIONS":
-      return new LoginRefreshError(
-        "Unable to create or refresh login credentials due to insufficient permissions. You may be missing " +
-          "permission for the 'signin:CreateOAuth2Token' action. Ask your administrator to attach the AWS managed " +
-          `policy SignInLocalDevelopmentAccess (or an equivalent) to your identity, then run '${cmd}'.`,
-        error.errorCode,
-      );
-    default:
-      return new LoginRefreshError(
-        "An unspecified error happened when resolving AWS credentials or refreshing a login session profile " +
-          `(${error.message}). Run '${cmd}' to sign in again.`,
-        error.errorCode,
-      );
-  }
-}
 
 /** Refreshes the entry of a session under its lock and returns the credentials. */
 export async function refreshLoginSession(
@@ -94,33 +47,35 @@ export async function refreshLoginSession(
   dir: string,
   ctx: ProviderContext,
 ): Promise<Credentials> {
+  const profile = ctx.profile;
   const file = cacheFilePath(dir, loginSession);
   return await withFileLock(lockFilePath(file), async () => {
-    const entry = readCacheEntry(dir, loginSession, ctx.profile);
-    if (entry.expiresAtMs - ctx.now() > REFRESH_WINDOW_MS) {
+    const entry = readCacheEntry(dir, loginSession, profile.name);
+    if (!needsRefresh(entry, ctx.now())) {
       ctx.debug(
         "another process refreshed the session while we waited; using its credentials",
       );
       return credentialsFromEntry(entry);
     }
-    const profileValues = mergedProfile(ctx.shared, ctx.profile);
-    const region = entry.signInRegion ||
-      stringSetting(profileValues, "region") || ctx.env.AWS_REGION ||
-      ctx.env.AWS_DEFAULT_REGION;
+    const region = resolveRegion({
+      env: ctx.env,
+      profile: profile.settings,
+      refresh: { sessionRegion: entry.signInRegion },
+    });
     if (!region) {
       throw new ConfigurationError(
-        `Cannot refresh the login session of profile '${ctx.profile}': no region is known for it. Set one with ` +
-          `"aws-signin configure set region us-east-1 --profile ${ctx.profile}" or AWS_REGION.`,
+        `Cannot refresh the login session of profile '${profile.name}': no region is known for it. Set one with ` +
+          `"aws-signin configure set region us-east-1 --profile ${profile.name}" or AWS_REGION.`,
       );
     }
     const endpoint = resolveEndpoint("signin", {
-      region,
+      region: region.region,
       env: ctx.env,
-      profile: profileValues,
-      shared: ctx.shared,
+      profile: profile.settings,
+      shared: profile.shared,
     });
     ctx.debug(
-      `refreshing against ${endpoint.url} (from ${endpoint.source}; region ${region})`,
+      `refreshing against ${endpoint.url} (from ${endpoint.source}; region ${region.region} from ${region.source})`,
     );
     let key;
     try {
@@ -128,9 +83,8 @@ export async function refreshLoginSession(
     } catch (error) {
       throw new LoginCacheError(
         `Error loading login session token: ${(error as Error).message}. Run '${
-          loginCommand(ctx.profile)
-        }' to ` +
-          `sign in again.`,
+          loginCommand(profile.name)
+        }' to sign in again.`,
       );
     }
     let out;
@@ -144,9 +98,10 @@ export async function refreshLoginSession(
         },
         key,
         now: ctx.now,
+        fetch: ctx.fetch,
+        sleep: ctx.sleep,
         signal: ctx.signal,
         debug: ctx.debug,
-        ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
       });
     } catch (error) {
       if (error instanceof InterruptedError) throw error;
@@ -163,17 +118,7 @@ export async function refreshLoginSession(
         );
         return credentialsFromEntry(entry);
       }
-      if (
-        error instanceof ServiceError && error.code === "AccessDeniedException"
-      ) {
-        throw refreshError(error, ctx.profile);
-      }
-      if (error instanceof EmptyTokenResponseError) {
-        throw new AwsSigninError(
-          "Error loading login session token: Failed to refresh an access token.",
-        );
-      }
-      throw error;
+      throw refreshErrorFor(error, profile.name);
     }
     const expiresAtMs = ctx.now() + out.expiresIn * 1000;
     await writeCacheFile(
@@ -193,5 +138,10 @@ export async function refreshLoginSession(
       accountId: entry.accessToken.accountId,
       method: "login",
     };
-  }, { signal: ctx.signal, debug: ctx.debug });
+  }, {
+    now: ctx.now,
+    sleep: ctx.sleep,
+    signal: ctx.signal,
+    debug: ctx.debug,
+  });
 }

@@ -12,8 +12,8 @@
  */
 
 import { AwsSigninError } from "../errors.ts";
-import { shlexSplit } from "../config/shlex.ts";
-import { parseTime } from "../cache/login_cache.ts";
+import { shlexSplit } from "../util/shlex.ts";
+import { parseTime } from "../util/time.ts";
 import type { Credentials, ProviderContext } from "./types.ts";
 
 /** The process failed or printed something that is not credentials. */

@@ -1,26 +1,65 @@
 /**
- * The kinds of credentials a profile can hold, in the order `aws login`
- * checks them (protocol.md §9 step 3).
+ * The kinds of credentials a profile can hold, told apart in one place: the
+ * check `login` makes before touching anything (protocol.md §9 step 3, in the
+ * AWS CLI's order and words) and the kinds the credential chain cannot
+ * resolve.
  *
  * @example
  * ```ts
- * otherCredentialStyle({ aws_access_key_id: "AKIA..." }); // "Access Key"
+ * otherCredentialStyle({ aws_access_key_id: "AKIAIOSFODNN7EXAMPLE" }); // "Access Key"
+ * unsupportedCredentialStyle({ sso_session: "corp" }); // "IAM Identity Center (sso_*)"
  * ```
  * @module
  */
 
 import type { ProfileValues } from "../config/profiles.ts";
 
-/** The first credential style other than a login session found in a profile, as the AWS CLI names it. */
+const has = (values: ProfileValues, ...keys: string[]) =>
+  keys.some((k) => values[k] !== undefined);
+
+/** Whether the profile gets credentials from a web identity token. */
+function isWebIdentity(values: ProfileValues): boolean {
+  return has(values, "web_identity_token_file");
+}
+
+/** Whether the profile assumes a role. */
+function isAssumeRole(values: ProfileValues): boolean {
+  return has(values, "role_arn");
+}
+
+/**
+ * The first credential style other than a login session found in a profile,
+ * as the AWS CLI names it when `aws login` refuses the profile.
+ */
 export function otherCredentialStyle(
   values: ProfileValues,
 ): string | undefined {
-  if (values.web_identity_token_file !== undefined) return "Web Identity";
+  if (isWebIdentity(values)) return "Web Identity";
+  // The AWS CLI's login check looks at the two keys of an SSO credential profile only.
+  if (has(values, "sso_role_name", "sso_account_id")) return "SSO";
+  if (has(values, "aws_access_key_id")) return "Access Key";
+  if (isAssumeRole(values)) return "Assume Role";
+  if (has(values, "credential_process")) return "Credential Process";
+  return undefined;
+}
+
+/**
+ * The credential style of a profile that aws-signin cannot resolve (with the
+ * keys that show it), or `undefined` when it can.
+ */
+export function unsupportedCredentialStyle(
+  values: ProfileValues,
+): string | undefined {
+  if (isWebIdentity(values)) return "Web Identity (web_identity_token_file)";
+  if (isAssumeRole(values)) return "Assume Role (role_arn)";
   if (
-    values.sso_role_name !== undefined || values.sso_account_id !== undefined
-  ) return "SSO";
-  if (values.aws_access_key_id !== undefined) return "Access Key";
-  if (values.role_arn !== undefined) return "Assume Role";
-  if (values.credential_process !== undefined) return "Credential Process";
+    has(
+      values,
+      "sso_session",
+      "sso_start_url",
+      "sso_account_id",
+      "sso_role_name",
+    )
+  ) return "IAM Identity Center (sso_*)";
   return undefined;
 }

@@ -1,15 +1,20 @@
 /**
- * Credentials and where they came from.
+ * Credentials, where they came from, and what a provider is given.
  *
  * @example
  * ```ts
- * const creds: Credentials = { accessKeyId, secretAccessKey, method: "env" };
+ * const creds: Credentials = {
+ *   accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+ *   secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+ *   method: "env",
+ * };
  * ```
  * @module
  */
 
-import type { SharedConfig } from "../config/profiles.ts";
-import type { Env } from "../config/files.ts";
+import type { ResolvedProfile } from "../config/profiles.ts";
+import type { Env } from "../util/env.ts";
+import type { Sleep } from "../util/sleep.ts";
 
 /** How credentials were found, in the AWS CLI's words (`configure list` prints these). */
 export type CredentialMethod =
@@ -31,16 +36,14 @@ export interface Credentials {
   readonly accountId?: string | undefined;
 }
 
-/** What providers get. */
+/** What providers get: the profile, resolved once by the command, and the outside world. */
 export interface ProviderContext {
-  readonly profile: string;
-  /** Whether the profile was named with `--profile` (which, as in botocore, skips environment credentials). */
-  readonly profileFromFlag: boolean;
-  readonly shared: SharedConfig;
+  readonly profile: ResolvedProfile;
   readonly env: Env;
   readonly now: () => number;
   readonly debug: (message: string) => void;
+  /** Aborts waits and calls (not given when Ctrl-C should simply end the process). */
   readonly signal?: AbortSignal | undefined;
-  /** For tests (the conformance suite answers token calls itself). */
-  readonly fetch?: typeof fetch | undefined;
+  readonly fetch: typeof fetch;
+  readonly sleep: Sleep;
 }

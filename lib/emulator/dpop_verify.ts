@@ -13,7 +13,7 @@
  * @module
  */
 
-import { fromBase64url, utf8 } from "../encoding.ts";
+import { fromBase64url, utf8 } from "../util/encoding.ts";
 import { type EcPublicJwk, jwkThumbprint } from "../signin/dpop.ts";
 
 /** The outcome of a check. */

@@ -25,7 +25,7 @@ import {
   sha256,
   utf8,
   uuidV4,
-} from "../encoding.ts";
+} from "../util/encoding.ts";
 import { isValidVerifier } from "../signin/pkce.ts";
 import {
   canonicalRequest,

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { escapeHtml } from "../html.ts";
+import { escapeMarkup } from "../util/markup.ts";
 
 const STYLE = `
 :root { color-scheme: light dark; --fg:#16191f; --muted:#5f6b7a; --bg:#f2f3f3; --card:#fff; --line:#d5dbdb;
@@ -52,7 +52,7 @@ function layout(title: string, body: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)}</title>
+<title>${escapeMarkup(title)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
@@ -77,11 +77,11 @@ export function pickerPage(init: {
     : "this device";
   const choices = init.principals.map((p, i) => `
     <label class="choice"><input type="radio" name="principal" value="${
-    escapeHtml(p)
+    escapeMarkup(p)
   }"${i === 0 ? " checked" : ""}>
-      <span><strong>${escapeHtml(p.split(":").pop() ?? p)}</strong><br><code>${
-    escapeHtml(p)
-  }</code></span></label>`)
+      <span><strong>${
+    escapeMarkup(p.split(":").pop() ?? p)
+  }</strong><br><code>${escapeMarkup(p)}</code></span></label>`)
     .join("");
   return layout(
     "Allow access to your console session",
@@ -89,11 +89,11 @@ export function pickerPage(init: {
   <h1>Allow access to your console session?</h1>
   <p>A command-line tool on ${device} asks for credentials for local development, issued from your console session.</p>
   <p class="muted">The tool will receive the authorization at <code>${
-      escapeHtml(init.redirectHost)
+      escapeMarkup(init.redirectHost)
     }</code>.
   Deny if you did not just run a login command.</p>
   <form method="post" action="/v1/authorize/decision">
-    <input type="hidden" name="request" value="${escapeHtml(init.requestId)}">
+    <input type="hidden" name="request" value="${escapeMarkup(init.requestId)}">
     <fieldset>
       <legend>Session to use</legend>${choices}
     </fieldset>
@@ -113,7 +113,7 @@ export function confirmationPage(code: string): string {
     `<div class="card">
   <h1>Copy this code to your terminal</h1>
   <p>Paste it where the login command is waiting for <em>the authorization code displayed in your browser</em>.</p>
-  <code id="code" class="code">${escapeHtml(code)}</code>
+  <code id="code" class="code">${escapeMarkup(code)}</code>
   <button id="copy" class="primary" type="button">Copy code</button>
   <p id="copy-status" class="status" role="status" aria-live="polite"></p>
   <p class="muted">The code works once and only for the login that asked for it. You can close this tab afterwards.</p>
@@ -137,8 +137,8 @@ export function errorPage(title: string, detail: string): string {
   return layout(
     title,
     `<div class="card error" role="alert">
-  <h1>${escapeHtml(title)}</h1>
-  <p>${escapeHtml(detail)}</p>
+  <h1>${escapeMarkup(title)}</h1>
+  <p>${escapeMarkup(detail)}</p>
   <p class="muted">No credentials were issued. Run the login command again to get a new link.</p>
 </div>`,
   );

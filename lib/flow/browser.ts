@@ -13,8 +13,8 @@
  * @module
  */
 
-import type { Env } from "../config/files.ts";
-import { shlexSplit } from "../config/shlex.ts";
+import type { Env } from "../util/env.ts";
+import { shlexSplit } from "../util/shlex.ts";
 
 /** Runs a command; resolves `true` if it started and did not fail quickly. */
 export type Launcher = (argv: readonly string[]) => Promise<boolean>;

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { escapeHtml } from "../html.ts";
+import { escapeMarkup } from "../util/markup.ts";
 
 const STYLE = `
 :root { color-scheme: light dark; --fg:#0f172a; --muted:#475569; --bg:#f8fafc; --card:#fff; --line:#e2e8f0;
@@ -42,13 +42,13 @@ function layout(kind: "ok" | "bad", title: string, body: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)} · aws-signin</title>
+<title>${escapeMarkup(title)} · aws-signin</title>
 <style>${STYLE}</style>
 </head>
 <body>
 <main class="${kind}" role="${kind === "ok" ? "status" : "alert"}">
 <div class="badge" aria-hidden="true">${kind === "ok" ? "&#10003;" : "!"}</div>
-<h1>${escapeHtml(title)}</h1>
+<h1>${escapeMarkup(title)}</h1>
 ${body}
 <footer>aws-signin · AWS console-credential sign-in for local development</footer>
 </main>
@@ -63,7 +63,7 @@ export function successPage(init: { profile: string }): string {
     "ok",
     "Signed in",
     `<p>Your terminal is finishing the login for profile <code>${
-      escapeHtml(init.profile)
+      escapeMarkup(init.profile)
     }</code>.</p>
 <p>You can close this tab and return to your terminal.</p>
 <p class="muted">The credentials stay on your computer and last until your console session ends.</p>`,
@@ -77,9 +77,9 @@ export function failurePage(
   return layout(
     "bad",
     init.title,
-    `<p>${escapeHtml(init.detail)}</p>
+    `<p>${escapeMarkup(init.detail)}</p>
 <p>Nothing was saved. To try again, run <code>${
-      escapeHtml(init.command)
+      escapeMarkup(init.command)
     }</code> in your terminal.</p>`,
   );
 }

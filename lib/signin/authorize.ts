@@ -11,7 +11,7 @@
  * @module
  */
 
-import { percentEncode } from "../encoding.ts";
+import { percentEncode } from "../util/encoding.ts";
 
 /** The same-device (browser on this machine) client. */
 export const SAME_DEVICE_CLIENT_ID = "arn:aws:signin:::devtools/same-device";

@@ -21,7 +21,7 @@ import {
   sha256,
   utf8,
   uuidV4,
-} from "../encoding.ts";
+} from "../util/encoding.ts";
 
 /** The public half of a P-256 key as a JWK. */
 export interface EcPublicJwk {

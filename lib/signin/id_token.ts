@@ -11,7 +11,7 @@
  * @module
  */
 
-import { fromBase64url } from "../encoding.ts";
+import { fromBase64url } from "../util/encoding.ts";
 
 /** The token is not a JWT with a usable `sub`. */
 export class InvalidIdTokenError extends Error {

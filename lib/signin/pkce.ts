@@ -16,7 +16,7 @@ import {
   randomString,
   secureRandom,
   sha256,
-} from "../encoding.ts";
+} from "../util/encoding.ts";
 
 const UNRESERVED =
   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";

@@ -1,23 +1,26 @@
 /**
  * The `CreateOAuth2Token` client (protocol.md §4, §5): unsigned restJson1
  * `POST {endpoint}/v1/token` with the request body botocore sends and a fresh
- * DPoP proof on every attempt. Retries throttling, server errors and network
- * failures, and tolerates a skewed local clock by taking `iat` from the
- * server's `Date` header when a proof is refused.
+ * DPoP proof on every attempt. Retries and clock-skew correction are
+ * {@linkcode sendWithRetries}'s; a proof refused by a server whose clock is
+ * more than a minute from ours is sent again with the server's time.
  *
  * @example
  * ```ts
+ * import { generateDpopKey } from "./dpop.ts";
  * const out = await createOAuth2Token({
- *   endpoint: "https://us-east-1.signin.aws.amazon.com",
- *   body: { clientId, refreshToken, grantType: "refresh_token" },
- *   key,
- * });
+ *   endpoint: "http://127.0.0.1:9",
+ *   body: { clientId: "arn:aws:signin:::devtools/same-device", refreshToken: "r", grantType: "refresh_token" },
+ *   key: await generateDpopKey(),
+ * }).catch(() => undefined);
  * ```
  * @module
  */
 
-import { AwsSigninError, InterruptedError, ServiceError } from "../errors.ts";
-import { pyJsonDumps } from "../cache/py_json.ts";
+import { ServiceError } from "../errors.ts";
+import { type Exchange, sendWithRetries } from "../http/retry.ts";
+import { pyJsonDumps } from "../util/py_json.ts";
+import { realSleep, type Sleep } from "../util/sleep.ts";
 import { USER_AGENT } from "../version.ts";
 import { type DpopKey, dpopProof } from "./dpop.ts";
 
@@ -35,22 +38,8 @@ export interface TokenOutput {
   readonly serverTime?: number;
 }
 
-/** The endpoint could not be reached. */
-export class EndpointConnectionError extends AwsSigninError {
-  /** The URL that failed. */
-  readonly url: string;
-  constructor(url: string, detail: string) {
-    super(
-      `Could not connect to the endpoint URL: "${url}" (${detail}). ` +
-        `Check your network and proxy settings (HTTPS_PROXY), or the endpoint URL, then run the command again.`,
-    );
-    this.name = "EndpointConnectionError";
-    this.url = url;
-  }
-}
-
 /** The service answered 200 without usable credentials. */
-export class EmptyTokenResponseError extends AwsSigninError {
+export class EmptyTokenResponseError extends Error {
   constructor() {
     super("Failed to retrieve an access token.");
     this.name = "EmptyTokenResponseError";
@@ -66,11 +55,11 @@ export interface TokenRequest {
   readonly key: DpopKey;
   readonly now?: () => number;
   readonly fetch?: typeof fetch | undefined;
+  readonly sleep?: Sleep;
   readonly signal?: AbortSignal | undefined;
   /** Per-attempt timeout. Default 20 s. */
   readonly timeoutMs?: number;
   readonly debug?: (message: string) => void;
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** The token URL of an endpoint: its path kept, `/v1/token` appended. */
@@ -95,127 +84,85 @@ export function errorCodeOf(
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 
+function jsonObject(text: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = text === "" ? {} : JSON.parse(text);
+    return parsed !== null && typeof parsed === "object" &&
+        !Array.isArray(parsed)
+      ? parsed as Record<string, unknown>
+      : {};
+  } catch {
+    return {};
+  }
+}
+
+function nonEmpty(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
 /** Calls `CreateOAuth2Token`. */
 export async function createOAuth2Token(
   request: TokenRequest,
 ): Promise<TokenOutput> {
   const url = tokenUrl(request.endpoint);
-  const doFetch = request.fetch ?? fetch;
   const now = request.now ?? Date.now;
-  const sleep = request.sleep ??
-    ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const debug = request.debug ?? (() => {});
   const payload = pyJsonDumps(request.body);
-  let skewMs = 0;
-  let skewAdjusted = false;
-  for (let attempt = 1;; attempt++) {
-    if (request.signal?.aborted) throw new InterruptedError();
-    const proof = await dpopProof(request.key, url, { now: now() + skewMs });
-    const timeout = AbortSignal.timeout(request.timeoutMs ?? 20_000);
-    const signal = request.signal
-      ? AbortSignal.any([request.signal, timeout])
-      : timeout;
-    let response: Response;
-    try {
-      debug(
-        `POST ${url} (CreateOAuth2Token, ${request.body.grantType}, attempt ${attempt})`,
-      );
-      response = await doFetch(url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "dpop": proof,
-          "user-agent": USER_AGENT,
-        },
-        body: payload,
-        signal,
-      });
-    } catch (error) {
-      if (request.signal?.aborted) throw new InterruptedError();
-      const detail = timeout.aborted
-        ? "timed out"
-        : (error as Error).message.replace(/^error sending request.*?: /, "");
-      if (attempt < 3) {
-        debug(`connection failed (${detail}); retrying`);
-        await sleep(250 * attempt);
-        continue;
-      }
-      throw new EndpointConnectionError(url, detail);
+  const exchange: Exchange = await sendWithRetries({
+    url,
+    label: `CreateOAuth2Token, ${request.body.grantType}`,
+    request: async (clockMs) => ({
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "dpop": await dpopProof(request.key, url, { now: clockMs }),
+        "user-agent": USER_AGENT,
+      },
+      body: payload,
+    }),
+    fetch: request.fetch ?? fetch,
+    now,
+    sleep: request.sleep ?? realSleep,
+    signal: request.signal,
+    ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
+    // A refused proof from a server whose clock differs from ours by more than a minute.
+    clockSkewed: (e) =>
+      e.response.status === 400 && Math.abs(e.serverTime - now()) > 60_000,
+    retryable: (e) => RETRYABLE_STATUS.has(e.response.status),
+    ...(request.debug ? { debug: request.debug } : {}),
+  });
+  const { response, serverTime } = exchange;
+  const body = jsonObject(exchange.text);
+  if (response.ok) {
+    const at = body.accessToken as Record<string, unknown> | undefined;
+    const accessKeyId = nonEmpty(at?.accessKeyId);
+    const secretAccessKey = nonEmpty(at?.secretAccessKey);
+    const sessionToken = nonEmpty(at?.sessionToken);
+    const refreshToken = nonEmpty(body.refreshToken);
+    if (!accessKeyId || !secretAccessKey || !sessionToken || !refreshToken) {
+      throw new EmptyTokenResponseError();
     }
-    const dateHeader = response.headers.get("date");
-    const serverTime = dateHeader ? Date.parse(dateHeader) : NaN;
-    const text = await response.text();
-    let body: Record<string, unknown> = {};
-    try {
-      const parsed: unknown = text === "" ? {} : JSON.parse(text);
-      if (
-        parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
-      ) {
-        body = parsed as Record<string, unknown>;
-      }
-    } catch {
-      body = {};
-    }
-    if (response.ok) {
-      const at = body.accessToken as Record<string, unknown> | undefined;
-      const s = (
-        v: unknown,
-      ) => (typeof v === "string" && v !== "" ? v : undefined);
-      const accessKeyId = s(at?.accessKeyId);
-      const secretAccessKey = s(at?.secretAccessKey);
-      const sessionToken = s(at?.sessionToken);
-      const refreshToken = s(body.refreshToken);
-      if (!accessKeyId || !secretAccessKey || !sessionToken || !refreshToken) {
-        throw new EmptyTokenResponseError();
-      }
-      const expiresIn = typeof body.expiresIn === "number" && body.expiresIn > 0
-        ? body.expiresIn
-        : 900;
-      const tokenType = s(body.tokenType);
-      const idToken = s(body.idToken);
-      return {
-        accessKeyId,
-        secretAccessKey,
-        sessionToken,
-        refreshToken,
-        expiresIn,
-        ...(tokenType ? { tokenType } : {}),
-        ...(idToken ? { idToken } : {}),
-        ...(Number.isNaN(serverTime) ? {} : { serverTime }),
-      };
-    }
-    const code = errorCodeOf(response.headers, body, response.status);
-    const errorCode = typeof body.error === "string" ? body.error : undefined;
-    const message = typeof body.message === "string"
-      ? body.message
-      : typeof body.Message === "string"
-      ? body.Message
-      : response.statusText || "Unknown error";
-    // A refused proof from a server whose clock differs from ours: retry once with its time.
-    if (
-      response.status === 400 && !skewAdjusted && !Number.isNaN(serverTime) &&
-      Math.abs(serverTime - now()) > 60_000
-    ) {
-      skewAdjusted = true;
-      skewMs = serverTime - now();
-      debug(
-        `the server's clock differs from ours by ${
-          Math.round(skewMs / 1000)
-        } s; retrying with its time`,
-      );
-      continue;
-    }
-    if (RETRYABLE_STATUS.has(response.status) && attempt < 3) {
-      debug(`${code} (HTTP ${response.status}); retrying`);
-      await sleep(250 * attempt);
-      continue;
-    }
-    throw new ServiceError({
-      code,
-      errorCode,
-      message,
-      status: response.status,
-      operation: "CreateOAuth2Token",
-    });
+    const expiresIn = typeof body.expiresIn === "number" && body.expiresIn > 0
+      ? body.expiresIn
+      : 900;
+    const tokenType = nonEmpty(body.tokenType);
+    const idToken = nonEmpty(body.idToken);
+    return {
+      accessKeyId,
+      secretAccessKey,
+      sessionToken,
+      refreshToken,
+      expiresIn,
+      ...(tokenType ? { tokenType } : {}),
+      ...(idToken ? { idToken } : {}),
+      ...(Number.isNaN(serverTime) ? {} : { serverTime }),
+    };
   }
+  throw new ServiceError({
+    code: errorCodeOf(response.headers, body, response.status),
+    errorCode: typeof body.error === "string" ? body.error : undefined,
+    message: nonEmpty(body.message) ?? nonEmpty(body.Message) ??
+      (response.statusText || "Unknown error"),
+    status: response.status,
+    operation: "CreateOAuth2Token",
+  });
 }

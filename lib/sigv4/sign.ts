@@ -24,7 +24,7 @@ import {
   percentEncode as uriEncode,
   sha256Hex,
   utf8,
-} from "../encoding.ts";
+} from "../util/encoding.ts";
 
 /** Credentials to sign with. */
 export interface SigningCredentials {

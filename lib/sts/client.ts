@@ -1,19 +1,25 @@
 /**
- * STS `GetCallerIdentity` over the query protocol, signed with our SigV4
- * signer: retries throttling, server errors and network failures, and
- * corrects for a skewed local clock from the server's `Date` header.
+ * STS over the query protocol, signed with our SigV4 signer:
+ * `GetCallerIdentity` (retries, throttling and clock skew are
+ * {@linkcode sendWithRetries}'s).
  *
  * @example
  * ```ts
- * const id = await getCallerIdentity({ endpoint, region: "us-east-1", credentials });
- * id.Arn;
+ * const id = await getCallerIdentity({
+ *   endpoint: "http://127.0.0.1:9",
+ *   region: "us-east-1",
+ *   credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+ * }).catch(() => undefined);
+ * id?.Arn;
  * ```
  * @module
  */
 
 import { ServiceError } from "../errors.ts";
+import { sendWithRetries } from "../http/retry.ts";
 import { type SigningCredentials, signRequest } from "../sigv4/sign.ts";
-import { EndpointConnectionError } from "../signin/token_client.ts";
+import { unescapeMarkup } from "../util/markup.ts";
+import { realSleep, type Sleep } from "../util/sleep.ts";
 import { USER_AGENT } from "../version.ts";
 
 /** The answer. */
@@ -23,115 +29,104 @@ export interface CallerIdentity {
   readonly Arn: string;
 }
 
-function xmlValue(xml: string, tag: string): string | undefined {
+/** The text of the first `<tag>` element of an XML document (entities decoded). */
+export function xmlValue(xml: string, tag: string): string | undefined {
   const m = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml);
-  if (!m) return undefined;
-  return m[1]!.replace(
-    /&(lt|gt|quot|apos|amp);/g,
-    (_, e) =>
-      ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[e as string]!,
-  );
+  return m ? unescapeMarkup(m[1]!) : undefined;
 }
 
-/** Calls `GetCallerIdentity`. */
-export async function getCallerIdentity(init: {
+/** How to reach STS. */
+export interface StsCall {
   readonly endpoint: string;
   readonly region: string;
   readonly credentials: SigningCredentials;
   readonly now?: () => number;
   readonly fetch?: typeof fetch;
+  readonly sleep?: Sleep;
   readonly signal?: AbortSignal | undefined;
   readonly debug?: (message: string) => void;
-}): Promise<CallerIdentity> {
+}
+
+/**
+ * Sends one STS query action (`Action=...&Version=2011-06-15&...`) and
+ * returns the answer's XML.
+ *
+ * @throws {ServiceError} with the AWS CLI's message when STS answers with an error.
+ */
+export async function stsQuery(
+  call: StsCall,
+  action: string,
+  params: Readonly<Record<string, string>> = {},
+): Promise<string> {
   const url = new URL(
-    init.endpoint.endsWith("/") ? init.endpoint : `${init.endpoint}/`,
+    call.endpoint.endsWith("/") ? call.endpoint : `${call.endpoint}/`,
   );
-  const body = "Action=GetCallerIdentity&Version=2011-06-15";
-  const now = init.now ?? Date.now;
-  const doFetch = init.fetch ?? fetch;
-  let skewMs = 0;
-  let skewAdjusted = false;
-  for (let attempt = 1;; attempt++) {
-    const headers = await signRequest({
-      method: "POST",
-      url,
-      headers: {
-        "content-type": "application/x-www-form-urlencoded; charset=utf-8",
-        "user-agent": USER_AGENT,
-      },
-      body,
-      region: init.region,
-      service: "sts",
-      credentials: init.credentials,
-      now: now() + skewMs,
-    });
-    delete headers["host"];
-    const timeout = AbortSignal.timeout(20_000);
-    let response: Response;
-    try {
-      init.debug?.(
-        `POST ${url} (GetCallerIdentity, region ${init.region}, attempt ${attempt})`,
-      );
-      response = await doFetch(url, {
+  const body = new URLSearchParams({
+    Action: action,
+    Version: "2011-06-15",
+    ...params,
+  }).toString();
+  const exchange = await sendWithRetries({
+    url,
+    label: `${action}, region ${call.region}`,
+    request: async (clockMs) => {
+      const headers = await signRequest({
         method: "POST",
-        headers,
+        url,
+        headers: {
+          "content-type": "application/x-www-form-urlencoded; charset=utf-8",
+          "user-agent": USER_AGENT,
+        },
         body,
-        signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout,
+        region: call.region,
+        service: "sts",
+        credentials: call.credentials,
+        now: clockMs,
       });
-    } catch (error) {
-      if (attempt < 3 && !init.signal?.aborted) {
-        await new Promise((r) => setTimeout(r, 250 * attempt));
-        continue;
-      }
-      const detail = timeout.aborted
-        ? "timed out"
-        : (error as Error).message.replace(/^error sending request.*?: /, "");
-      throw new EndpointConnectionError(url.toString(), detail);
-    }
-    const xml = await response.text();
-    if (response.ok) {
-      const identity = {
-        UserId: xmlValue(xml, "UserId"),
-        Account: xmlValue(xml, "Account"),
-        Arn: xmlValue(xml, "Arn"),
-      };
-      if (
-        identity.UserId === undefined || identity.Account === undefined ||
-        identity.Arn === undefined
-      ) {
-        throw new ServiceError({
-          code: "InvalidResponse",
-          message: "The response is not a GetCallerIdentity result.",
-          status: response.status,
-          operation: "GetCallerIdentity",
-        });
-      }
-      return identity as CallerIdentity;
-    }
-    const code = xmlValue(xml, "Code") ?? String(response.status);
-    const message = xmlValue(xml, "Message") ?? response.statusText;
-    const serverTime = Date.parse(response.headers.get("date") ?? "");
-    const skewed = code === "RequestTimeTooSkewed" ||
-      /Signature expired/.test(message);
-    if (skewed && !skewAdjusted && !Number.isNaN(serverTime)) {
-      skewAdjusted = true;
-      skewMs = serverTime - now();
-      init.debug?.(
-        `the server's clock differs from ours by ${
-          Math.round(skewMs / 1000)
-        } s; signing with its time`,
-      );
-      continue;
-    }
-    if ((response.status >= 500 || code === "Throttling") && attempt < 3) {
-      await new Promise((r) => setTimeout(r, 250 * attempt));
-      continue;
-    }
+      delete headers["host"];
+      return { method: "POST", headers, body };
+    },
+    fetch: call.fetch ?? fetch,
+    now: call.now ?? Date.now,
+    sleep: call.sleep ?? realSleep,
+    signal: call.signal,
+    clockSkewed: (e) =>
+      xmlValue(e.text, "Code") === "RequestTimeTooSkewed" ||
+      /Signature expired/.test(xmlValue(e.text, "Message") ?? ""),
+    retryable: (e) =>
+      e.response.status >= 500 || xmlValue(e.text, "Code") === "Throttling",
+    ...(call.debug ? { debug: call.debug } : {}),
+  });
+  if (exchange.response.ok) return exchange.text;
+  throw new ServiceError({
+    code: xmlValue(exchange.text, "Code") ?? String(exchange.response.status),
+    message: xmlValue(exchange.text, "Message") ??
+      exchange.response.statusText,
+    status: exchange.response.status,
+    operation: action,
+  });
+}
+
+/** Calls `GetCallerIdentity`. */
+export async function getCallerIdentity(
+  call: StsCall,
+): Promise<CallerIdentity> {
+  const xml = await stsQuery(call, "GetCallerIdentity");
+  const identity = {
+    UserId: xmlValue(xml, "UserId"),
+    Account: xmlValue(xml, "Account"),
+    Arn: xmlValue(xml, "Arn"),
+  };
+  if (
+    identity.UserId === undefined || identity.Account === undefined ||
+    identity.Arn === undefined
+  ) {
     throw new ServiceError({
-      code,
-      message,
-      status: response.status,
+      code: "InvalidResponse",
+      message: "The response is not a GetCallerIdentity result.",
+      status: 200,
       operation: "GetCallerIdentity",
     });
   }
+  return identity as CallerIdentity;
 }

@@ -8,11 +8,11 @@
  */
 import assert from "node:assert/strict";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
-import { sha256Hex } from "../../lib/encoding.ts";
-import { shlexQuote } from "../../lib/config/shlex.ts";
+import { sha256Hex } from "../../lib/util/encoding.ts";
+import { shlexQuote } from "../../lib/util/shlex.ts";
 import { startEmulator } from "../../lib/emulator/server.ts";
 import { readOrNull, ROOT, tempHome } from "../helpers.ts";
-import { spawnCli } from "../interactive.ts";
+import { spawnCli } from "../../dev/interactive.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 const SHOTS = `${ROOT}/test-output/browser`;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { writeFileAtomic } from "../../lib/config/files.ts";
+import { writeFileAtomic } from "../../lib/util/files.ts";
 import { ROOT, runCliProcess, runProcess, tempHome } from "../helpers.ts";
 
 const mode = async (p: string) => (await Deno.stat(p)).mode! & 0o777;
@@ -48,7 +48,7 @@ Deno.test("a process killed after the temporary file is written but before the r
   const path = `${home.dir}/config`;
   await Deno.writeTextFile(path, "[default]\nregion = us-east-1\n");
   const script = `
-    import { writeFileAtomic } from "${ROOT}/lib/config/files.ts";
+    import { writeFileAtomic } from "${ROOT}/lib/util/files.ts";
     await writeFileAtomic(${
     JSON.stringify(path)
   }, "[default]\\nregion = eu-west-1\\n", {

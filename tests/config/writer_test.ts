@@ -115,7 +115,7 @@ Deno.test({
     assert.equal(
       (await runInProcess(
         ["configure", "set", "region", "eu-west-1"],
-        ours.env,
+        { env: ours.env },
       )).code,
       0,
     );

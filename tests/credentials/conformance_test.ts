@@ -5,7 +5,11 @@
  * answered from each case's mockApiCalls.
  */
 import assert from "node:assert/strict";
-import { buildSharedConfig } from "../../lib/config/profiles.ts";
+import {
+  buildSharedConfig,
+  resolveProfile,
+} from "../../lib/config/profiles.ts";
+import { realSleep } from "../../lib/util/sleep.ts";
 import { resolveCredentials } from "../../lib/credentials/chain.ts";
 import { ROOT, tempHome } from "../helpers.ts";
 
@@ -84,13 +88,12 @@ Deno.test({
         let result: Awaited<ReturnType<typeof resolveCredentials>> | Error;
         try {
           result = await resolveCredentials({
-            profile: "signin",
-            profileFromFlag: true,
-            shared,
+            profile: resolveProfile(shared, { name: "signin", source: "flag" }),
             env: { ...home.env, AWS_REGION: "us-east-1" },
             now: () => NOW,
             debug: () => {},
             fetch: mockFetch,
+            sleep: realSleep,
           });
         } catch (error) {
           result = error as Error;

@@ -5,8 +5,8 @@
  * recursion guard and the errors.
  */
 import assert from "node:assert/strict";
-import { sha256Hex } from "../../lib/encoding.ts";
-import { shlexQuote } from "../../lib/config/shlex.ts";
+import { sha256Hex } from "../../lib/util/encoding.ts";
+import { shlexQuote } from "../../lib/util/shlex.ts";
 import {
   hasAwsCli,
   mapLimit,

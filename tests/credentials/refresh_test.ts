@@ -4,10 +4,14 @@
  * processes at once (with the lock holder killed mid-refresh).
  */
 import assert from "node:assert/strict";
-import { sha256Hex } from "../../lib/encoding.ts";
-import { shlexQuote } from "../../lib/config/shlex.ts";
-import { formatExpiresAt } from "../../lib/cache/login_cache.ts";
-import { buildSharedConfig } from "../../lib/config/profiles.ts";
+import { sha256Hex } from "../../lib/util/encoding.ts";
+import { shlexQuote } from "../../lib/util/shlex.ts";
+import { formatExpiresAt } from "../../lib/util/time.ts";
+import {
+  buildSharedConfig,
+  resolveProfile,
+} from "../../lib/config/profiles.ts";
+import { realSleep } from "../../lib/util/sleep.ts";
 import { resolveCredentials } from "../../lib/credentials/chain.ts";
 import {
   type EmulatorServer,
@@ -21,7 +25,7 @@ import {
   type TempHome,
   tempHome,
 } from "../helpers.ts";
-import { spawnCli } from "../interactive.ts";
+import { spawnCli } from "../../dev/interactive.ts";
 
 const SESSION = "arn:aws:iam::111122223333:user/demo";
 
@@ -158,7 +162,7 @@ Deno.test("refresh errors: the AWS CLI's messages with the next step, exit 254, 
       "Unable to create or refresh login credentials due to insufficient permissions. You may be missing " +
       "permission for the 'signin:CreateOAuth2Token' action. Ask your administrator to attach the AWS managed " +
       "policy SignInLocalDevelopmentAccess (or an equivalent) to your identity, then run 'aws-signin login " +
-      "--profile dev'.",
+      "--profile dev' again.",
     ],
   ];
   const aged = await age(file, -30);
@@ -306,13 +310,15 @@ Deno.test("the refresh goes to the region that issued the session, then the prof
       profileRegion ? `region = ${profileRegion}\n` : ""
     }`;
     await resolveCredentials({
-      profile: "dev",
-      profileFromFlag: true,
-      shared: buildSharedConfig("config", config, "credentials", null),
+      profile: resolveProfile(
+        buildSharedConfig("config", config, "credentials", null),
+        { name: "dev", source: "flag" },
+      ),
       env: { ...home.env, AWS_REGION: envRegion },
       now: Date.now,
       debug: () => {},
       fetch: fetchSpy,
+      sleep: realSleep,
     }).catch(() => {});
     assert.equal(
       urls.pop(),

@@ -3,7 +3,7 @@
  * auto-approve, token exchange with DPoP), for tests that need a session
  * without going through `aws-signin login`.
  */
-import { uuidV4 } from "../../lib/encoding.ts";
+import { uuidV4 } from "../../lib/util/encoding.ts";
 import {
   type DpopKey,
   dpopProof,

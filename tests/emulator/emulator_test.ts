@@ -4,7 +4,7 @@
  * and every documented failure.
  */
 import assert from "node:assert/strict";
-import { base64urlText, uuidV4 } from "../../lib/encoding.ts";
+import { base64urlText, uuidV4 } from "../../lib/util/encoding.ts";
 import {
   type DpopKey,
   dpopProof,

@@ -1,6 +1,6 @@
 /** Real AWS clients accept the emulator: the JS SDK's STS client and login credential provider. */
 import assert from "node:assert/strict";
-import { sha256Hex } from "../../lib/encoding.ts";
+import { sha256Hex } from "../../lib/util/encoding.ts";
 import { toSec1Pem } from "../../lib/signin/dpop.ts";
 import { startEmulator } from "../../lib/emulator/server.ts";
 import { handLogin } from "../emulator/_hand_login.ts";

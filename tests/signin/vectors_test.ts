@@ -1,6 +1,6 @@
 /** The test vectors of protocol.md §13 and the endpoint table of §12. */
 import assert from "node:assert/strict";
-import { sha256Hex } from "../../lib/encoding.ts";
+import { sha256Hex } from "../../lib/util/encoding.ts";
 import {
   dpopKeyFromPem,
   dpopProof,
@@ -16,7 +16,7 @@ import {
   isValidVerifier,
 } from "../../lib/signin/pkce.ts";
 import { readIdToken } from "../../lib/signin/id_token.ts";
-import { signinEndpoint, stsEndpoint } from "../../lib/signin/endpoints.ts";
+import { signinEndpoint, stsEndpoint } from "../../lib/endpoints/partitions.ts";
 import { verifyDpopProof } from "../../lib/emulator/dpop_verify.ts";
 import { pkcs8Pem } from "../helpers.ts";
 

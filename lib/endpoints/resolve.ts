@@ -15,17 +15,13 @@
  */
 
 import { ConfigurationError, UsageError } from "../errors.ts";
-import type { Env } from "./files.ts";
+import type { Env } from "../util/env.ts";
 import {
   type ProfileValues,
   type SharedConfig,
   stringSetting,
-} from "./profiles.ts";
-import {
-  partitionOf,
-  signinEndpoint,
-  stsEndpoint,
-} from "../signin/endpoints.ts";
+} from "../config/profiles.ts";
+import { partitionOf, signinEndpoint, stsEndpoint } from "./partitions.ts";
 
 /** A resolved endpoint and where it came from (for `--debug`). */
 export interface ResolvedEndpoint {

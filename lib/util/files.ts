@@ -1,80 +1,18 @@
 /**
- * Where the shared files live, and how they are read and written safely.
+ * Reading small text files, and replacing files safely (atomically, with
+ * the right mode from the start, through symbolic links).
  *
  * @example
  * ```ts
- * const paths = sharedFilePaths(Deno.env.toObject());
- * const text = await readTextFile(paths.config); // null when missing
- * await writeFileAtomic(paths.config, text ?? "", { newFileMode: 0o600 });
+ * const path = await Deno.makeTempFile();
+ * const text = await readTextFile(path); // null when missing
+ * await writeFileAtomic(path, text ?? "", { newFileMode: 0o600 });
  * ```
  * @module
  */
 
 import { ConfigurationError } from "../errors.ts";
-
-/** Environment variables, as `Deno.env.toObject()` returns them. */
-export type Env = Readonly<Record<string, string | undefined>>;
-
-/** The user's home folder: `HOME`, or `USERPROFILE` (then `HOMEDRIVE` + `HOMEPATH`) on Windows. */
-export function homeDir(env: Env, os: string = Deno.build.os): string {
-  const home = os === "windows"
-    ? env.USERPROFILE ??
-      (env.HOMEDRIVE && env.HOMEPATH ? env.HOMEDRIVE + env.HOMEPATH : env.HOME)
-    : env.HOME;
-  if (!home) {
-    throw new ConfigurationError(
-      `Cannot find your home folder: set ${
-        os === "windows" ? "USERPROFILE" : "HOME"
-      }, ` +
-        `or point AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE at your files.`,
-    );
-  }
-  return home;
-}
-
-/** Expands a leading `~` (as Python's `os.path.expanduser` does). */
-export function expandHome(path: string, env: Env): string {
-  if (path === "~" || path.startsWith("~/") || path.startsWith("~\\")) {
-    return homeDir(env) + path.slice(1);
-  }
-  return path;
-}
-
-/** Joins path pieces with the platform's separator. */
-export function joinPath(...parts: string[]): string {
-  const sep = Deno.build.os === "windows" ? "\\" : "/";
-  return parts.join(sep);
-}
-
-/** The folder part of a path. */
-export function dirName(path: string): string {
-  const i = Math.max(
-    path.lastIndexOf("/"),
-    Deno.build.os === "windows" ? path.lastIndexOf("\\") : -1,
-  );
-  if (i < 0) return ".";
-  if (i === 0) return path.slice(0, 1);
-  return path.slice(0, i);
-}
-
-/** The locations of the two shared files. */
-export interface SharedFilePaths {
-  /** `AWS_CONFIG_FILE`, default `~/.aws/config`. */
-  readonly config: string;
-  /** `AWS_SHARED_CREDENTIALS_FILE`, default `~/.aws/credentials`. */
-  readonly credentials: string;
-}
-
-/** Resolves the config and credentials file locations from the environment. */
-export function sharedFilePaths(env: Env): SharedFilePaths {
-  const config = env.AWS_CONFIG_FILE
-    ? expandHome(env.AWS_CONFIG_FILE, env)
-    : joinPath(homeDir(env), ".aws", "config");
-  const credentials = env.AWS_SHARED_CREDENTIALS_FILE
-    ? expandHome(env.AWS_SHARED_CREDENTIALS_FILE, env)
-    : joinPath(homeDir(env), ".aws", "credentials");
-  return { config, credentials };
-}
+import { dirName, joinPath } from "./path.ts";
 
 /**
  * Reads a UTF-8 text file, synchronously: these files are small, and the

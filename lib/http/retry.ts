@@ -1,0 +1,125 @@
+/**
+ * One AWS call with the retries every AWS SDK makes: a failed connection, a
+ * throttled or failing service (three attempts in all, with a short backoff),
+ * and a request refused because our clock is off (once more, with the
+ * server's time from its `Date` header). Used by the Sign-In token client and
+ * the STS client, which differ only in how they build a request and read an
+ * error.
+ *
+ * @example
+ * ```ts
+ * import { realSleep } from "../util/sleep.ts";
+ * const exchange = await sendWithRetries({
+ *   url: "http://127.0.0.1:9/",
+ *   label: "GetCallerIdentity",
+ *   request: () => Promise.resolve({ method: "POST", body: "Action=GetCallerIdentity" }),
+ *   fetch,
+ *   now: Date.now,
+ *   sleep: realSleep,
+ *   clockSkewed: () => false,
+ *   retryable: (e) => e.response.status >= 500,
+ * }).catch(() => undefined);
+ * ```
+ * @module
+ */
+
+import { EndpointConnectionError, InterruptedError } from "../errors.ts";
+import type { Sleep } from "../util/sleep.ts";
+
+/** An answer and its body. */
+export interface Exchange {
+  readonly response: Response;
+  readonly text: string;
+  /** The server's clock when it answered (its `Date` header), or `NaN`. */
+  readonly serverTime: number;
+}
+
+/** What {@linkcode sendWithRetries} needs. */
+export interface RetryingRequest {
+  readonly url: string | URL;
+  /** For `--debug`: the operation and anything else worth a word, e.g. `CreateOAuth2Token, refresh_token`. */
+  readonly label: string;
+  /** Builds one attempt; `clockMs` is our clock corrected by the skew the server showed (sign or date with it). */
+  readonly request: (clockMs: number) => Promise<RequestInit>;
+  readonly fetch: typeof fetch;
+  readonly now: () => number;
+  readonly sleep: Sleep;
+  readonly signal?: AbortSignal | undefined;
+  /** Per-attempt timeout. Default 20 s. */
+  readonly timeoutMs?: number;
+  /** Whether an error answer says our clock is too far from the server's. */
+  readonly clockSkewed: (exchange: Exchange) => boolean;
+  /** Whether an error answer is worth another attempt (throttling, server errors). */
+  readonly retryable: (exchange: Exchange) => boolean;
+  readonly debug?: (message: string) => void;
+}
+
+const ATTEMPTS = 3;
+
+/**
+ * Sends the request until it succeeds, fails for good, or runs out of
+ * attempts, and returns the last answer (success or error: the caller reads
+ * it).
+ *
+ * @throws {EndpointConnectionError} when the last attempt could not connect.
+ * @throws {InterruptedError} when the signal is aborted.
+ */
+export async function sendWithRetries(
+  init: RetryingRequest,
+): Promise<Exchange> {
+  const debug = init.debug ?? (() => {});
+  const url = String(init.url);
+  let skewMs = 0;
+  let skewAdjusted = false;
+  for (let attempt = 1;; attempt++) {
+    if (init.signal?.aborted) throw new InterruptedError();
+    const request = await init.request(init.now() + skewMs);
+    const timeout = AbortSignal.timeout(init.timeoutMs ?? 20_000);
+    const signal = init.signal
+      ? AbortSignal.any([init.signal, timeout])
+      : timeout;
+    let response: Response;
+    try {
+      debug(`POST ${url} (${init.label}, attempt ${attempt})`);
+      response = await init.fetch(url, { ...request, signal });
+    } catch (error) {
+      if (init.signal?.aborted) throw new InterruptedError();
+      const detail = timeout.aborted
+        ? "timed out"
+        : (error as Error).message.replace(/^error sending request.*?: /, "");
+      if (attempt < ATTEMPTS) {
+        debug(`connection failed (${detail}); retrying`);
+        await init.sleep(250 * attempt, init.signal);
+        continue;
+      }
+      throw new EndpointConnectionError(url, detail);
+    }
+    const text = await response.text();
+    const dateHeader = response.headers.get("date");
+    const exchange: Exchange = {
+      response,
+      text,
+      serverTime: dateHeader ? Date.parse(dateHeader) : NaN,
+    };
+    if (response.ok) return exchange;
+    if (
+      !skewAdjusted && !Number.isNaN(exchange.serverTime) &&
+      init.clockSkewed(exchange)
+    ) {
+      skewAdjusted = true;
+      skewMs = exchange.serverTime - init.now();
+      debug(
+        `the server's clock differs from ours by ${
+          Math.round(skewMs / 1000)
+        } s; retrying with its time`,
+      );
+      continue;
+    }
+    if (init.retryable(exchange) && attempt < ATTEMPTS) {
+      debug(`HTTP ${response.status}; retrying`);
+      await init.sleep(250 * attempt, init.signal);
+      continue;
+    }
+    return exchange;
+  }
+}
