@@ -99,27 +99,34 @@ function normalizeValue(value: string): string {
   return value.trim().replace(/\s+/g, " ");
 }
 
-/** The canonical request and the signed-header list for the given headers (lowercased names). */
+/** What {@linkcode canonicalRequest} is built from. */
+export interface CanonicalRequestInput {
+  readonly method: string;
+  readonly url: URL;
+  /** The request's headers (any case). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The lowercased names of the signed headers, sorted. */
+  readonly signedHeaders: readonly string[];
+  readonly body: string;
+}
+
+/** The canonical request over the signed headers. */
 export async function canonicalRequest(
-  method: string,
-  url: URL,
-  headers: Readonly<Record<string, string>>,
-  signedHeaders: readonly string[],
-  body: string,
+  input: CanonicalRequestInput,
 ): Promise<string> {
   const lower = new Map(
-    Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]),
+    Object.entries(input.headers).map(([k, v]) => [k.toLowerCase(), v]),
   );
-  const canonicalHeaders = signedHeaders.map((h) =>
+  const canonicalHeaders = input.signedHeaders.map((h) =>
     `${h}:${normalizeValue(lower.get(h) ?? "")}\n`
   ).join("");
   return [
-    method.toUpperCase(),
-    canonicalUri(url.pathname),
-    canonicalQuery(url.searchParams),
+    input.method.toUpperCase(),
+    canonicalUri(input.url.pathname),
+    canonicalQuery(input.url.searchParams),
     canonicalHeaders,
-    signedHeaders.join(";"),
-    await sha256Hex(body),
+    input.signedHeaders.join(";"),
+    await sha256Hex(input.body),
   ].join("\n");
 }
 
@@ -136,18 +143,24 @@ export async function signingKey(
   return await hmacSha256(key, "aws4_request");
 }
 
+/** What {@linkcode signature} signs, and with what. */
+export interface SignatureInput {
+  /** The secret access key. */
+  readonly secret: string;
+  /** The `x-amz-date` (`20250901T183933Z`). */
+  readonly date: string;
+  readonly region: string;
+  readonly service: string;
+  readonly canonicalRequest: string;
+}
+
 /** The hex signature of a canonical request. */
-export async function signature(
-  secret: string,
-  date: string,
-  region: string,
-  service: string,
-  canonical: string,
-): Promise<string> {
+export async function signature(input: SignatureInput): Promise<string> {
+  const { secret, date, region, service } = input;
   const day = date.slice(0, 8);
   const scope = `${day}/${region}/${service}/aws4_request`;
   const stringToSign = `AWS4-HMAC-SHA256\n${date}\n${scope}\n${await sha256Hex(
-    canonical,
+    input.canonicalRequest,
   )}`;
   const key = await signingKey(secret, day, region, service);
   return (await hmacSha256(key as Uint8Array<ArrayBuffer>, stringToSign))
@@ -174,20 +187,20 @@ export async function signRequest(
     headers["x-amz-security-token"] = input.credentials.sessionToken;
   }
   const signed = Object.keys(headers).filter((h) => !UNSIGNABLE.has(h)).sort();
-  const canonical = await canonicalRequest(
-    input.method,
-    input.url,
+  const canonical = await canonicalRequest({
+    method: input.method,
+    url: input.url,
     headers,
-    signed,
-    input.body,
-  );
-  const sig = await signature(
-    input.credentials.secretAccessKey,
+    signedHeaders: signed,
+    body: input.body,
+  });
+  const sig = await signature({
+    secret: input.credentials.secretAccessKey,
     date,
-    input.region,
-    input.service,
-    canonical,
-  );
+    region: input.region,
+    service: input.service,
+    canonicalRequest: canonical,
+  });
   headers["authorization"] =
     `AWS4-HMAC-SHA256 Credential=${input.credentials.accessKeyId}/${
       date.slice(0, 8)

@@ -1,0 +1,122 @@
+/**
+ * The control API under `/_emulator/` that tests use: read the request log,
+ * queue faults, move the clock, revoke sessions.
+ *
+ * @example
+ * ```ts
+ * import { createState } from "./state.ts";
+ * const state = createState();
+ * const url = new URL("http://127.0.0.1:8099/_emulator/clock");
+ * await control(state, new Request(url, { method: "POST", body: '{"advanceSeconds": 60}' }), url);
+ * ```
+ * @module
+ */
+
+import { json } from "./responses.ts";
+import { type EmulatorState, type Fault, FAULT_OPERATIONS } from "./state.ts";
+
+type Input = Record<string, unknown>;
+
+async function input(req: Request): Promise<Input> {
+  const text = await req.text();
+  if (text.trim() === "") return {};
+  const parsed: unknown = JSON.parse(text);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new Error("not an object");
+  }
+  return parsed as Input;
+}
+
+function clock(state: EmulatorState, body: Input): Response {
+  const seconds = Number(body.advanceSeconds ?? 0);
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw new Error("advanceSeconds must be a number >= 0");
+  }
+  state.advanceClock(seconds);
+  return json({ now: new Date(state.now()).toISOString() });
+}
+
+function faults(state: EmulatorState, body: Input): Response {
+  const operation = body.operation ?? "CreateOAuth2Token";
+  if (!FAULT_OPERATIONS.includes(operation as Fault["operation"])) {
+    throw new Error(
+      `operation must be ${FAULT_OPERATIONS.map((o) => `"${o}"`).join(" or ")}`,
+    );
+  }
+  const fault: Fault = {
+    operation: operation as Fault["operation"],
+    remaining: Number(body.count ?? 1),
+    ...(typeof body.error === "string" ? { error: body.error } : {}),
+    ...(typeof body.status === "number" ? { status: body.status } : {}),
+    ...(typeof body.message === "string" ? { message: body.message } : {}),
+    ...(typeof body.delayMs === "number" ? { delayMs: body.delayMs } : {}),
+  };
+  if (!fault.error && !fault.delayMs) {
+    throw new Error("a fault needs an error, a delayMs, or both");
+  }
+  state.faults.push(fault);
+  return json({
+    queued: state.faults.filter((f) => f.remaining > 0).length,
+  });
+}
+
+function revoke(state: EmulatorState, body: Input): Response {
+  let revoked = 0;
+  for (const session of state.sessions.values()) {
+    if (
+      !session.revoked &&
+      (body.principal === undefined || body.principal === session.principal)
+    ) {
+      session.revoked = true;
+      revoked++;
+    }
+  }
+  return json({ revoked });
+}
+
+const POST_ROUTES: Readonly<
+  Record<string, (state: EmulatorState, body: Input) => Response>
+> = {
+  "/_emulator/clock": clock,
+  "/_emulator/faults": faults,
+  "/_emulator/revoke": revoke,
+};
+
+/** A request under `/_emulator/`. */
+export async function control(
+  state: EmulatorState,
+  req: Request,
+  url: URL,
+): Promise<Response> {
+  if (url.pathname === "/_emulator/requests" && req.method === "GET") {
+    return json([...state.requests]);
+  }
+  const done = (response: Response) => {
+    state.log({
+      method: req.method,
+      path: url.pathname,
+      operation: "Control",
+      status: response.status,
+    });
+    return response;
+  };
+  const route = req.method === "POST" ? POST_ROUTES[url.pathname] : undefined;
+  if (!route) {
+    return done(
+      json(
+        { message: `No control endpoint ${req.method} ${url.pathname}.` },
+        404,
+      ),
+    );
+  }
+  try {
+    return done(route(state, await input(req)));
+  } catch (error) {
+    return done(
+      json(
+        { message: `Bad control request: ${(error as Error).message}.` },
+        400,
+      ),
+    );
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * Everything the emulator remembers: its options, its clock (which tests can
+ * move forward), pending sign-ins, codes, sessions, refresh tokens, issued
+ * keys, seen DPoP proofs, queued faults and the request log. Route modules
+ * are plain functions of this state and a request.
+ *
+ * @example
+ * ```ts
+ * const state = createState({ autoApprove: true });
+ * state.log({ method: "GET", path: "/", operation: "Unknown", status: 404 });
+ * state.requests.length; // 1
+ * ```
+ * @module
+ */
+
+import {
+  base64url,
+  type RandomSource,
+  secureRandom,
+} from "../util/encoding.ts";
+
+/** The principal the emulator signs in when none is given. */
+export const DEFAULT_PRINCIPAL = "arn:aws:iam::111122223333:user/demo";
+
+/** How the emulator behaves. */
+export interface EmulatorOptions {
+  /** The region it signs STS requests for (default `us-east-1`). */
+  readonly region?: string;
+  /** IAM identities whose console sessions it grants (default {@linkcode DEFAULT_PRINCIPAL}). */
+  readonly principals?: readonly string[];
+  /** Skip the picker page: `/v1/authorize` redirects at once, for the first principal. */
+  readonly autoApprove?: boolean;
+  /** Lifetime of issued credentials in seconds (1–900, default 900). */
+  readonly accessTtl?: number;
+  /** How long refreshes keep working after the login, in seconds (default 43200). */
+  readonly sessionTtl?: number;
+  /** Lifetime of an authorization code in seconds (default 300). */
+  readonly codeTtl?: number;
+  /** Milliseconds since the epoch (default `Date.now`). */
+  readonly now?: () => number;
+  readonly random?: RandomSource;
+  /** Called with every request log entry (the command appends them to `--request-log`). */
+  readonly onRequestLog?: (entry: RequestLogEntry) => void;
+}
+
+/** One line of the request log. Never contains a secret, token or code. */
+export interface RequestLogEntry {
+  /** The emulator's clock, ISO 8601. */
+  readonly time: string;
+  readonly method: string;
+  readonly path: string;
+  /** `Authorize`, `AuthorizeDecision`, `Confirmation`, `CreateOAuth2Token`, `GetCallerIdentity`, `Control`, `Unknown`. */
+  readonly operation: string;
+  /** For `CreateOAuth2Token`: `authorization_code` or `refresh_token`. */
+  readonly grantType?: string;
+  readonly clientId?: string;
+  readonly status: number;
+  /** The error code, when the answer was an error. */
+  readonly error?: string;
+}
+
+/** Operations a fault can be injected into. */
+export const FAULT_OPERATIONS = [
+  "CreateOAuth2Token",
+  "GetCallerIdentity",
+] as const;
+
+/** One queued fault: the next `remaining` calls of the operation fail or are delayed. */
+export interface Fault {
+  readonly operation: typeof FAULT_OPERATIONS[number];
+  remaining: number;
+  readonly error?: string;
+  readonly status?: number;
+  readonly message?: string;
+  readonly delayMs?: number;
+}
+
+/** A sign-in waiting on the picker page. */
+export interface PendingAuthorization {
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly state: string;
+  readonly challenge: string;
+  readonly createdAt: number;
+}
+
+/** An authorization code and what it was issued for. */
+export interface AuthCode {
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly challenge: string;
+  readonly principal: string;
+  readonly issuedAt: number;
+  used: boolean;
+}
+
+/** A console session granted to a client, bound to its DPoP key. */
+export interface Session {
+  readonly principal: string;
+  readonly clientId: string;
+  readonly thumbprint: string;
+  readonly createdAt: number;
+  revoked: boolean;
+}
+
+/** A refresh token; once used, its answer is replayed for a minute (idempotent retries). */
+export interface RefreshRecord {
+  readonly sessionId: string;
+  rotatedAt?: number;
+  result?: Record<string, unknown>;
+}
+
+/** Temporary credentials the emulator issued. */
+export interface AccessKey {
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiresAt: number;
+  /** The identity the credentials belong to (what GetCallerIdentity answers). */
+  readonly principal: string;
+}
+
+/** The emulator's state. */
+export interface EmulatorState {
+  readonly region: string;
+  readonly principals: readonly string[];
+  readonly autoApprove: boolean;
+  readonly accessTtl: number;
+  readonly sessionTtl: number;
+  readonly codeTtl: number;
+  readonly random: RandomSource;
+  /** The emulator's clock: the wall clock plus whatever tests moved it forward. */
+  now(): number;
+  advanceClock(seconds: number): void;
+  readonly requests: RequestLogEntry[];
+  log(entry: Omit<RequestLogEntry, "time">): void;
+  readonly faults: Fault[];
+  /** Takes one fault for the operation, if one is queued. */
+  takeFault(operation: Fault["operation"]): Fault | undefined;
+  /** A random unguessable token of `bytes` random bytes (base64url). */
+  token(bytes: number): string;
+  readonly pending: Map<string, PendingAuthorization>;
+  readonly codes: Map<string, AuthCode>;
+  readonly sessions: Map<string, Session>;
+  readonly refreshTokens: Map<string, RefreshRecord>;
+  readonly accessKeys: Map<string, AccessKey>;
+  /** DPoP `jti`s seen, with when they may be forgotten. */
+  readonly seenJti: Map<string, number>;
+  /** The key that signs ID tokens (made on first use). */
+  idTokenKey(): Promise<CryptoKeyPair>;
+}
+
+/** Creates an emulator's state from its options. */
+export function createState(options: EmulatorOptions = {}): EmulatorState {
+  const wallClock = options.now ?? Date.now;
+  const random = options.random ?? secureRandom;
+  let offsetMs = 0;
+  let idTokenKey: Promise<CryptoKeyPair> | undefined;
+  const requests: RequestLogEntry[] = [];
+  const faults: Fault[] = [];
+  const now = () => wallClock() + offsetMs;
+  return {
+    region: options.region ?? "us-east-1",
+    principals: options.principals && options.principals.length > 0
+      ? options.principals
+      : [DEFAULT_PRINCIPAL],
+    autoApprove: options.autoApprove ?? false,
+    accessTtl: Math.min(options.accessTtl ?? 900, 900),
+    sessionTtl: options.sessionTtl ?? 43_200,
+    codeTtl: options.codeTtl ?? 300,
+    random,
+    now,
+    advanceClock(seconds) {
+      offsetMs += seconds * 1000;
+    },
+    requests,
+    log(entry) {
+      const full: RequestLogEntry = {
+        time: new Date(now()).toISOString(),
+        ...entry,
+      };
+      requests.push(full);
+      options.onRequestLog?.(full);
+    },
+    faults,
+    takeFault(operation) {
+      const fault = faults.find((f) =>
+        f.operation === operation && f.remaining > 0
+      );
+      if (fault) fault.remaining--;
+      return fault;
+    },
+    token: (bytes) => base64url(random(bytes)),
+    pending: new Map(),
+    codes: new Map(),
+    sessions: new Map(),
+    refreshTokens: new Map(),
+    accessKeys: new Map(),
+    seenJti: new Map(),
+    idTokenKey() {
+      idTokenKey ??= crypto.subtle.generateKey(
+        { name: "ECDSA", namedCurve: "P-256" },
+        false,
+        ["sign"],
+      ) as Promise<CryptoKeyPair>;
+      return idTokenKey;
+    },
+  };
+}
+
+/** Waits out a fault's delay, if it has one. */
+export async function faultDelay(fault: Fault | undefined): Promise<void> {
+  if (fault?.delayMs) {
+    await new Promise((r) => setTimeout(r, fault.delayMs));
+  }
+}
