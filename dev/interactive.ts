@@ -2,7 +2,7 @@
  * A CLI subprocess a test talks to while it runs: read its stdout until a
  * pattern appears, write to its stdin, send signals, then collect the result.
  */
-import { baseEnv, cliCommand, type RunResult } from "../tests/helpers.ts";
+import { baseEnv, cliCommand, type RunResult } from "./process.ts";
 
 /** A running aws-signin process. */
 export interface Interactive {

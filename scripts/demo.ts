@@ -10,7 +10,7 @@ import {
   baseEnv,
   cliCommand,
   codeFromConfirmationPage,
-} from "../tests/helpers.ts";
+} from "../dev/process.ts";
 import { spawnCli } from "../dev/interactive.ts";
 
 const started = performance.now();

@@ -8,16 +8,24 @@
 import { COMMANDS, REAL_WORLD } from "../main.ts";
 import type { World } from "../lib/cli/context.ts";
 import { runCli } from "../lib/cli/run.ts";
-import { memoryIo } from "../lib/cli/io.ts";
-import { PERMISSIONS } from "../dev/permissions.ts";
+import { type MemoryIo, memoryIo } from "../lib/cli/io.ts";
+import {
+  baseEnv,
+  cliCommand,
+  ROOT,
+  runProcess,
+  type RunResult,
+} from "../dev/process.ts";
 
-export { PERMISSIONS };
-
-/** The repository root. */
-export const ROOT: string = new URL("..", import.meta.url).pathname.replace(
-  /\/$/,
-  "",
-);
+export { PERMISSIONS } from "../dev/permissions.ts";
+export {
+  baseEnv,
+  cliCommand,
+  codeFromConfirmationPage,
+  ROOT,
+  runProcess,
+  type RunResult,
+} from "../dev/process.ts";
 
 /** The AWS CLI v2 from Debian, when installed (tests that compare with it skip otherwise). */
 export const AWS_CLI = "/usr/bin/aws";
@@ -65,13 +73,6 @@ export async function tempHome(): Promise<TempHome> {
   };
 }
 
-/** What a CLI run produced. */
-export interface RunResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** How {@linkcode runInProcess} runs a command line. */
 export interface InProcessOptions {
   readonly env?: Record<string, string>;
@@ -82,6 +83,8 @@ export interface InProcessOptions {
   /** Replaces parts of the real world (clock, network, timers, browser). */
   readonly world?: Partial<World>;
   readonly signal?: AbortSignal;
+  /** Streams to use instead of an in-memory Io over `input` (for a test that answers what it reads). */
+  readonly io?: MemoryIo;
 }
 
 /** Runs the CLI in this process (fast; for tables of cases and fakes). */
@@ -89,7 +92,8 @@ export async function runInProcess(
   argv: readonly string[],
   options: InProcessOptions = {},
 ): Promise<RunResult> {
-  const io = memoryIo(options.input ?? "", options.terminal ?? false);
+  const io = options.io ??
+    memoryIo(options.input ?? "", options.terminal ?? false);
   const code = await runCli(argv, COMMANDS, {
     version: () => Promise.resolve("test"),
     io,
@@ -101,61 +105,6 @@ export async function runInProcess(
   return { code, stdout: io.stdout, stderr: io.stderr };
 }
 
-function denoDir(): string {
-  const fromEnv = Deno.env.get("DENO_DIR");
-  if (fromEnv) return fromEnv;
-  const home = Deno.env.get("HOME") ?? "";
-  return Deno.build.os === "darwin"
-    ? `${home}/Library/Caches/deno`
-    : `${home}/.cache/deno`;
-}
-
-/**
- * The command that runs aws-signin as a subprocess: the binary named by
- * `AWS_SIGNIN_BIN` when set (the release workflow tests the compiled binary
- * this way), else `deno run` with the binary's permissions.
- */
-export function cliCommand(
-  argv: readonly string[],
-): { cmd: string; args: string[] } {
-  const bin = Deno.env.get("AWS_SIGNIN_BIN");
-  if (bin) return { cmd: bin, args: [...argv] };
-  return {
-    cmd: Deno.execPath(),
-    args: ["run", "--quiet", ...PERMISSIONS, `${ROOT}/main.ts`, ...argv],
-  };
-}
-
-// Passed through so a subprocess can reach the npm registry the way this one does.
-const PASS_THROUGH = [
-  "NODE_EXTRA_CA_CERTS",
-  "SSL_CERT_FILE",
-  "SSL_CERT_DIR",
-  "DENO_CERT",
-  "DENO_TLS_CA_STORE",
-  "HTTPS_PROXY",
-  "HTTP_PROXY",
-  "NO_PROXY",
-  "https_proxy",
-  "http_proxy",
-  "no_proxy",
-];
-
-/** Environment every subprocess gets besides the test's own: PATH, Deno's cache, TLS/proxy settings. */
-export function baseEnv(): Record<string, string> {
-  const env: Record<string, string> = {
-    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-    DENO_DIR: denoDir(),
-    NO_COLOR: "1",
-    LC_ALL: "C.UTF-8",
-  };
-  for (const name of PASS_THROUGH) {
-    const value = Deno.env.get(name);
-    if (value !== undefined) env[name] = value;
-  }
-  return env;
-}
-
 /** Runs aws-signin as a subprocess with a clean environment. */
 export async function runCliProcess(
   argv: readonly string[],
@@ -164,44 +113,6 @@ export async function runCliProcess(
 ): Promise<RunResult> {
   const { cmd, args } = cliCommand(argv);
   return await runProcess(cmd, args, { ...baseEnv(), ...env }, options);
-}
-
-/** Runs any program with exactly this environment and a deadline. */
-export async function runProcess(
-  cmd: string,
-  args: readonly string[],
-  env: Record<string, string>,
-  options: { stdin?: string; timeoutMs?: number; cwd?: string } = {},
-): Promise<RunResult> {
-  const child = new Deno.Command(cmd, {
-    args: [...args],
-    env,
-    clearEnv: true,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    ...(options.cwd ? { cwd: options.cwd } : {}),
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  if (options.stdin) {
-    await writer.write(new TextEncoder().encode(options.stdin)).catch(() => {});
-  }
-  await writer.close().catch(() => {});
-  const timer = setTimeout(() => {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already gone */ }
-  }, options.timeoutMs ?? 60_000);
-  try {
-    const out = await child.output();
-    return {
-      code: out.code,
-      stdout: new TextDecoder().decode(out.stdout),
-      stderr: new TextDecoder().decode(out.stderr),
-    };
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Runs `/usr/bin/aws` in a temp home (never the real ~/.aws). */
@@ -256,25 +167,6 @@ export function standInBrowser(
   return `${quote(Deno.execPath())} run --quiet -A ${
     quote(`${ROOT}/tests/flow/_browser.ts`)
   } ${mode} %s`;
-}
-
-/**
- * Plays the other device of a `--remote` login against an auto-approving
- * emulator: opens the URL and returns the code the confirmation page shows.
- */
-export async function codeFromConfirmationPage(
-  authorizeUrl: string,
-): Promise<string> {
-  const redirect = await fetch(authorizeUrl, { redirect: "manual" });
-  await redirect.body?.cancel();
-  const location = redirect.headers.get("location");
-  if (!location) {
-    throw new Error(`no redirect from ${authorizeUrl} (${redirect.status})`);
-  }
-  const page = await (await fetch(new URL(location, authorizeUrl))).text();
-  const code = /id="code"[^>]*>([^<]+)</.exec(page)?.[1];
-  if (!code) throw new Error("no code on the confirmation page");
-  return code;
 }
 
 /** Runs an AWS JS SDK script from tests/interop (`_sdk_*.ts`) in its own process with `env`; throws unless it exits 0. */

@@ -4,7 +4,13 @@
  *
  * @example
  * ```ts
- * await writeCacheFile(cacheFilePath(dir, session), loginCacheJson(entry));
+ * const file = `${await Deno.makeTempDir()}/entry.json`;
+ * await writeCacheFile(file, loginCacheJson({
+ *   accessKeyId: "ASIAIOSFODNN7EXAMPLE", secretAccessKey: "secret", sessionToken: "token",
+ *   accountId: "111122223333", expiresAtMs: Date.now() + 900_000, tokenType: "aws_sigv4",
+ *   clientId: "arn:aws:signin:::devtools/same-device", refreshToken: "refresh",
+ *   dpopKeyPem: "-----BEGIN EC PRIVATE KEY-----\n...\n-----END EC PRIVATE KEY-----\n",
+ * }));
  * ```
  * @module
  */

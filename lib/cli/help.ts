@@ -5,8 +5,13 @@
  *
  * @example
  * ```ts
- * const { formatHelp } = await import("./help.ts");
- * await io.out(formatHelp(spec));
+ * formatHelp({
+ *   name: "logout",
+ *   summary: "Remove cached login credentials.",
+ *   description: "Deletes the login cache entry of the profile.",
+ *   flags: {},
+ *   positionals: [],
+ * }); // "Remove cached login credentials.\n\nUsage:\n  aws-signin logout\n..."
  * ```
  * @module
  */

@@ -4,7 +4,16 @@
  *
  * @example
  * ```ts
- * const code = await runCli(Deno.args, COMMANDS, { version: () => Promise.resolve("0.1.0"), ...deps });
+ * import { memoryIo } from "./io.ts";
+ * import { testWorld } from "./context.ts";
+ * const io = memoryIo();
+ * const code = await runCli(["--version"], {}, {
+ *   version: () => Promise.resolve("0.1.0"),
+ *   io,
+ *   env: {},
+ *   world: testWorld(),
+ * });
+ * io.stdout; // "aws-signin 0.1.0\n" (code 0)
  * ```
  * @module
  */

@@ -3,8 +3,13 @@
  *
  * @example
  * ```ts
- * const spinner = startSpinner(ctx.io, "Waiting for the browser", ctx.now);
- * try { await work; } finally { await spinner.stop(); }
+ * import { memoryIo } from "./io.ts";
+ * const spinner = startSpinner(memoryIo(), "Waiting for the browser", Date.now);
+ * try {
+ *   await Promise.resolve("the work");
+ * } finally {
+ *   await spinner.stop();
+ * }
  * ```
  * @module
  */

@@ -4,9 +4,12 @@
  *
  * @example
  * ```ts
- * const shared = await loadSharedConfig(env);
- * const name = selectProfile(undefined, env); // "default" unless AWS_PROFILE...
- * const merged = mergedProfile(shared, name); // config laid under credentials
+ * const shared = buildSharedConfig(
+ *   "~/.aws/config", "[profile dev]\nregion = eu-west-1\n",
+ *   "~/.aws/credentials", null,
+ * );
+ * const profile = resolveProfile(shared, selectProfile(undefined, { AWS_PROFILE: "dev" }));
+ * profile.settings.region; // "eu-west-1"
  * ```
  * @module
  */

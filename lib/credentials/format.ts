@@ -4,7 +4,10 @@
  *
  * @example
  * ```ts
- * formatCredentials(creds, "env"); // "export AWS_ACCESS_KEY_ID=...\n..."
+ * formatCredentials(
+ *   { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI", method: "env" },
+ *   "env",
+ * ); // "export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nexport AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI\n"
  * ```
  * @module
  */

@@ -6,7 +6,9 @@
  *
  * @example
  * ```ts
- * const creds = await processCredentials("aws-signin configure export-credentials --profile x", ctx, chainEnv);
+ * import type { ProviderContext } from "./types.ts";
+ * declare const ctx: ProviderContext;
+ * const creds = await processCredentials("aws-signin configure export-credentials --profile x", ctx, {});
  * ```
  * @module
  */

@@ -6,9 +6,14 @@
  *
  * @example
  * ```ts
- * const result = await verifyDpopProof(proof, { htu: "http://127.0.0.1:8080/v1/token", now, seenJti });
- * if (!result.ok) return error(result.reason);
- * result.thumbprint; // RFC 7638, for binding the refresh token
+ * declare const proof: string;
+ * const result = await verifyDpopProof(proof, {
+ *   htu: "http://127.0.0.1:8080/v1/token",
+ *   now: Date.now(),
+ *   seenJti: () => false,
+ * });
+ * if (result.ok) result.thumbprint; // RFC 7638, for binding the refresh token
+ * else result.reason; // why it was refused
  * ```
  * @module
  */

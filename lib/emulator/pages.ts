@@ -5,7 +5,12 @@
  *
  * @example
  * ```ts
- * const html = pickerPage({ requestId, principals, clientId, redirectHost });
+ * const html = pickerPage({
+ *   requestId: "r1",
+ *   principals: ["arn:aws:iam::111122223333:user/demo"],
+ *   clientId: "arn:aws:signin:::devtools/same-device",
+ *   redirectHost: "127.0.0.1:54321",
+ * });
  * ```
  * @module
  */

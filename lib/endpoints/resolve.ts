@@ -8,7 +8,7 @@
  *
  * @example
  * ```ts
- * resolveEndpoint("signin", { region: "us-east-1", env, profile, shared });
+ * resolveEndpoint("signin", { region: "us-east-1", env: {}, profile: {} });
  * // { url: "https://us-east-1.signin.aws.amazon.com", source: "partition aws" }
  * ```
  * @module

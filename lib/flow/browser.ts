@@ -8,7 +8,8 @@
  *
  * @example
  * ```ts
- * if (!sshWithoutDisplay(env)) await openBrowser(url, { env });
+ * const env = { BROWSER: "true" };
+ * if (!sshWithoutDisplay(env)) await openBrowser("https://example.com/", { env });
  * ```
  * @module
  */

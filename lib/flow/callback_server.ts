@@ -8,8 +8,13 @@
  *
  * @example
  * ```ts
- * await using server = await startCallbackServer({ expectedState: state, profile: "dev", retryCommand });
- * const result = await server.result; // { kind: "code", code } | { kind: "error", error } | ...
+ * await using server = await startCallbackServer({
+ *   expectedState: crypto.randomUUID(),
+ *   profile: "dev",
+ *   retryCommand: "aws-signin login --profile dev",
+ * });
+ * server.redirectUri; // "http://127.0.0.1:PORT/oauth/callback"
+ * // await server.result: { kind: "code", code } once the browser comes back
  * ```
  * @module
  */

@@ -5,7 +5,10 @@
  * @example
  * ```ts
  * authorizeUrl("https://us-east-1.signin.aws.amazon.com", {
- *   clientId: SAME_DEVICE_CLIENT_ID, state, challenge, redirectUri,
+ *   clientId: SAME_DEVICE_CLIENT_ID,
+ *   state: "00000000-0000-4000-8000-000000000000",
+ *   challenge: "_-BU_nrgy23GXDr5th1SCfQ5hR20PQulmXM33xVGaOs",
+ *   redirectUri: "http://127.0.0.1:54321/oauth/callback",
  * });
  * ```
  * @module

@@ -6,7 +6,10 @@
  *
  * @example
  * ```ts
- * const { loginSession, accountId } = readIdToken(idToken);
+ * import { base64urlText } from "../util/encoding.ts";
+ * const payload = base64urlText(JSON.stringify({ sub: "arn:aws:iam::111122223333:user/demo" }));
+ * const { loginSession, accountId } = readIdToken(`e30.${payload}.sig`);
+ * // "arn:aws:iam::111122223333:user/demo", "111122223333"
  * ```
  * @module
  */

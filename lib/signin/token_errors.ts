@@ -8,7 +8,7 @@
  * import { ServiceError } from "../errors.ts";
  * const error = new ServiceError({ code: "AccessDeniedException", errorCode: "TOKEN_EXPIRED",
  *   message: "The refresh token has expired.", status: 401, operation: "CreateOAuth2Token" });
- * refreshErrorFor(error, "dev").message;
+ * (refreshErrorFor(error, "dev") as Error).message;
  * // "Your session has expired. Please reauthenticate using 'aws-signin login --profile dev'."
  * ```
  * @module

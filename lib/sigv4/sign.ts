@@ -12,7 +12,7 @@
  *   body: "Action=GetCallerIdentity&Version=2011-06-15",
  *   region: "us-east-1",
  *   service: "sts",
- *   credentials,
+ *   credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI" },
  *   now: Date.now(),
  * });
  * ```

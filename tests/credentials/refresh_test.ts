@@ -379,11 +379,13 @@ Deno.test("the lock holder killed mid-refresh does not block the others", async 
     "dev",
   ], env(home, server));
   const deadline = Date.now() + 10_000;
+  let locked = false;
   while (
-    !(await hasLock(`${file}.lock`, holder.pid)) && Date.now() < deadline
+    !(locked = await lockIsHeld(`${file}.lock`)) && Date.now() < deadline
   ) {
     await new Promise((r) => setTimeout(r, 20));
   }
+  assert.ok(locked, "the first process took the lock while it refreshed");
   const waiting = Array.from(
     { length: 8 },
     () =>
@@ -407,16 +409,25 @@ Deno.test("the lock holder killed mid-refresh does not block the others", async 
 });
 
 /** Whether `pid` holds a lock on `path` (Linux /proc/locks; elsewhere: whether the file exists). */
-async function hasLock(path: string, pid: number): Promise<boolean> {
+/**
+ * Whether another process holds the lock on `path`, asked the portable way
+ * (Linux and macOS): a lock of our own fails only while someone else holds one.
+ */
+async function lockIsHeld(path: string): Promise<boolean> {
+  let file: Deno.FsFile;
   try {
-    const inode = (await Deno.stat(path)).ino;
-    const locks = await Deno.readTextFile("/proc/locks").catch(() => undefined);
-    if (locks === undefined) return true;
-    return locks.split("\n").some((l) =>
-      l.includes(` ${pid} `) && l.includes(`:${inode} `)
-    );
+    file = await Deno.open(path, { read: true, write: true });
   } catch {
-    return false;
+    return false; // no lock file yet
+  }
+  try {
+    if (await file.tryLock(true)) {
+      await file.unlock();
+      return false;
+    }
+    return true;
+  } finally {
+    file.close();
   }
 }
 

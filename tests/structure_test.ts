@@ -1,0 +1,198 @@
+/**
+ * Promises the code makes about its own shape, checked from the module graph
+ * Deno itself resolves (`deno info --json`): no import cycles, folders that
+ * import in one direction, no oversized module, and a `credential_process`
+ * path that never loads the login, DPoP, emulator or node:crypto code.
+ */
+import assert from "node:assert/strict";
+import { ROOT } from "./helpers.ts";
+
+interface Edge {
+  readonly to: string;
+  /** A type-only import (erased at run time). */
+  readonly typeOnly: boolean;
+  readonly dynamic: boolean;
+}
+
+/** The project's module graph from main.ts: repository-relative paths (and `node:` built-ins) to their imports. */
+async function moduleGraph(): Promise<Map<string, Edge[]>> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", "main.ts"],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    modules: {
+      specifier: string;
+      dependencies?: {
+        code?: { specifier: string };
+        type?: { specifier: string };
+        isDynamic?: boolean;
+      }[];
+    }[];
+  };
+  const root = new URL(`file://${ROOT}/`).href;
+  const name = (specifier: string) =>
+    specifier.startsWith(root) ? specifier.slice(root.length) : specifier;
+  const graph = new Map<string, Edge[]>();
+  for (const module of info.modules) {
+    const edges: Edge[] = [];
+    for (const dep of module.dependencies ?? []) {
+      const target = dep.code ?? dep.type;
+      if (!target) continue;
+      edges.push({
+        to: name(target.specifier),
+        typeOnly: dep.code === undefined,
+        dynamic: dep.isDynamic ?? false,
+      });
+    }
+    graph.set(name(module.specifier), edges);
+  }
+  return graph;
+}
+
+const ours = (path: string) => path === "main.ts" || path.startsWith("lib/");
+
+/** Everything `from` loads at run time before any dynamic import. */
+function staticClosure(graph: Map<string, Edge[]>, from: string): Set<string> {
+  const seen = new Set<string>([from]);
+  const queue = [from];
+  while (queue.length > 0) {
+    for (const edge of graph.get(queue.pop()!) ?? []) {
+      if (edge.typeOnly || edge.dynamic || seen.has(edge.to)) continue;
+      seen.add(edge.to);
+      queue.push(edge.to);
+    }
+  }
+  return seen;
+}
+
+Deno.test("no import cycle between the modules of main.ts and lib/", async () => {
+  const graph = await moduleGraph();
+  const cycles: string[] = [];
+  // Tarjan's strongly connected components over every import (static, dynamic, type-only).
+  let index = 0;
+  const indices = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const visit = (v: string) => {
+    indices.set(v, index);
+    low.set(v, index++);
+    stack.push(v);
+    onStack.add(v);
+    for (const { to } of graph.get(v) ?? []) {
+      if (!ours(to)) continue;
+      if (!indices.has(to)) {
+        visit(to);
+        low.set(v, Math.min(low.get(v)!, low.get(to)!));
+      } else if (onStack.has(to)) {
+        low.set(v, Math.min(low.get(v)!, indices.get(to)!));
+      }
+    }
+    if (low.get(v) === indices.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1) cycles.push(component.sort().join(" <-> "));
+    }
+  };
+  for (const module of graph.keys()) {
+    if (ours(module) && !indices.has(module)) visit(module);
+  }
+  assert.deepEqual(cycles, []);
+});
+
+// Lower layers never import higher ones: shared helpers at the bottom, commands and main at the top.
+const LAYERS = [
+  "errors",
+  "version",
+  "util",
+  "config",
+  "endpoints",
+  "http",
+  "sigv4",
+  "signin",
+  "sts",
+  "cache",
+  "credentials",
+  "cli",
+  "flow",
+  "emulator",
+  "commands",
+  "main",
+];
+
+function layerOf(path: string): string | undefined {
+  if (path === "main.ts") return "main";
+  const m = /^lib\/(?:([^/]+)\/|(\w+)\.ts$)/.exec(path);
+  return m ? (m[1] ?? m[2]) : undefined;
+}
+
+Deno.test("folders import in one direction only", async () => {
+  const graph = await moduleGraph();
+  const wrong: string[] = [];
+  for (const [from, edges] of graph) {
+    const fromLayer = layerOf(from);
+    if (!ours(from) || fromLayer === undefined) continue;
+    assert.ok(LAYERS.includes(fromLayer), `${from}: add its folder to LAYERS`);
+    for (const { to } of edges) {
+      const toLayer = layerOf(to);
+      if (!ours(to) || toLayer === undefined) continue;
+      if (LAYERS.indexOf(toLayer) > LAYERS.indexOf(fromLayer)) {
+        wrong.push(`${from} -> ${to}`);
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
+});
+
+Deno.test("every module under lib/ is used and at most 500 lines long", async () => {
+  const graph = await moduleGraph();
+  const long: string[] = [];
+  const unused: string[] = [];
+  const walk = async (dir: string) => {
+    for await (const entry of Deno.readDir(`${ROOT}/${dir}`)) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory) await walk(path);
+      else if (path.endsWith(".ts")) {
+        const lines = (await Deno.readTextFile(`${ROOT}/${path}`)).split("\n")
+          .length - 1;
+        if (lines > 500) long.push(`${path} (${lines} lines)`);
+        if (!graph.has(path)) unused.push(path);
+      }
+    }
+  };
+  await walk("lib");
+  assert.deepEqual({ long, unused }, { long: [], unused: [] });
+});
+
+Deno.test("configure export-credentials loads no login, DPoP, emulator or node:crypto code before a refresh is due", async () => {
+  const graph = await moduleGraph();
+  const loaded = new Set([
+    ...staticClosure(graph, "main.ts"),
+    ...staticClosure(graph, "lib/commands/export_credentials.ts"),
+  ]);
+  // The closure is real: it holds the modules the export does use.
+  for (
+    const used of [
+      "lib/credentials/chain.ts",
+      "lib/cache/login_cache.ts",
+      "lib/credentials/format.ts",
+    ]
+  ) assert.ok(loaded.has(used), `${used} is on the path`);
+  const forbidden = [...loaded].filter((m) =>
+    m.startsWith("lib/flow/") || m.startsWith("lib/emulator/") ||
+    m === "lib/commands/login.ts" || m === "lib/signin/dpop.ts" ||
+    m === "lib/signin/token_client.ts" ||
+    m === "lib/credentials/login_refresh.ts" || m === "lib/cli/help.ts" ||
+    m === "node:crypto"
+  );
+  assert.deepEqual(forbidden, []);
+});
