@@ -108,7 +108,7 @@ async function main() {
 
     step("cat ~/.aws/config", await Deno.readTextFile(env.AWS_CONFIG_FILE!));
     const cacheFiles = [...Deno.readDirSync(env.AWS_LOGIN_CACHE_DIRECTORY!)]
-      .map((e) => e.name);
+      .map((e) => e.name).sort();
     step(
       "ls -l ~/.aws/login/cache",
       cacheFiles.map((n) => {
@@ -146,9 +146,12 @@ async function main() {
 
     // 5. A forced refresh: fifteen minutes pass for the emulator, and the cached
     //    credentials are now inside the five-minute refresh window.
-    const cacheFile = `${env.AWS_LOGIN_CACHE_DIRECTORY}/${cacheFiles[0]}`;
+    const cacheFile = `${env.AWS_LOGIN_CACHE_DIRECTORY}/${
+      cacheFiles.find((n) => n.endsWith(".json"))
+    }`;
     await (await fetch(`${emu}/_emulator/clock`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: '{"advanceSeconds": 900}',
     })).body?.cancel();
     const soon = new Date(Date.now() + 60_000).toISOString().replace(

@@ -9,6 +9,8 @@ import { COMMANDS, REAL_WORLD } from "../main.ts";
 import type { World } from "../lib/cli/context.ts";
 import { runCli } from "../lib/cli/run.ts";
 import { type MemoryIo, memoryIo } from "../lib/cli/io.ts";
+import { sha256HexSync } from "../lib/util/encoding.ts";
+import { formatExpiresAt } from "../lib/util/time.ts";
 import {
   baseEnv,
   cliCommand,
@@ -204,4 +206,99 @@ export async function pkcs8Pem(): Promise<{ pem: string; jwk: JsonWebKey }> {
     der.toBase64().replace(/.{64}/g, "$&\n")
   }\n-----END PRIVATE KEY-----\n`;
   return { pem, jwk: await crypto.subtle.exportKey("jwk", pair.privateKey) };
+}
+
+/** The session the emulator grants by default. */
+export const DEMO_SESSION = "arn:aws:iam::111122223333:user/demo";
+
+/** Signs `profile` in through an emulator with a stand-in browser; returns the cache entry's path. */
+export async function loginThrough(
+  emulatorUrl: string,
+  home: TempHome,
+  profile = "dev",
+  session = DEMO_SESSION,
+): Promise<string> {
+  const result = await runCliProcess(
+    ["login", "--profile", profile, "--region", "us-east-1"],
+    {
+      ...home.env,
+      BROWSER: standInBrowser("approve"),
+      AWS_ENDPOINT_URL_SIGNIN: emulatorUrl,
+    },
+  );
+  if (result.code !== 0) throw new Error(`login failed: ${result.stderr}`);
+  return `${home.cache}/${sha256HexSync(session)}.json`;
+}
+
+/** Moves a cache entry's expiry to `secondsLeft` from now, as if time had passed; returns the new text. */
+export async function ageEntry(
+  file: string,
+  secondsLeft: number,
+): Promise<string> {
+  const text = await Deno.readTextFile(file);
+  const aged = text.replace(
+    /"expiresAt": "[^"]+"/,
+    `"expiresAt": "${formatExpiresAt(Date.now() + secondsLeft * 1000)}"`,
+  );
+  await Deno.writeTextFile(file, aged);
+  return aged;
+}
+
+/** Queues a fault at an emulator (`/_emulator/faults`). */
+export async function emulatorFault(
+  emulatorUrl: string,
+  body: Record<string, unknown>,
+): Promise<void> {
+  const response = await fetch(`${emulatorUrl}/_emulator/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`fault refused: ${await response.text()}`);
+}
+
+/**
+ * Whether another process holds the lock on `path`, asked the portable way
+ * (Linux and macOS): a lock of our own fails only while someone else holds one.
+ */
+export async function lockIsHeld(path: string): Promise<boolean> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true, write: true });
+  } catch {
+    return false; // no lock file yet
+  }
+  try {
+    if (await file.tryLock(true)) {
+      await file.unlock();
+      return false;
+    }
+    return true;
+  } finally {
+    file.close();
+  }
+}
+
+/** Waits (up to `timeoutMs`) until `condition` holds; returns whether it did. */
+export async function eventually(
+  condition: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await condition()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The names in a folder (sorted), or `[]` when it does not exist. */
+export async function listDir(path: string): Promise<string[]> {
+  try {
+    return (await Array.fromAsync(Deno.readDir(path))).map((e) => e.name)
+      .sort();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
 }

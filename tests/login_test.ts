@@ -370,16 +370,20 @@ Deno.test("switching sessions asks first: yes, no, end of input, and an invalid 
   }
 });
 
-Deno.test("a callback with the wrong state fails the login with the AWS CLI's message", async () => {
+Deno.test("a callback with the wrong state is ignored (400): the login waits on, here until its timeout", async () => {
   await using server = await startEmulator({ autoApprove: true });
   await using home = await tempHome();
-  const result = await login(home, server, ["--region", "us-east-1"], {
-    mode: "wrong-state",
-  });
+  const result = await login(home, server, [
+    "--region",
+    "us-east-1",
+    "--timeout",
+    "2",
+  ], { mode: "wrong-state" });
   assert.equal(result.code, 255);
-  assert.match(
+  assert.equal(
     result.stderr,
-    /^aws-signin: \[ERROR\]: Error loading or redeeming a login authorization code: State parameter 00000000-0000-4000-8000-000000000000 does not match expected value [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.\n$/,
+    "aws-signin: [ERROR]: Timed out after 2 seconds waiting for the sign-in to finish in the browser. " +
+      'Run "aws-signin login" again (or "aws-signin login --remote" if the browser is on another device).\n',
   );
   assert.deepEqual(await files(home), {
     config: null,
@@ -411,6 +415,7 @@ Deno.test("access denied in the browser: failure page, exit 255, nothing written
 async function fault(server: EmulatorServer, body: Record<string, unknown>) {
   await (await fetch(`${server.url}/_emulator/faults`, {
     method: "POST",
+    headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
   })).body?.cancel();
 }
@@ -707,14 +712,15 @@ Deno.test("logout: the profile's session, --all, and no session", async () => {
       "minutes.\n",
     stderr: "",
   });
-  assert.deepEqual((await files(home)).cache, []);
+  // The lock file stays: a process waiting on it must keep waiting on the same file.
+  assert.deepEqual((await files(home)).cache, [`${entry}.lock`]);
   assert.equal(
     await Deno.readTextFile(home.config),
     config,
     "the config keeps login_session",
   );
 
-  // --all removes only login cache entries (and their lock files).
+  // --all removes only login cache entries (lock files stay, as above).
   await login(home, server, ["--profile", "dev", "--region", "us-east-1"]);
   await Deno.writeTextFile(
     `${home.cache}/other.json`,
@@ -733,7 +739,12 @@ Deno.test("logout: the profile's session, --all, and no session", async () => {
     "Removed 2 cached login credentials. Note, any local developer tools that have already loaded access tokens " +
       "may continue to use them until their expiration. Access tokens expire in 15 minutes.\n",
   );
-  assert.deepEqual((await files(home)).cache, ["notes.txt", "other.json"]);
+  assert.deepEqual((await files(home)).cache, [
+    `${"a".repeat(64)}.json.lock`,
+    `${entry}.lock`,
+    "notes.txt",
+    "other.json",
+  ]);
   const again = await runCliProcess(["logout", "--all"], home.env);
   assert.equal(again.stdout, "No cached login session tokens found.\n");
 });

@@ -18,11 +18,13 @@
  * @module
  */
 
-import { AwsSigninError } from "../errors.ts";
+import { AwsSigninError, ConfigurationError } from "../errors.ts";
 import { loginCommand } from "../config/profiles.ts";
 import { sha256HexSync } from "../util/encoding.ts";
 import { type Env, expandHome, homeDir } from "../util/env.ts";
+import { refuseSymlink } from "../util/files.ts";
 import { joinPath } from "../util/path.ts";
+import { safeText } from "../util/safe_text.ts";
 import { parseTime } from "../util/time.ts";
 
 /** The cached credentials of a login. */
@@ -67,9 +69,78 @@ export function loginCacheDir(env: Env): string {
       /\$(\w+)|\$\{(\w+)\}/g,
       (m, a, b) => env[a ?? b] ?? m,
     );
-    return expandHome(expanded, env);
+    return expandHome(expanded, env, "AWS_LOGIN_CACHE_DIRECTORY");
   }
-  return joinPath(homeDir(env), ".aws", "login", "cache");
+  let home: string;
+  try {
+    home = homeDir(env);
+  } catch {
+    throw new ConfigurationError(
+      "Cannot find the login cache folder: HOME is not set. Set AWS_LOGIN_CACHE_DIRECTORY to a folder for the " +
+        "login cache (or set HOME).",
+    );
+  }
+  return joinPath(home, ".aws", "login", "cache");
+}
+
+/**
+ * Makes sure the cache folder exists with mode 0700: created so, or
+ * tightened when it is group- or world-accessible and ours (when it is not
+ * ours, `warn` says so).
+ *
+ * @throws {ConfigurationError} naming `AWS_LOGIN_CACHE_DIRECTORY` when it cannot be created.
+ */
+export async function prepareCacheDir(
+  dir: string,
+  warn: (message: string) => void,
+): Promise<void> {
+  try {
+    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+    const info = await Deno.stat(dir);
+    if (!info.isDirectory) throw new Error("it is not a folder");
+    if (Deno.build.os === "windows" || info.mode === null) return;
+    if ((info.mode & 0o077) !== 0) {
+      // Only the owner may change the mode: that is how we learn whether it is ours.
+      await Deno.chmod(dir, 0o700).catch(() =>
+        warn(
+          `The login cache folder "${dir}" can be read by other users (mode ${
+            (info.mode! & 0o777).toString(8)
+          }) and belongs to someone else, so aws-signin cannot make it private. Make it mode 700.`,
+        )
+      );
+    }
+  } catch (error) {
+    throw new ConfigurationError(
+      `Cannot use the login cache folder "${dir}": ${
+        (error as Error).message
+      }. Set AWS_LOGIN_CACHE_DIRECTORY to a folder you can write to.`,
+    );
+  }
+}
+
+/**
+ * Checks, before a login asks the user for anything, that its cache entry
+ * can be saved: the folder exists (or is created) and takes a file.
+ *
+ * @throws {ConfigurationError} naming `AWS_LOGIN_CACHE_DIRECTORY` when it cannot.
+ */
+export async function checkCacheDirWritable(
+  dir: string,
+  warn: (message: string) => void,
+): Promise<void> {
+  await prepareCacheDir(dir, warn);
+  const probe = joinPath(dir, `.aws-signin-probe-${crypto.randomUUID()}`);
+  try {
+    await Deno.writeTextFile(probe, "", { createNew: true, mode: 0o600 });
+  } catch (error) {
+    throw new ConfigurationError(
+      `Cannot write to the login cache folder "${dir}": ${
+        (error as Error).message
+      }. Set AWS_LOGIN_CACHE_DIRECTORY to a folder you can write to.`,
+    );
+  } finally {
+    await Deno.remove(probe).catch(() => {});
+  }
 }
 
 /** The cache file of a session: `{dir}/{sha256hex(session)}.json`. */
@@ -111,7 +182,9 @@ export function validateCacheEntry(
   const expiresAtMs = parseTime(at.expiresAt);
   if (Number.isNaN(expiresAtMs)) {
     throw new LoginCacheError(
-      `Error loading login session token: the cached expiry "${at.expiresAt}" of session ${loginSession} is not ` +
+      `Error loading login session token: the cached expiry "${
+        safeText(at.expiresAt)
+      }" of session ${loginSession} is not ` +
         `a valid time. Run "${loginCommand(profile)}" to sign in again.`,
     );
   }
@@ -145,6 +218,7 @@ export function readCacheEntry(
   profile: string,
 ): LoginCacheEntry {
   const path = cacheFilePath(dir, loginSession);
+  refuseSymlink(path, "the login cache entry");
   let text: string;
   try {
     text = Deno.readTextFileSync(path);

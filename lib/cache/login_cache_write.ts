@@ -89,5 +89,10 @@ export async function writeCacheFile(
   json: string,
 ): Promise<void> {
   // 0600 even when another tool created the entry with a looser mode: it holds secrets.
-  await writeFileAtomic(path, json, { mode: 0o600, dirMode: 0o700 });
+  // Never through a link: a planted one would receive the secrets.
+  await writeFileAtomic(path, json, {
+    mode: 0o600,
+    dirMode: 0o700,
+    noFollow: true,
+  });
 }

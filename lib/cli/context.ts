@@ -13,6 +13,7 @@
 
 import type { Env } from "../util/env.ts";
 import { type RandomSource, secureRandom } from "../util/encoding.ts";
+import { safeLines, safeText } from "../util/safe_text.ts";
 import { realSleep, type Sleep } from "../util/sleep.ts";
 import { type Io, type MemoryIo, memoryIo } from "./io.ts";
 
@@ -44,6 +45,8 @@ export interface Context extends World {
   readonly signal: AbortSignal;
   /** Writes one `--debug` line to stderr (a no-op without `--debug`). Never pass secrets. */
   debug(message: string): void;
+  /** Writes `aws-signin: [WARNING]: message` to stderr: something the user should know, that did not stop the command. */
+  warn(message: string): void;
   /** Whether `--debug` is on. */
   readonly debugEnabled: boolean;
 }
@@ -74,7 +77,10 @@ export function makeContext(
     },
     debugEnabled: enabled,
     debug(message: string) {
-      if (enabled) log(`aws-signin [debug] ${message}\n`);
+      if (enabled) log(`aws-signin [debug] ${safeText(message)}\n`);
+    },
+    warn(message: string) {
+      log(`aws-signin: [WARNING]: ${safeLines(message)}\n`);
     },
   };
 }

@@ -46,31 +46,61 @@ function writeAllSync(
   return Promise.resolve();
 }
 
-/** Buffers a byte stream into lines. */
+/** The longest line {@linkcode LineReader} accepts by default: 16 KiB (an authorization code is about 1 KiB). */
+export const MAX_LINE_LENGTH = 16 * 1024;
+
+/** A line of input was longer than the reader accepts. */
+export class InputTooLongError extends Error {
+  /** The limit, in characters. */
+  readonly limit: number;
+  constructor(limit: number) {
+    super(`A line of input is longer than ${limit} characters.`);
+    this.name = "InputTooLongError";
+    this.limit = limit;
+  }
+}
+
+/** Buffers a byte stream into lines, refusing a line longer than the limit as soon as it is seen. */
 export class LineReader {
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   #open: () => ReadableStreamDefaultReader<Uint8Array>;
   #buffer = "";
+  /** Where to look for the next line break (everything before it has none). */
+  #scanned = 0;
   #done = false;
   #decoder = new TextDecoder();
+  #max: number;
 
-  constructor(open: () => ReadableStreamDefaultReader<Uint8Array>) {
+  constructor(
+    open: () => ReadableStreamDefaultReader<Uint8Array>,
+    maxLineLength: number = MAX_LINE_LENGTH,
+  ) {
     this.#open = open;
+    this.#max = maxLineLength;
   }
 
-  /** The next line without its ending, or `null` at end of input (a last line without "\n" still counts). */
+  /**
+   * The next line without its ending, or `null` at end of input (a last line
+   * without "\n" still counts).
+   *
+   * @throws {InputTooLongError} when the line is longer than the limit.
+   */
   async readLine(): Promise<string | null> {
     for (;;) {
-      const nl = this.#buffer.indexOf("\n");
+      const nl = this.#buffer.indexOf("\n", this.#scanned);
       if (nl >= 0) {
         const line = this.#buffer.slice(0, nl);
         this.#buffer = this.#buffer.slice(nl + 1);
-        return line.endsWith("\r") ? line.slice(0, -1) : line;
+        this.#scanned = 0;
+        return this.#check(line.endsWith("\r") ? line.slice(0, -1) : line);
       }
+      this.#scanned = this.#buffer.length;
+      this.#check(this.#buffer);
       if (this.#done) {
         if (this.#buffer === "") return null;
         const rest = this.#buffer;
         this.#buffer = "";
+        this.#scanned = 0;
         return rest;
       }
       this.#reader ??= this.#open();
@@ -83,6 +113,15 @@ export class LineReader {
         this.#buffer += this.#decoder.decode(value, { stream: true });
       }
     }
+  }
+
+  #check(line: string): string {
+    if (line.length > this.#max) {
+      this.#buffer = "";
+      this.#scanned = 0;
+      throw new InputTooLongError(this.#max);
+    }
+    return line;
   }
 }
 

@@ -20,6 +20,7 @@
 
 import { AwsSigninError, type ErrorKind, UsageError } from "../errors.ts";
 import type { Env } from "../util/env.ts";
+import { safeLines } from "../util/safe_text.ts";
 import type { CommandEntry } from "./command.ts";
 import { makeContext, type World } from "./context.ts";
 import { GLOBAL_OPTIONS, parseArgs } from "./flags.ts";
@@ -54,8 +55,16 @@ const VALUE_OPTIONS = new Set(
   ) => `--${name}`),
 );
 
-/** Formats an error for stderr: `aws-signin: [ERROR]: message` plus a hint line for usage errors. */
+/**
+ * Formats an error for stderr: `aws-signin: [ERROR]: message` plus a hint
+ * line for usage errors. Control characters are escaped whatever the message
+ * holds (outside text is escaped where it enters a message too).
+ */
 export function formatError(error: unknown, debug: boolean): string {
+  return safeLines(unsafeFormatError(error, debug));
+}
+
+function unsafeFormatError(error: unknown, debug: boolean): string {
   if (error instanceof AwsSigninError) {
     const hint = error instanceof UsageError && error.hint
       ? `${error.hint}\n`

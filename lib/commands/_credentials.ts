@@ -37,6 +37,7 @@ export function credentialsFor(
     fetch: ctx.fetch,
     sleep: ctx.sleep,
     debug: (m) => ctx.debug(m),
+    warn: (m) => ctx.warn(m),
     ...(options.interruptible === false ? {} : { signal: ctx.signal }),
   });
 }

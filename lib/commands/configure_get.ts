@@ -18,6 +18,7 @@ import {
 } from "../cli/flags.ts";
 import type { IniValue } from "../config/ini.ts";
 import {
+  checkProfileName,
   loadSharedConfig,
   mergedProfile,
   profileExists,
@@ -75,7 +76,7 @@ export function lookupSetting(
   let key: string | undefined;
   let remaining: string[];
   if (parts[0] === "profile") {
-    profile = parts[1]!;
+    profile = checkProfileName(parts[1]!, "the setting name");
     key = parts[2];
     remaining = parts.slice(3);
   } else if (parts[0] === "default" || allProfileNames(shared).has(parts[0]!)) {

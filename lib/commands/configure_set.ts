@@ -17,8 +17,9 @@ import {
   PROFILE_FLAG,
 } from "../cli/flags.ts";
 import { UsageError } from "../errors.ts";
-import { readTextFile, writeFileAtomic } from "../util/files.ts";
+import { updateFileLocked } from "../util/files.ts";
 import {
+  checkProfileName,
   configSectionFor,
   sectionIsProfile,
   selectProfile,
@@ -94,7 +95,7 @@ export function resolveSetTarget(
       if (parts[0] === "default") {
         remaining = parts.slice(1);
       } else {
-        profile = parts[1] ?? "";
+        profile = checkProfileName(parts[1] ?? "", "the setting name");
         remaining = parts.slice(2);
         if (profile === "") throw bad("the profile name is missing");
       }
@@ -163,19 +164,18 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   );
   const paths = sharedFilePaths(ctx.env);
   const path = target.file === "config" ? paths.config : paths.credentials;
-  const original = await readTextFile(path);
-  const updated = updateConfigText(
-    original,
-    {
-      section: target.section,
-      ...(target.file === "config" && target.profile !== "plugins"
-        ? { alsoMatches: sectionIsProfile(target.profile) }
-        : {}),
-    },
-    { [target.key]: target.value },
-    path,
-  );
-  const written = await writeFileAtomic(path, updated, { newFileMode: 0o600 });
-  ctx.debug(`wrote "${target.key}" to [${target.section}] in ${written}`);
+  await updateFileLocked(path, (original) =>
+    updateConfigText(
+      original,
+      {
+        section: target.section,
+        ...(target.file === "config" && target.profile !== "plugins"
+          ? { alsoMatches: sectionIsProfile(target.profile) }
+          : {}),
+      },
+      { [target.key]: target.value },
+      path,
+    ), { newFileMode: 0o600, now: ctx.now, sleep: ctx.sleep });
+  ctx.debug(`wrote "${target.key}" to [${target.section}] in ${path}`);
   return 0;
 }

@@ -16,6 +16,7 @@ import type { CommandSpec, ParsedArgs } from "../cli/flags.ts";
 import { ConfigurationError, UsageError } from "../errors.ts";
 import { DEFAULT_PRINCIPAL } from "../emulator/handler.ts";
 import { startEmulator } from "../emulator/server.ts";
+import { isLoopbackHost } from "../endpoints/resolve.ts";
 
 /** The command's spec. */
 export const spec: CommandSpec = {
@@ -87,6 +88,8 @@ export const spec: CommandSpec = {
   extra: [
     [
       "Control API (for tests)",
+      "  Only a client on this computer may use it: requests must name a loopback host, carry no other\n" +
+      "  origin's Origin header, and POST with Content-Type: application/json.\n\n" +
       "  GET  /_emulator/requests  the request log as a JSON array\n" +
       '  POST /_emulator/faults    {"operation": "CreateOAuth2Token" | "GetCallerIdentity", "count": N,\n' +
       '                            "error": "TOKEN_EXPIRED" | "INSUFFICIENT_PERMISSIONS" | ... | "TooManyRequestsError",\n' +
@@ -152,13 +155,20 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       );
     }
   }
+  const host = args.string("host") ?? "127.0.0.1";
+  if (!isLoopbackHost(host)) {
+    ctx.warn(
+      `The emulator listens on ${host}, which is not a loopback address: anyone who can reach it can sign in ` +
+        "as its principals and drive its control API.",
+    );
+  }
   const accessTtl = seconds(args, "access-ttl", 900);
   const sessionTtl = seconds(args, "session-ttl");
   const codeTtl = seconds(args, "code-ttl");
   let server;
   try {
     server = await startEmulator({
-      host: args.string("host") ?? "127.0.0.1",
+      host,
       port,
       region: args.string("region") ?? "us-east-1",
       principals,
@@ -177,9 +187,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     });
   } catch (error) {
     throw new ConfigurationError(
-      `Cannot listen on ${args.string("host") ?? "127.0.0.1"}:${port}: ${
-        (error as Error).message
-      }. ` +
+      `Cannot listen on ${host}:${port}: ${(error as Error).message}. ` +
         `Choose another --port, or 0 for any free port.`,
     );
   }

@@ -35,9 +35,17 @@ import {
   stringSetting,
 } from "../config/profiles.ts";
 import { resolveRegion } from "../config/region.ts";
-import { authorizeBase, resolveEndpoint } from "../endpoints/resolve.ts";
+import {
+  authorizeBase,
+  plainHttpWarning,
+  resolveEndpoint,
+} from "../endpoints/resolve.ts";
 import { KNOWN_REGIONS } from "../endpoints/partitions.ts";
-import { cacheFilePath, loginCacheDir } from "../cache/login_cache.ts";
+import {
+  cacheFilePath,
+  checkCacheDirWritable,
+  loginCacheDir,
+} from "../cache/login_cache.ts";
 import { loginCacheJson } from "../cache/login_cache_write.ts";
 import { saveLogin } from "../cache/save_login.ts";
 import { otherCredentialStyle } from "../credentials/styles.ts";
@@ -171,6 +179,9 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   );
   const timeoutSeconds =
     parsePositiveInt(args.string("timeout"), "timeout", 86_400) ?? 600;
+  // Where the credentials will be saved: checked before the user is asked for anything.
+  const cacheDir = loginCacheDir(ctx.env);
+  await checkCacheDirWritable(cacheDir, (m) => ctx.warn(m));
 
   // 2. The region (asked for only on a terminal) and the endpoint.
   let region = resolveRegion({
@@ -199,6 +210,8 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   ctx.debug(
     `profile "${profile.name}", region ${region}, Sign-In endpoint ${endpoint.url} (from ${endpoint.source})`,
   );
+  const insecure = plainHttpWarning(endpoint.url, "signin");
+  if (insecure) ctx.warn(insecure);
 
   // 3. The authorization code, from the browser here or a code pasted from elsewhere.
   const verifier = codeVerifier(ctx.random);
@@ -264,7 +277,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     configPath: profile.shared.configPath,
     profile: profile.name,
     values: prompted ? { login_session: sub, region } : { login_session: sub },
-    cacheFile: cacheFilePath(loginCacheDir(ctx.env), sub),
+    cacheFile: cacheFilePath(cacheDir, sub),
     cacheJson: loginCacheJson({
       accessKeyId: token.accessKeyId,
       secretAccessKey: token.secretAccessKey,
@@ -278,6 +291,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       dpopKeyPem: toSec1Pem(key.jwk),
       signInRegion: region,
     }),
+    now: ctx.now,
     debug: (m) => ctx.debug(m),
   });
   let out = `\nUpdated profile ${profile.name} to use ${sub} credentials.\n`;

@@ -30,6 +30,7 @@ import {
   lockFilePath,
   loginCacheDir,
 } from "../cache/login_cache.ts";
+import { withFileLock } from "../util/lock.ts";
 
 /** The command's spec. */
 export const spec: CommandSpec = {
@@ -66,6 +67,29 @@ async function removeIfExists(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * Removes a cache entry while holding its lock, so a refresh in flight
+ * finishes first and cannot bring the entry back. The lock file stays: a
+ * process waiting on it must keep waiting on the same file.
+ */
+async function removeEntry(path: string, ctx: Context): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+  return await withFileLock(lockFilePath(path), async ({ waited }) => {
+    if (waited) ctx.debug("waited for a refresh in flight to finish");
+    return await removeIfExists(path);
+  }, {
+    now: ctx.now,
+    sleep: ctx.sleep,
+    timeoutMs: 30_000,
+    purpose: "to finish refreshing the login session",
+  });
+}
+
 function isLoginCacheEntry(text: string): boolean {
   try {
     const value: unknown = JSON.parse(text);
@@ -89,7 +113,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (!entry.isFile) continue;
+      if (!entry.isFile || entry.name.endsWith(".lock")) continue;
       const path = joinPath(dir, entry.name);
       let text: string;
       try {
@@ -98,8 +122,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
         continue;
       }
       if (!isLoginCacheEntry(text)) continue;
-      if (await removeIfExists(path)) removed++;
-      await removeIfExists(lockFilePath(path));
+      if (await removeEntry(path, ctx)) removed++;
       ctx.debug(`removed ${path}`);
     }
     await ctx.io.out(
@@ -126,8 +149,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     return 0;
   }
   const path = cacheFilePath(dir, session);
-  const removed = await removeIfExists(path);
-  await removeIfExists(lockFilePath(path));
+  const removed = await removeEntry(path, ctx);
   ctx.debug(removed ? `removed ${path}` : `${path} did not exist`);
   await ctx.io.out(
     `Removed cached login credentials for profile '${profile}'. Note, any local developer tools that have ` +

@@ -17,7 +17,7 @@ import {
   PROFILE_FLAG,
 } from "../cli/flags.ts";
 import { AwsSigninError, ConfigurationError } from "../errors.ts";
-import { resolveEndpoint } from "../endpoints/resolve.ts";
+import { plainHttpWarning, resolveEndpoint } from "../endpoints/resolve.ts";
 import {
   loadSharedConfig,
   loginCommand,
@@ -99,6 +99,8 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     flag: args.string("endpoint-url"),
   });
   ctx.debug(`STS endpoint ${endpoint.url} (from ${endpoint.source})`);
+  const insecure = plainHttpWarning(endpoint.url, "sts");
+  if (insecure) ctx.warn(insecure);
   const configured = ctx.env.AWS_DEFAULT_OUTPUT ||
     stringSetting(profile.settings, "output");
   const output = args.string("output") ??

@@ -14,7 +14,8 @@
  * @module
  */
 
-import { AwsSigninError } from "../errors.ts";
+import { AwsSigninError, UsageError } from "../errors.ts";
+import { hasControlCharacters, safeText } from "../util/safe_text.ts";
 import {
   type IniDocument,
   type IniValue,
@@ -37,10 +38,14 @@ export interface SharedFilePaths {
 /** Resolves the config and credentials file locations from the environment. */
 export function sharedFilePaths(env: Env): SharedFilePaths {
   const config = env.AWS_CONFIG_FILE
-    ? expandHome(env.AWS_CONFIG_FILE, env)
+    ? expandHome(env.AWS_CONFIG_FILE, env, "AWS_CONFIG_FILE")
     : joinPath(homeDir(env), ".aws", "config");
   const credentials = env.AWS_SHARED_CREDENTIALS_FILE
-    ? expandHome(env.AWS_SHARED_CREDENTIALS_FILE, env)
+    ? expandHome(
+      env.AWS_SHARED_CREDENTIALS_FILE,
+      env,
+      "AWS_SHARED_CREDENTIALS_FILE",
+    )
     : joinPath(homeDir(env), ".aws", "credentials");
   return { config, credentials };
 }
@@ -163,14 +168,49 @@ export function buildSharedConfig(
 /** Where the selected profile name came from. */
 export type ProfileSource = "flag" | "env" | "default";
 
+// A line break would end the section header and start lines of the attacker's
+// choosing (`dev]\ncredential_process=...`); brackets end or open a header.
+const isBadName = (name: string) =>
+  hasControlCharacters(name) || /[[\]]/.test(name);
+
+/**
+ * Refuses a profile name that could break out of its section header.
+ *
+ * @param from Where the name came from, for the message (`--profile`, `AWS_PROFILE`, ...).
+ * @throws {UsageError} when the name has a line break, `[`, `]` or another control character.
+ */
+export function checkProfileName(name: string, from: string): string {
+  if (isBadName(name)) {
+    throw new UsageError(
+      `Invalid profile name "${
+        safeText(name)
+      }" (from ${from}): a profile name cannot contain line breaks, ` +
+        `"[", "]" or other control characters.`,
+    );
+  }
+  return name;
+}
+
 /** The profile in effect: `--profile` > `AWS_PROFILE` > `AWS_DEFAULT_PROFILE` > `default`. */
 export function selectProfile(
   flag: string | undefined,
   env: Env,
 ): { name: string; source: ProfileSource } {
-  if (flag !== undefined && flag !== "") return { name: flag, source: "flag" };
-  const fromEnv = env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE;
-  if (fromEnv) return { name: fromEnv, source: "env" };
+  if (flag !== undefined && flag !== "") {
+    return { name: checkProfileName(flag, "--profile"), source: "flag" };
+  }
+  if (env.AWS_PROFILE) {
+    return {
+      name: checkProfileName(env.AWS_PROFILE, "AWS_PROFILE"),
+      source: "env",
+    };
+  }
+  if (env.AWS_DEFAULT_PROFILE) {
+    return {
+      name: checkProfileName(env.AWS_DEFAULT_PROFILE, "AWS_DEFAULT_PROFILE"),
+      source: "env",
+    };
+  }
   return { name: "default", source: "default" };
 }
 

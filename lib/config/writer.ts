@@ -31,6 +31,7 @@
  */
 
 import { ConfigurationError } from "../errors.ts";
+import { hasControlCharacters } from "../util/safe_text.ts";
 import { type IniDocument, parseIni, pyStrip } from "./ini.ts";
 
 /** A value to write: a string, or one level of nested keys (`s3 = ...`). */
@@ -120,6 +121,13 @@ export function updateConfigText(
   file: string,
 ): string {
   checkValues(values);
+  // A section name that could end its header and start lines of its own is
+  // never written, whoever checked it before.
+  if (hasControlCharacters(target.section) || target.section.includes("]")) {
+    throw new ConfigurationError(
+      `Refusing to write "${file}": a section name cannot contain line breaks, "]" or control characters.`,
+    );
+  }
   const header = `[${target.section}]\n`;
   if (original === null) {
     return header + renderValues(Object.entries(values), "");

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { ConfigurationError } from "../errors.ts";
 import type { Credentials } from "./types.ts";
 
 /** The formats, in the AWS CLI's order. */
@@ -54,6 +55,26 @@ const LINE: Record<
   "fish": (n, v) => `set -gx ${n} "${v}"`,
 };
 
+// Access key ids, base64 secrets and session tokens, ISO 8601 times: nothing a shell would act on.
+const SHELL_SAFE = /^[A-Za-z0-9+/=._:-]*$/;
+
+/**
+ * The shell formats print values unquoted (or in double quotes), as the AWS
+ * CLI does, so a value a shell would act on is refused instead of printed.
+ * Real credentials never have such characters, so real output stays
+ * byte-identical to the AWS CLI's.
+ */
+function checkShellSafe(name: string, value: string): string {
+  if (!SHELL_SAFE.test(value)) {
+    throw new ConfigurationError(
+      `Cannot print the credentials for a shell: ${name} has characters that AWS credentials never contain, ` +
+        "so evaluating the output could run commands. Check where the credentials come from (--debug shows " +
+        "it), or use --format process.",
+    );
+  }
+  return value;
+}
+
 /** Formats credentials for stdout. */
 export function formatCredentials(
   creds: Credentials,
@@ -77,7 +98,9 @@ export function formatCredentials(
     ).join(",\n");
     return `{\n${body}\n}\n`;
   }
-  const line = LINE[format];
+  const shellLine = LINE[format];
+  const line = (name: string, value: string) =>
+    shellLine(name, checkShellSafe(name, value));
   let out = `${line("AWS_ACCESS_KEY_ID", creds.accessKeyId)}\n${
     line("AWS_SECRET_ACCESS_KEY", creds.secretAccessKey)
   }\n`;

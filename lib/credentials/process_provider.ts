@@ -15,6 +15,7 @@
 
 import { AwsSigninError } from "../errors.ts";
 import { shlexSplit } from "../util/shlex.ts";
+import { safeText } from "../util/safe_text.ts";
 import { parseTime } from "../util/time.ts";
 import type { Credentials, ProviderContext } from "./types.ts";
 
@@ -57,7 +58,7 @@ export async function processCredentials(
     );
   }
   if (!output.success) {
-    const stderr = new TextDecoder().decode(output.stderr).trim();
+    const stderr = safeText(new TextDecoder().decode(output.stderr).trim());
     throw new CredentialProcessError(
       stderr || `the process exited with code ${output.code}`,
     );
@@ -75,7 +76,7 @@ export async function processCredentials(
   if (parsed.Version !== 1) {
     throw new CredentialProcessError(
       `Unsupported version '${
-        String(parsed.Version)
+        safeText(String(parsed.Version))
       }' for credential process provider, supported versions: 1`,
     );
   }
@@ -93,7 +94,7 @@ export async function processCredentials(
       : NaN;
     if (Number.isNaN(expiration)) {
       throw new CredentialProcessError(
-        `invalid Expiration "${String(parsed.Expiration)}"`,
+        `invalid Expiration "${safeText(String(parsed.Expiration))}"`,
       );
     }
   }

@@ -42,6 +42,8 @@ export interface ProviderContext {
   readonly env: Env;
   readonly now: () => number;
   readonly debug: (message: string) => void;
+  /** Tells the user something that did not stop the command (stderr). */
+  readonly warn: (message: string) => void;
   /** Aborts waits and calls (not given when Ctrl-C should simply end the process). */
   readonly signal?: AbortSignal | undefined;
   readonly fetch: typeof fetch;

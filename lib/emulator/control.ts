@@ -82,12 +82,49 @@ const POST_ROUTES: Readonly<
   "/_emulator/revoke": revoke,
 };
 
+function loopbackHost(host: string): boolean {
+  const name = host.replace(/:\d+$/, "").replace(/^\[|\]$/g, "").toLowerCase();
+  return name === "localhost" || name === "::1" ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+}
+
+/**
+ * Why a control request is refused, if it is: only a client on this computer
+ * talking to the emulator by a loopback name (not a web page, not through
+ * DNS rebinding) may drive it, and a POST must be JSON (a form or text/plain
+ * POST can be sent by any page without asking).
+ */
+function refusal(req: Request, url: URL): Response | undefined {
+  const host = req.headers.get("host") ?? url.host;
+  if (!loopbackHost(host)) {
+    return json({
+      message: "The control API answers only on a loopback address.",
+    }, 403);
+  }
+  const origin = req.headers.get("origin");
+  if (origin !== null && origin !== `${url.protocol}//${host}`) {
+    return json({
+      message: "The control API does not answer other origins.",
+    }, 403);
+  }
+  const type = (req.headers.get("content-type") ?? "").toLowerCase();
+  if (req.method === "POST" && !type.startsWith("application/json")) {
+    return json({
+      message:
+        "Control requests must be JSON (Content-Type: application/json).",
+    }, 415);
+  }
+  return undefined;
+}
+
 /** A request under `/_emulator/`. */
 export async function control(
   state: EmulatorState,
   req: Request,
   url: URL,
 ): Promise<Response> {
+  const refused = refusal(req, url);
+  if (refused) return refused;
   if (url.pathname === "/_emulator/requests" && req.method === "GET") {
     return json([...state.requests]);
   }

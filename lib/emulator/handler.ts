@@ -85,12 +85,47 @@ function route(
   return json({ message: `Not found: ${req.method} ${url.pathname}` }, 404);
 }
 
+/** The largest request body the emulator reads (AWS's own limits are far below it). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The request with its body read, or `undefined` when the body is over {@linkcode MAX_BODY_BYTES}. */
+async function withLimitedBody(req: Request): Promise<Request | undefined> {
+  if (!req.body) return req;
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) {
+    await req.body.cancel();
+    return undefined;
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of req.body) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return new Request(req.url, {
+    method: req.method,
+    headers: req.headers,
+    body,
+  });
+}
+
 /** Creates an emulator. */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const state = createState(options);
   return {
-    async handle(req) {
-      const response = await route(state, req);
+    async handle(original) {
+      const req = await withLimitedBody(original);
+      const response = req ? await route(state, req) : json(
+        { message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` },
+        413,
+      );
       // The emulator's own clock (it can be moved forward), as clients see it in Date.
       response.headers.set("date", new Date(state.now()).toUTCString());
       return response;

@@ -127,3 +127,30 @@ export function authorizeBase(endpoint: string): string {
   const url = new URL(endpoint);
   return `${url.protocol}//${url.host}`;
 }
+
+/** Whether a URL's host is this computer (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") ||
+    host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * A warning for a plain-HTTP endpoint that is not on this computer (what
+ * crosses the network unencrypted), or `undefined` when there is nothing to
+ * warn about.
+ */
+export function plainHttpWarning(
+  url: string,
+  service: "signin" | "sts",
+): string | undefined {
+  const parsed = new URL(url);
+  if (parsed.protocol !== "http:" || isLoopbackHost(parsed.hostname)) {
+    return undefined;
+  }
+  return service === "signin"
+    ? `The Sign-In endpoint ${url} is plain HTTP and not on this computer: refresh tokens and credentials ` +
+      "cross the network unencrypted."
+    : `The STS endpoint ${url} is plain HTTP and not on this computer: signed requests and credentials ` +
+      "cross the network unencrypted.";
+}

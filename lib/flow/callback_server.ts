@@ -1,10 +1,12 @@
 /**
  * The loopback server that receives the browser's redirect after sign-in
  * (protocol.md §2), better than the AWS CLI's: it binds 127.0.0.1 only,
- * answers only `GET /oauth/callback`, accepts exactly one well-formed callback
- * (a code with the expected state, an error, or a wrong state) and then
- * closes. Other paths get 404; a callback without code or error keeps it
- * waiting.
+ * answers only `GET /oauth/callback`, and accepts exactly one callback that
+ * carries the expected state (a code, or an error), then closes. A callback
+ * with another state (or none), error or not, gets a 400 page and the server
+ * keeps waiting, so whoever else reaches the port (another user on the
+ * machine, a web page sending the browser here) cannot end the login. Other
+ * paths get 404.
  *
  * @example
  * ```ts
@@ -20,13 +22,13 @@
  */
 
 import { AwsSigninError } from "../errors.ts";
+import { safeText } from "../util/safe_text.ts";
 import { failurePage, notFoundPage, successPage } from "./pages.ts";
 
 /** How the callback ended. */
 export type CallbackResult =
   | { readonly kind: "code"; readonly code: string }
-  | { readonly kind: "error"; readonly error: string }
-  | { readonly kind: "state-mismatch"; readonly got: string };
+  | { readonly kind: "error"; readonly error: string };
 
 /** A listening callback server. */
 export interface CallbackServer {
@@ -84,34 +86,41 @@ export async function startCallbackServer(init: {
       const error = p.get("error");
       const code = p.get("code");
       const state = p.get("state");
+      if (state !== init.expectedState) {
+        return page(
+          failurePage({
+            title: "This sign-in does not match",
+            detail: error === null && code === null
+              ? "This address expects the redirect from AWS sign-in, with a code and a state."
+              : "The response belongs to a different login request than the one your terminal is waiting for.",
+            command: init.retryCommand,
+            stillWaiting: true,
+          }),
+          400,
+        );
+      }
       if (error !== null) {
         finish({ kind: "error", error });
         return page(failurePage({
           title: "Sign-in was not completed",
           detail:
-            `The authentication redirect failed with the following error: ${error}.`,
+            `The authentication redirect failed with the following error: ${
+              safeText(error)
+            }.`,
           command: init.retryCommand,
         }));
       }
-      if (code === null || state === null) {
+      if (code === null) {
         return page(
           failurePage({
             title: "Missing authorization code",
             detail:
               "This address expects the redirect from AWS sign-in, with a code and a state.",
             command: init.retryCommand,
+            stillWaiting: true,
           }),
           400,
         );
-      }
-      if (state !== init.expectedState) {
-        finish({ kind: "state-mismatch", got: state });
-        return page(failurePage({
-          title: "This sign-in does not match",
-          detail:
-            "The response belongs to a different login request than the one your terminal is waiting for.",
-          command: init.retryCommand,
-        }));
       }
       finish({ kind: "code", code });
       return page(successPage({ profile: init.profile }));

@@ -15,9 +15,11 @@
 
 import { AwsSigninError } from "../errors.ts";
 import { loginCommand } from "../config/profiles.ts";
+import { InputTooLongError } from "../cli/io.ts";
 import { waitFor } from "../cli/prompts.ts";
 import { authorizeUrl, CROSS_DEVICE_CLIENT_ID } from "../signin/authorize.ts";
 import { CODE_ERROR } from "../signin/token_errors.ts";
+import { safeText } from "../util/safe_text.ts";
 import type {
   AuthorizationCode,
   AuthorizationRequest,
@@ -76,7 +78,15 @@ export async function crossDeviceFlow(
     ctx.io.readLine(),
     request.timeoutSeconds,
     `Timed out after ${request.timeoutSeconds} seconds waiting for the authorization code. Run "${retry} --remote" again.`,
-  );
+  ).catch((error) => {
+    if (!(error instanceof InputTooLongError)) throw error;
+    throw new AwsSigninError(
+      `The pasted text is longer than ${
+        error.limit / 1024
+      } KB, so it is not an authorization code. Run "${retry} --remote" again and paste only the code your ` +
+        "browser shows.",
+    );
+  });
   if (line === null || line.trim() === "") {
     throw new AwsSigninError(
       `Login canceled: no authorization code was entered. Run "${retry} --remote" again and paste the code ` +
@@ -86,7 +96,9 @@ export async function crossDeviceFlow(
   const pasted = parsePastedCode(line);
   if (pasted.state !== request.state) {
     throw new AwsSigninError(
-      `${CODE_ERROR}: State parameter ${pasted.state} does not match expected value ${request.state}.`,
+      `${CODE_ERROR}: State parameter ${
+        safeText(pasted.state)
+      } does not match expected value ${request.state}.`,
     );
   }
   return { code: pasted.code, clientId, redirectUri };

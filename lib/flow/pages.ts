@@ -72,15 +72,25 @@ export function successPage(init: { profile: string }): string {
 
 /** Shown when the sign-in failed or the response does not belong to the waiting login. */
 export function failurePage(
-  init: { title: string; detail: string; command: string },
+  init: {
+    title: string;
+    detail: string;
+    command: string;
+    /** The terminal is still waiting for the right redirect (this one was ignored). */
+    stillWaiting?: boolean;
+  },
 ): string {
+  const next = init.stillWaiting
+    ? `<p>Your terminal is still waiting for its own sign-in. If it is not, run <code>${
+      escapeMarkup(init.command)
+    }</code> to start again.</p>`
+    : `<p>Nothing was saved. To try again, run <code>${
+      escapeMarkup(init.command)
+    }</code> in your terminal.</p>`;
   return layout(
     "bad",
     init.title,
-    `<p>${escapeMarkup(init.detail)}</p>
-<p>Nothing was saved. To try again, run <code>${
-      escapeMarkup(init.command)
-    }</code> in your terminal.</p>`,
+    `<p>${escapeMarkup(init.detail)}</p>\n${next}`,
   );
 }
 

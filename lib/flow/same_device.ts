@@ -21,6 +21,7 @@ import { waitFor } from "../cli/prompts.ts";
 import { startSpinner } from "../cli/spinner.ts";
 import { authorizeUrl, SAME_DEVICE_CLIENT_ID } from "../signin/authorize.ts";
 import { CODE_ERROR } from "../signin/token_errors.ts";
+import { safeText } from "../util/safe_text.ts";
 import type {
   AuthorizationCode,
   AuthorizationRequest,
@@ -107,13 +108,10 @@ export async function sameDeviceFlow(
   }
   if (result.kind === "error") {
     throw new AwsSigninError(
-      `${CODE_ERROR}: Failed to retrieve an authorization code. The sign-in page returned "${result.error}". ` +
+      `${CODE_ERROR}: Failed to retrieve an authorization code. The sign-in page returned "${
+        safeText(result.error)
+      }". ` +
         `Run "${retry}" to try again.`,
-    );
-  }
-  if (result.kind === "state-mismatch") {
-    throw new AwsSigninError(
-      `${CODE_ERROR}: State parameter ${result.got} does not match expected value ${request.state}.`,
     );
   }
   return { code: result.code, clientId, redirectUri };

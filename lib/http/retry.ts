@@ -47,6 +47,11 @@ export interface RetryingRequest {
   readonly signal?: AbortSignal | undefined;
   /** Per-attempt timeout. Default 20 s. */
   readonly timeoutMs?: number;
+  /**
+   * When the whole call, retries included, must be over (milliseconds since
+   * the epoch, by `now`): no attempt starts or runs past it.
+   */
+  readonly deadline?: number;
   /** Whether an error answer says our clock is too far from the server's. */
   readonly clockSkewed: (exchange: Exchange) => boolean;
   /** Whether an error answer is worth another attempt (throttling, server errors). */
@@ -71,10 +76,23 @@ export async function sendWithRetries(
   const url = String(init.url);
   let skewMs = 0;
   let skewAdjusted = false;
+  const deadline = init.deadline ?? Infinity;
+  const started = init.now();
+  const outOfTime = () =>
+    new EndpointConnectionError(
+      url,
+      `no answer within ${
+        Math.round((deadline - started) / 1000)
+      } s, retries included`,
+    );
   for (let attempt = 1;; attempt++) {
     if (init.signal?.aborted) throw new InterruptedError();
+    const left = deadline - init.now();
+    if (left <= 0) throw outOfTime();
     const request = await init.request(init.now() + skewMs);
-    const timeout = AbortSignal.timeout(init.timeoutMs ?? 20_000);
+    const timeout = AbortSignal.timeout(
+      Math.max(1, Math.min(init.timeoutMs ?? 20_000, left)),
+    );
     const signal = init.signal
       ? AbortSignal.any([init.signal, timeout])
       : timeout;
@@ -87,7 +105,7 @@ export async function sendWithRetries(
       const detail = timeout.aborted
         ? "timed out"
         : (error as Error).message.replace(/^error sending request.*?: /, "");
-      if (attempt < ATTEMPTS) {
+      if (attempt < ATTEMPTS && init.now() + 250 * attempt < deadline) {
         debug(`connection failed (${detail}); retrying`);
         await init.sleep(250 * attempt, init.signal);
         continue;
@@ -115,7 +133,10 @@ export async function sendWithRetries(
       );
       continue;
     }
-    if (init.retryable(exchange) && attempt < ATTEMPTS) {
+    if (
+      init.retryable(exchange) && attempt < ATTEMPTS &&
+      init.now() + 250 * attempt < deadline
+    ) {
       debug(`HTTP ${response.status}; retrying`);
       await init.sleep(250 * attempt, init.signal);
       continue;

@@ -15,6 +15,7 @@
  */
 
 import { fromBase64url } from "../util/encoding.ts";
+import { hasControlCharacters } from "../util/safe_text.ts";
 
 /** The token is not a JWT with a usable `sub`. */
 export class InvalidIdTokenError extends Error {
@@ -52,6 +53,12 @@ export function readIdToken(
   const sub = (claims as { sub?: unknown } | null)?.sub;
   if (typeof sub !== "string" || sub === "") {
     throw new InvalidIdTokenError("Invalid JWT token - missing sub");
+  }
+  // It becomes a line of the config file and a cache file name: an ARN, on one line, nothing else.
+  if (!/^arn:[^\s[\]]+$/.test(sub) || hasControlCharacters(sub)) {
+    throw new InvalidIdTokenError(
+      'Invalid JWT token - "sub" is not a session ARN',
+    );
   }
   return { loginSession: sub, accountId: accountIdOf(sub) };
 }

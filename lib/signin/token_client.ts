@@ -20,6 +20,7 @@
 import { ServiceError } from "../errors.ts";
 import { type Exchange, sendWithRetries } from "../http/retry.ts";
 import { pyJsonDumps } from "../util/py_json.ts";
+import { safeText } from "../util/safe_text.ts";
 import { realSleep, type Sleep } from "../util/sleep.ts";
 import { USER_AGENT } from "../version.ts";
 import { type DpopKey, dpopProof } from "./dpop.ts";
@@ -59,6 +60,8 @@ export interface TokenRequest {
   readonly signal?: AbortSignal | undefined;
   /** Per-attempt timeout. Default 20 s. */
   readonly timeoutMs?: number;
+  /** When the call, retries included, must be over (milliseconds since the epoch, by `now`). */
+  readonly deadline?: number;
   readonly debug?: (message: string) => void;
 }
 
@@ -124,6 +127,7 @@ export async function createOAuth2Token(
     sleep: request.sleep ?? realSleep,
     signal: request.signal,
     ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
+    ...(request.deadline ? { deadline: request.deadline } : {}),
     // A refused proof from a server whose clock differs from ours by more than a minute.
     clockSkewed: (e) =>
       e.response.status === 400 && Math.abs(e.serverTime - now()) > 60_000,
@@ -157,11 +161,14 @@ export async function createOAuth2Token(
       ...(Number.isNaN(serverTime) ? {} : { serverTime }),
     };
   }
+  // The service's words are outside text: escaped before they can reach a terminal.
   throw new ServiceError({
-    code: errorCodeOf(response.headers, body, response.status),
+    code: safeText(errorCodeOf(response.headers, body, response.status)),
     errorCode: typeof body.error === "string" ? body.error : undefined,
-    message: nonEmpty(body.message) ?? nonEmpty(body.Message) ??
-      (response.statusText || "Unknown error"),
+    message: safeText(
+      nonEmpty(body.message) ?? nonEmpty(body.Message) ??
+        (response.statusText || "Unknown error"),
+    ),
     status: response.status,
     operation: "CreateOAuth2Token",
   });

@@ -19,6 +19,7 @@ import { ServiceError } from "../errors.ts";
 import { sendWithRetries } from "../http/retry.ts";
 import { type SigningCredentials, signRequest } from "../sigv4/sign.ts";
 import { unescapeMarkup } from "../util/markup.ts";
+import { safeText } from "../util/safe_text.ts";
 import { realSleep, type Sleep } from "../util/sleep.ts";
 import { USER_AGENT } from "../version.ts";
 
@@ -98,10 +99,14 @@ export async function stsQuery(
     ...(call.debug ? { debug: call.debug } : {}),
   });
   if (exchange.response.ok) return exchange.text;
+  // The service's words are outside text: escaped before they can reach a terminal.
   throw new ServiceError({
-    code: xmlValue(exchange.text, "Code") ?? String(exchange.response.status),
-    message: xmlValue(exchange.text, "Message") ??
-      exchange.response.statusText,
+    code: safeText(
+      xmlValue(exchange.text, "Code") ?? String(exchange.response.status),
+    ),
+    message: safeText(
+      xmlValue(exchange.text, "Message") ?? exchange.response.statusText,
+    ),
     status: exchange.response.status,
     operation: action,
   });

@@ -31,10 +31,22 @@ export function homeDir(env: Env, os: string = Deno.build.os): string {
   return home;
 }
 
-/** Expands a leading `~` (as Python's `os.path.expanduser` does). */
-export function expandHome(path: string, env: Env): string {
+/**
+ * Expands a leading `~` (as Python's `os.path.expanduser` does for the
+ * user's own home). `~user/...` is refused rather than taken literally.
+ *
+ * @param from The variable the path came from, for the message.
+ * @throws {ConfigurationError} for `~user` forms.
+ */
+export function expandHome(path: string, env: Env, from = "the path"): string {
   if (path === "~" || path.startsWith("~/") || path.startsWith("~\\")) {
     return homeDir(env) + path.slice(1);
+  }
+  if (path.startsWith("~")) {
+    const user = path.split(/[/\\]/)[0];
+    throw new ConfigurationError(
+      `${from} starts with "${user}/": only "~/" (your own home folder) is expanded. Write the full path instead.`,
+    );
   }
   return path;
 }

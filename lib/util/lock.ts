@@ -13,7 +13,11 @@
  * @module
  */
 
-import { AwsSigninError, InterruptedError } from "../errors.ts";
+import {
+  AwsSigninError,
+  ConfigurationError,
+  InterruptedError,
+} from "../errors.ts";
 import { realSleep, type Sleep } from "./sleep.ts";
 
 /** Options of {@linkcode withFileLock}. */
@@ -44,19 +48,45 @@ export class LockTimeoutError extends AwsSigninError {
   }
 }
 
-/** Runs `fn` while holding an exclusive lock on `path` (created with mode 0600 if missing). */
+/** Opens the lock file, creating it (0600) if missing, but never through a link or onto something else. */
+async function openLockFile(path: string): Promise<Deno.FsFile> {
+  const odd = (why: string) =>
+    new ConfigurationError(
+      `The lock file "${path}" ${why}, so aws-signin cannot lock it. Remove it and run the command again.`,
+    );
+  try {
+    const info = await Deno.lstat(path);
+    if (info.isSymlink) throw odd("is a symbolic link");
+    if (!info.isFile) throw odd("is not a regular file");
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) {
+      if (error instanceof ConfigurationError) throw error;
+      throw odd(`cannot be read (${(error as Error).message})`);
+    }
+  }
+  try {
+    return await Deno.open(path, {
+      read: true,
+      write: true,
+      create: true,
+      mode: 0o600,
+    });
+  } catch (error) {
+    throw odd(`cannot be opened (${(error as Error).message})`);
+  }
+}
+
+/**
+ * Runs `fn` while holding an exclusive lock on `path` (created with mode 0600
+ * if missing); `fn` learns whether it had to wait for another holder.
+ */
 export async function withFileLock<T>(
   path: string,
-  fn: () => Promise<T>,
+  fn: (info: { readonly waited: boolean }) => Promise<T>,
   options: LockOptions,
 ): Promise<T> {
   const sleep = options.sleep ?? realSleep;
-  const file = await Deno.open(path, {
-    read: true,
-    write: true,
-    create: true,
-    mode: 0o600,
-  });
+  const file = await openLockFile(path);
   try {
     const deadline = options.now() + (options.timeoutMs ?? 30_000);
     let waited = false;
@@ -77,7 +107,7 @@ export async function withFileLock<T>(
       await sleep(15 + Math.random() * 20, options.signal);
     }
     try {
-      return await fn();
+      return await fn({ waited });
     } finally {
       await file.unlock().catch(() => {});
     }

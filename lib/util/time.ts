@@ -17,14 +17,26 @@ export function parseTime(text: string): number {
     /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$/
       .exec(text.trim());
   if (!m) return NaN;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
   const ms = m[7] ? Math.floor(Number(m[7]) * 1000) : 0;
-  let t = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, ms);
+  let t = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!, ms);
+  // Date.UTC rolls 2099-13-45 over into 2100: a time that does not exist is invalid.
+  const d = new Date(t);
+  if (
+    d.getUTCFullYear() !== year || d.getUTCMonth() !== month! - 1 ||
+    d.getUTCDate() !== day || d.getUTCHours() !== hour ||
+    d.getUTCMinutes() !== minute || d.getUTCSeconds() !== second
+  ) return NaN;
   const zone = m[8];
   if (zone && zone !== "Z" && zone !== "z") {
     const sign = zone[0] === "-" ? -1 : 1;
     const digits = zone.slice(1).replace(":", "");
-    t -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) *
-      60_000;
+    const [hours, minutes] = [
+      Number(digits.slice(0, 2)),
+      Number(digits.slice(2)),
+    ];
+    if (hours > 23 || minutes > 59) return NaN;
+    t -= sign * (hours * 60 + minutes) * 60_000;
   }
   return t;
 }

@@ -86,6 +86,7 @@ Deno.test({
             env: { ...home.env, AWS_REGION: "us-east-1" },
             now: () => NOW,
             debug: () => {},
+            warn: () => {},
             fetch: mockFetch,
             sleep: realSleep,
           });

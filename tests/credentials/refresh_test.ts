@@ -18,6 +18,7 @@ import {
   startEmulator,
 } from "../../lib/emulator/server.ts";
 import {
+  lockIsHeld,
   ROOT,
   runCliProcess,
   runSdkScript,
@@ -75,6 +76,7 @@ function env(
 async function fault(server: EmulatorServer, body: Record<string, unknown>) {
   await (await fetch(`${server.url}/_emulator/faults`, {
     method: "POST",
+    headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
   })).body?.cancel();
 }
@@ -189,6 +191,7 @@ Deno.test("refresh errors: the AWS CLI's messages with the next step, exit 254, 
   // A revoked session, for real.
   await (await fetch(`${server.url}/_emulator/revoke`, {
     method: "POST",
+    headers: { "content-type": "application/json" },
     body: "{}",
   })).body?.cancel();
   const revoked = await runCliProcess([
@@ -317,6 +320,7 @@ Deno.test("the refresh goes to the region that issued the session, then the prof
       env: { ...home.env, AWS_REGION: envRegion },
       now: Date.now,
       debug: () => {},
+      warn: () => {},
       fetch: fetchSpy,
       sleep: realSleep,
     }).catch(() => {});
@@ -409,28 +413,6 @@ Deno.test("the lock holder killed mid-refresh does not block the others", async 
 });
 
 /** Whether `pid` holds a lock on `path` (Linux /proc/locks; elsewhere: whether the file exists). */
-/**
- * Whether another process holds the lock on `path`, asked the portable way
- * (Linux and macOS): a lock of our own fails only while someone else holds one.
- */
-async function lockIsHeld(path: string): Promise<boolean> {
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(path, { read: true, write: true });
-  } catch {
-    return false; // no lock file yet
-  }
-  try {
-    if (await file.tryLock(true)) {
-      await file.unlock();
-      return false;
-    }
-    return true;
-  } finally {
-    file.close();
-  }
-}
-
 Deno.test("ours and the AWS JS SDK take turns refreshing the same entry through the emulator", async () => {
   await using server = await startEmulator({ autoApprove: true });
   await using home = await tempHome();

@@ -426,6 +426,7 @@ Deno.test("refresh: rotation, the 60-second idempotency window, revoke, session 
     const fresh = await login(server, key);
     const res = await fetch(`${server.url}/_emulator/revoke`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: "{}",
     });
     assert.deepEqual(await res.json(), { revoked: 2 });
@@ -601,6 +602,7 @@ Deno.test("faults: the next N calls fail with the given error, then calls work a
   const { refreshToken } = await login(server, key);
   await (await fetch(`${server.url}/_emulator/faults`, {
     method: "POST",
+    headers: { "content-type": "application/json" },
     body: JSON.stringify({
       operation: "CreateOAuth2Token",
       count: 2,
@@ -615,6 +617,7 @@ Deno.test("faults: the next N calls fail with the given error, then calls work a
   assert.equal((await refresh(server, refreshToken, key)).status, 200);
   await (await fetch(`${server.url}/_emulator/faults`, {
     method: "POST",
+    headers: { "content-type": "application/json" },
     body: JSON.stringify({
       operation: "CreateOAuth2Token",
       error: "server_error",
@@ -625,6 +628,7 @@ Deno.test("faults: the next N calls fail with the given error, then calls work a
   assert.match(failed.errorType!, /^InternalServerException/);
   await (await fetch(`${server.url}/_emulator/faults`, {
     method: "POST",
+    headers: { "content-type": "application/json" },
     body: JSON.stringify({
       operation: "CreateOAuth2Token",
       error: "TooManyRequestsError",
