@@ -74,6 +74,15 @@ export function baseEnv(): Record<string, string> {
     const value = Deno.env.get(name);
     if (value !== undefined) env[name] = value;
   }
+  // Deno's fetch sends even loopback requests through a configured proxy:
+  // the emulator and callbacks under test are always reached directly.
+  if (PASS_THROUGH.some((n) => /proxy$/i.test(n) && env[n] !== undefined)) {
+    for (const name of ["NO_PROXY", "no_proxy"]) {
+      env[name] = [env[name], "127.0.0.1", "localhost"].filter(Boolean).join(
+        ",",
+      );
+    }
+  }
   return env;
 }
 

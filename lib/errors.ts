@@ -21,6 +21,12 @@ export type ErrorKind =
 export class AwsSigninError extends Error {
   /** Which exit code the CLI uses for this error. */
   readonly kind: ErrorKind;
+  /**
+   * Set on errors raised while refreshing credentials rather than loading
+   * them: `configure export-credentials` reports those as they are, as the
+   * AWS CLI does, instead of as "Unable to retrieve credentials".
+   */
+  duringRefresh = false;
   constructor(
     message: string,
     kind: ErrorKind = "other",
@@ -100,12 +106,19 @@ export class InterruptedError extends AwsSigninError {
 export class EndpointConnectionError extends AwsSigninError {
   /** The URL that failed. */
   readonly url: string;
-  constructor(url: string, detail: string) {
+  /** Whether the server's TLS certificate was not trusted. */
+  readonly tls: boolean;
+  constructor(url: string, detail: string, options: { tls?: boolean } = {}) {
     super(
-      `Could not connect to the endpoint URL: "${url}" (${detail}). ` +
-        `Check your network and proxy settings (HTTPS_PROXY), or the endpoint URL, then run the command again.`,
+      options.tls
+        ? `Could not connect to the endpoint URL: "${url}": its TLS certificate could not be verified (${detail}). ` +
+          `If your network inspects TLS (a corporate proxy), set AWS_CA_BUNDLE, or ca_bundle in the profile, to a ` +
+          `PEM file with your company's CA certificates.`
+        : `Could not connect to the endpoint URL: "${url}" (${detail}). ` +
+          `Check your network and proxy settings (HTTPS_PROXY), or the endpoint URL, then run the command again.`,
     );
     this.name = "EndpointConnectionError";
     this.url = url;
+    this.tls = options.tls ?? false;
   }
 }

@@ -161,12 +161,21 @@ export async function mapLimit<T, R>(
   return results;
 }
 
-/** `BROWSER` for a login under test: the stand-in browser of tests/flow/_browser.ts in the given mode. */
+/**
+ * `BROWSER` for a login under test: the stand-in browser of
+ * tests/flow/_browser.ts in the given mode (`trustCa`: a PEM file the
+ * browser trusts, as a real browser would trust the system's CAs).
+ */
 export function standInBrowser(
   mode: "approve" | "deny" | "wrong-state" | "fail" | "record",
+  options: { trustCa?: string } = {},
 ): string {
   const quote = (s: string) => `'${s.replaceAll("'", `'"'"'`)}'`;
-  return `${quote(Deno.execPath())} run --quiet -A ${
+  // The stand-in goes straight to the emulator: proxy tests count only aws-signin's own calls.
+  const env = `env -u HTTPS_PROXY -u https_proxy -u HTTP_PROXY -u http_proxy ${
+    options.trustCa ? `DENO_CERT=${quote(options.trustCa)} ` : ""
+  }`;
+  return `${env}${quote(Deno.execPath())} run --quiet -A ${
     quote(`${ROOT}/tests/flow/_browser.ts`)
   } ${mode} %s`;
 }

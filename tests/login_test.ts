@@ -825,9 +825,15 @@ Deno.test("no region anywhere and a terminal: the AWS CLI's prompt, checked, and
       ["eu-west-3\n", "eu-west-3", ""],
       ["\n", "us-east-1", ""],
       [
-        "mars-1\nap-southeast-2\n",
+        "Mars 1\nap-southeast-2\n",
         "ap-southeast-2",
-        '"mars-1" is not a known AWS region, for example us-east-1 or eu-west-1.\n\nAWS Region [us-east-1]: ',
+        '"Mars 1" is not a region name: use lowercase letters, digits and hyphens, for example us-east-1.\n' +
+        "\nAWS Region [us-east-1]: ",
+      ],
+      [
+        "eu-west-9\n",
+        "eu-west-9",
+        '"eu-west-9" is not a region aws-signin knows of; using it anyway.\n',
       ],
     ] as const
   ) {

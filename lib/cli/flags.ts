@@ -86,6 +86,11 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, FlagSpec>> = {
     help: "The endpoint to call.",
   },
   output: { type: "string", placeholder: "FORMAT", help: "Output format." },
+  query: {
+    type: "string",
+    placeholder: "JMESPATH",
+    help: "A JMESPath query applied to the result.",
+  },
   format: {
     type: "string",
     placeholder: "FORMAT",

@@ -13,6 +13,8 @@
  */
 
 import { AwsSigninError, InterruptedError } from "../errors.ts";
+import { isValidRegionName } from "../endpoints/partitions.ts";
+import { safeText } from "../util/safe_text.ts";
 import type { Context } from "./context.ts";
 import type { Io } from "./io.ts";
 
@@ -23,7 +25,11 @@ const REGION_PREAMBLE =
   "https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html.\n\n" +
   'You are able to change the region at any time with the command "aws-signin configure set region NEW_REGION".\n';
 
-/** Asks for a region until the answer is one of `known` (an empty answer is us-east-1). */
+/**
+ * Asks for a region (an empty answer is us-east-1) until the answer is
+ * shaped like one. Any such name is accepted, as the AWS CLI accepts it: AWS
+ * opens regions every year; a name not in `known` gets a one-line note.
+ */
 export async function promptRegion(
   io: Io,
   known: readonly string[],
@@ -36,10 +42,20 @@ export async function promptRegion(
       throw new AwsSigninError("Login canceled: no region was entered.");
     }
     const region = answer.trim() === "" ? "us-east-1" : answer.trim();
-    if (known.includes(region)) return region;
-    await io.out(
-      `"${region}" is not a known AWS region, for example us-east-1 or eu-west-1.\n`,
-    );
+    if (!isValidRegionName(region)) {
+      await io.out(
+        `"${
+          safeText(region)
+        }" is not a region name: use lowercase letters, digits and hyphens, for example us-east-1.\n`,
+      );
+      continue;
+    }
+    if (!known.includes(region)) {
+      await io.out(
+        `"${region}" is not a region aws-signin knows of; using it anyway.\n`,
+      );
+    }
+    return region;
   }
 }
 

@@ -17,6 +17,7 @@ import type { Context } from "../cli/context.ts";
 import type { ResolvedProfile } from "../config/profiles.ts";
 import { resolveCredentials } from "../credentials/chain.ts";
 import type { Credentials } from "../credentials/types.ts";
+import { trustingFetch } from "../http/tls.ts";
 import type { Env } from "../util/env.ts";
 
 /** Resolves the profile's credentials (`undefined` when none are configured). */
@@ -30,11 +31,12 @@ export function credentialsFor(
     readonly interruptible?: boolean;
   } = {},
 ): Promise<Credentials | undefined> {
+  const env = options.env ?? ctx.env;
   return resolveCredentials({
     profile,
-    env: options.env ?? ctx.env,
+    env,
     now: ctx.now,
-    fetch: ctx.fetch,
+    fetch: trustingFetch(ctx.fetch, { env, profile: profile.settings }),
     sleep: ctx.sleep,
     debug: (m) => ctx.debug(m),
     warn: (m) => ctx.warn(m),

@@ -59,6 +59,18 @@ export const spec: CommandSpec = {
       help:
         "Skip the picker page: /v1/authorize redirects at once, for the first principal.",
     },
+    "tls-cert": {
+      type: "string",
+      placeholder: "FILE",
+      help:
+        "Serve HTTPS with this PEM certificate (with --tls-key); the printed URL then starts with https://. " +
+        "For testing AWS_CA_BUNDLE, ca_bundle and proxies.",
+    },
+    "tls-key": {
+      type: "string",
+      placeholder: "FILE",
+      help: "The PEM private key of --tls-cert.",
+    },
     "request-log": {
       type: "string",
       placeholder: "FILE",
@@ -125,6 +137,33 @@ function seconds(
   return n;
 }
 
+/** The certificate and key of `--tls-cert` and `--tls-key`, read. */
+function readTls(
+  args: ParsedArgs,
+): { cert: string; key: string } | undefined {
+  const certFile = args.string("tls-cert");
+  const keyFile = args.string("tls-key");
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) {
+    throw new UsageError(
+      '"--tls-cert" and "--tls-key" go together: give both, or neither for plain HTTP.',
+    );
+  }
+  const read = (file: string, flag: string) => {
+    try {
+      return Deno.readTextFileSync(file);
+    } catch (error) {
+      throw new ConfigurationError(
+        `Cannot read "${file}" (${flag}): ${(error as Error).message}.`,
+      );
+    }
+  };
+  return {
+    cert: read(certFile, "--tls-cert"),
+    key: read(keyFile, "--tls-key"),
+  };
+}
+
 /** Runs the emulator until interrupted. */
 export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   const signal = ctx.signal; // installs the SIGINT/SIGTERM handlers now, before the URL line
@@ -162,6 +201,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
         "as its principals and drive its control API.",
     );
   }
+  const tls = readTls(args);
   const accessTtl = seconds(args, "access-ttl", 900);
   const sessionTtl = seconds(args, "session-ttl");
   const codeTtl = seconds(args, "code-ttl");
@@ -170,6 +210,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     server = await startEmulator({
       host,
       port,
+      ...(tls ? { tls } : {}),
       region: args.string("region") ?? "us-east-1",
       principals,
       autoApprove: args.bool("auto-approve"),

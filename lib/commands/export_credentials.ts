@@ -93,6 +93,9 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     // Not interruptible: Ctrl-C simply ends a credential_process (writes are atomic, locks die with us).
     creds = await credentialsFor(ctx, profile, { interruptible: false });
   } catch (error) {
+    // As the AWS CLI: a refresh's errors (expired session, network) as they are;
+    // errors in loading the credentials (profile, cache file, process) wrapped.
+    if (error instanceof AwsSigninError && error.duringRefresh) throw error;
     if (
       error instanceof AwsSigninError &&
       (error.kind === "service" || error.kind === "interrupted")

@@ -37,6 +37,7 @@ import {
 import { resolveRegion } from "../config/region.ts";
 import {
   authorizeBase,
+  isLoopbackHost,
   plainHttpWarning,
   resolveEndpoint,
 } from "../endpoints/resolve.ts";
@@ -49,6 +50,7 @@ import {
 import { loginCacheJson } from "../cache/login_cache_write.ts";
 import { saveLogin } from "../cache/save_login.ts";
 import { otherCredentialStyle } from "../credentials/styles.ts";
+import { caBundleSource, readCaBundle, trustingFetch } from "../http/tls.ts";
 import { uuidV4 } from "../util/encoding.ts";
 import { generateDpopKey, toSec1Pem } from "../signin/dpop.ts";
 import { InvalidIdTokenError, readIdToken } from "../signin/id_token.ts";
@@ -100,6 +102,14 @@ export const spec: CommandSpec = {
         "Listen for the browser's redirect on this 127.0.0.1 port instead of any free one " +
         "(for ssh -L forwarding and containers).",
     },
+    "callback-host": {
+      type: "string",
+      placeholder: "HOST",
+      help:
+        "Listen for the browser's redirect on this address instead of 127.0.0.1: 0.0.0.0 inside a container " +
+        "whose callback port is published (docker run -p 127.0.0.1:8400:8400). The redirect still goes to " +
+        "127.0.0.1. A non-loopback address is reachable from the network (only the login's own state is accepted).",
+    },
     "no-browser": {
       type: "boolean",
       help: "Print the URL and wait, without trying to open a browser.",
@@ -117,6 +127,7 @@ export const spec: CommandSpec = {
     "aws-signin login --profile dev --region eu-west-1",
     "aws-signin login --remote                          # on an SSH host: open the URL elsewhere, paste the code",
     "ssh -L 8400:127.0.0.1:8400 host; aws-signin login --callback-port 8400 --no-browser",
+    "aws-signin login --callback-host 0.0.0.0 --callback-port 8400   # in a container run with -p 127.0.0.1:8400:8400",
   ],
 };
 
@@ -167,9 +178,21 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     );
   }
   const remote = args.bool("remote");
-  if (remote && (args.has("callback-port") || args.bool("no-browser"))) {
+  if (
+    remote &&
+    (args.has("callback-port") || args.has("callback-host") ||
+      args.bool("no-browser"))
+  ) {
     throw new UsageError(
-      `"--remote" does not use a browser on this device, so it takes neither --callback-port nor --no-browser.`,
+      `"--remote" does not use a browser on this device, so it takes none of --callback-port, --callback-host ` +
+        `and --no-browser.`,
+    );
+  }
+  const callbackHost = args.string("callback-host");
+  if (callbackHost !== undefined && !isLoopbackHost(callbackHost)) {
+    ctx.warn(
+      `The sign-in callback listens on ${callbackHost}, which is not a loopback address: it can be reached from ` +
+        "the network while the login waits (only a callback with this login's own state is accepted).",
     );
   }
   const callbackPort = parsePositiveInt(
@@ -212,6 +235,9 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   );
   const insecure = plainHttpWarning(endpoint.url, "signin");
   if (insecure) ctx.warn(insecure);
+  // A CA bundle that cannot be read fails now, not after the browser step.
+  const caBundle = caBundleSource(ctx.env, profile.settings);
+  if (caBundle) readCaBundle(caBundle);
 
   // 3. The authorization code, from the browser here or a code pasted from elsewhere.
   const verifier = codeVerifier(ctx.random);
@@ -227,6 +253,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     ? await crossDeviceFlow(ctx, request)
     : await sameDeviceFlow(ctx, request, {
       callbackPort,
+      callbackHost,
       noBrowser: args.bool("no-browser"),
     });
 
@@ -244,7 +271,10 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       },
       key,
       now: ctx.now,
-      fetch: ctx.fetch,
+      fetch: trustingFetch(ctx.fetch, {
+        env: ctx.env,
+        profile: profile.settings,
+      }),
       sleep: ctx.sleep,
       signal: ctx.signal,
       debug: (m) => ctx.debug(m),

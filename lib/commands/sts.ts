@@ -26,6 +26,8 @@ import {
   stringSetting,
 } from "../config/profiles.ts";
 import { resolveRegion } from "../config/region.ts";
+import { trustingFetch } from "../http/tls.ts";
+import { formatJson, formatText, type JsonValue } from "../cli/aws_output.ts";
 import { credentialsFor } from "./_credentials.ts";
 import { getCallerIdentity } from "../sts/client.ts";
 
@@ -58,11 +60,18 @@ export const spec: CommandSpec = {
       help:
         "json (default) or text. Default: AWS_DEFAULT_OUTPUT or the profile's output when json or text.",
     },
+    query: {
+      type: "string",
+      placeholder: "JMESPATH",
+      help:
+        "A JMESPath expression applied to the result before it is printed, as the AWS CLI's --query: " +
+        "Account, Arn, [Account, Arn], {id: Account}.",
+    },
   },
   positionals: [],
   examples: [
     "aws-signin sts get-caller-identity --profile dev",
-    "aws-signin sts get-caller-identity --output text | cut -f1   # just the account id",
+    "aws-signin sts get-caller-identity --query Account --output text   # just the account id",
   ],
 };
 
@@ -80,6 +89,12 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       }".`,
     );
   }
+  // A bad --query is a usage error before any call is made.
+  const query = args.has("query")
+    ? await (await import("../cli/query.ts")).compileQuery(
+      args.string("query")!,
+    )
+    : undefined;
   const resolved = resolveRegion({
     env: ctx.env,
     profile: profile.settings,
@@ -110,7 +125,10 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     region,
     credentials,
     now: ctx.now,
-    fetch: ctx.fetch,
+    fetch: trustingFetch(ctx.fetch, {
+      env: ctx.env,
+      profile: profile.settings,
+    }),
     sleep: ctx.sleep,
     signal: ctx.signal,
     debug: (m) => ctx.debug(m),
@@ -118,12 +136,15 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     if (error instanceof AwsSigninError) throw error;
     throw new AwsSigninError((error as Error).message);
   });
+  // The result in the AWS CLI's member order (the service model's).
+  const result: JsonValue = {
+    UserId: id.UserId,
+    Account: id.Account,
+    Arn: id.Arn,
+  };
+  const shown = query ? query(result) : result;
   await ctx.io.out(
-    output === "text"
-      ? `${id.Account}\t${id.Arn}\t${id.UserId}\n`
-      : `{\n    "UserId": ${JSON.stringify(id.UserId)},\n    "Account": ${
-        JSON.stringify(id.Account)
-      },\n    "Arn": ${JSON.stringify(id.Arn)}\n}\n`,
+    output === "text" ? formatText(shown) : formatJson(shown),
   );
   return 0;
 }

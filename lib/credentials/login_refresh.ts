@@ -25,6 +25,7 @@
  */
 
 import {
+  AwsSigninError,
   ConfigurationError,
   EndpointConnectionError,
   InterruptedError,
@@ -37,7 +38,6 @@ import {
   cacheFilePath,
   lockFilePath,
   type LoginCacheEntry,
-  LoginCacheError,
   prepareCacheDir,
   readCacheEntry,
 } from "../cache/login_cache.ts";
@@ -47,7 +47,7 @@ import {
 } from "../cache/login_cache_write.ts";
 import { dpopKeyFromPem } from "../signin/dpop.ts";
 import { createOAuth2Token, type TokenOutput } from "../signin/token_client.ts";
-import { refreshErrorFor } from "../signin/token_errors.ts";
+import { LoginRefreshError, refreshErrorFor } from "../signin/token_errors.ts";
 import { LockTimeoutError, withFileLock } from "../util/lock.ts";
 import { formatExpiresAt } from "../util/time.ts";
 import { credentialsFromEntry, needsRefresh } from "./login_entry.ts";
@@ -62,8 +62,29 @@ function still(entry: LoginCacheEntry, now: number): boolean {
   return entry.expiresAtMs > now;
 }
 
-/** Refreshes the entry of a session under its lock and returns the credentials. */
+/**
+ * Refreshes the entry of a session under its lock and returns the
+ * credentials. Its errors are marked `duringRefresh`.
+ */
 export async function refreshLoginSession(
+  loginSession: string,
+  dir: string,
+  ctx: ProviderContext,
+): Promise<Credentials> {
+  try {
+    return await refreshWithLock(loginSession, dir, ctx);
+  } catch (error) {
+    const reported = error instanceof AwsSigninError
+      ? error
+      : new AwsSigninError((error as Error).message, "other", {
+        cause: error,
+      });
+    reported.duringRefresh = true;
+    throw reported;
+  }
+}
+
+async function refreshWithLock(
   loginSession: string,
   dir: string,
   ctx: ProviderContext,
@@ -140,10 +161,11 @@ async function refreshLocked(
   try {
     key = await dpopKeyFromPem(entry.dpopKey);
   } catch (error) {
-    throw new LoginCacheError(
+    throw new LoginRefreshError(
       `Error loading login session token: ${(error as Error).message}. Run '${
         loginCommand(profile.name)
       }' to sign in again.`,
+      undefined,
     );
   }
   let out: TokenOutput;

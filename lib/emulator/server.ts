@@ -26,9 +26,19 @@ export interface EmulatorServer {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Starts the emulator on `host` (default 127.0.0.1) and `port` (default 0: any free port). */
+/** Where and how the emulator listens. */
+export interface ListenOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 0: any free port. */
+  readonly port?: number;
+  /** A PEM certificate and key: serve HTTPS instead of HTTP. */
+  readonly tls?: { readonly cert: string; readonly key: string };
+}
+
+/** Starts the emulator on `host` and `port`, over HTTPS when given a certificate. */
 export async function startEmulator(
-  options: EmulatorOptions & { host?: string; port?: number } = {},
+  options: EmulatorOptions & ListenOptions = {},
 ): Promise<EmulatorServer> {
   const emulator = createEmulator(options);
   const hostname = options.host ?? "127.0.0.1";
@@ -37,6 +47,7 @@ export async function startEmulator(
   const server = Deno.serve({
     hostname,
     port: options.port ?? 0,
+    ...(options.tls ? { cert: options.tls.cert, key: options.tls.key } : {}),
     signal: controller.signal,
     onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
     onError: (error) => {
@@ -59,7 +70,7 @@ export async function startEmulator(
     await server.finished;
   };
   return {
-    url: `http://${host}:${addr.port}`,
+    url: `${options.tls ? "https" : "http"}://${host}:${addr.port}`,
     port: addr.port,
     emulator,
     close,

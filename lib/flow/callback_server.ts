@@ -50,9 +50,17 @@ const HEADERS = {
   "x-content-type-options": "nosniff",
 };
 
-/** Starts the callback server on 127.0.0.1 (port 0: any free port). */
+/**
+ * Starts the callback server on 127.0.0.1, or on `hostname` (inside a
+ * container, where a published port reaches the container's interface, not
+ * its loopback), port 0 meaning any free port. The redirect URI is always
+ * `http://127.0.0.1:PORT/oauth/callback`: that is what AWS accepts, and what
+ * the browser reaches (directly, or through the published port).
+ */
 export async function startCallbackServer(init: {
   readonly port?: number;
+  /** Where to listen. Default 127.0.0.1. */
+  readonly hostname?: string;
   readonly expectedState: string;
   readonly profile: string;
   /** The command that retries the login, shown on failure pages. */
@@ -72,7 +80,7 @@ export async function startCallbackServer(init: {
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
     server = Deno.serve({
-      hostname: "127.0.0.1",
+      hostname: init.hostname ?? "127.0.0.1",
       port: init.port ?? 0,
       signal: controller.signal,
       onListen: (addr) => listening.resolve(addr),
@@ -127,9 +135,9 @@ export async function startCallbackServer(init: {
     });
   } catch (error) {
     throw new AwsSigninError(
-      `Cannot listen on 127.0.0.1:${init.port ?? 0} for the sign-in callback: ${
-        (error as Error).message
-      }. ` +
+      `Cannot listen on ${init.hostname ?? "127.0.0.1"}:${
+        init.port ?? 0
+      } for the sign-in callback: ${(error as Error).message}. ` +
         (init.port
           ? "Choose another --callback-port, or leave it out to use any free port."
           : ""),

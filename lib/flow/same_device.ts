@@ -34,6 +34,8 @@ import { startCallbackServer } from "./callback_server.ts";
 export interface SameDeviceOptions {
   /** The callback port (default: any free one). */
   readonly callbackPort?: number | undefined;
+  /** Where the callback server listens (default 127.0.0.1). */
+  readonly callbackHost?: string | undefined;
   /** Print the URL without trying to open a browser. */
   readonly noBrowser: boolean;
 }
@@ -48,6 +50,7 @@ export async function sameDeviceFlow(
   const clientId = SAME_DEVICE_CLIENT_ID;
   await using server = await startCallbackServer({
     ...(options.callbackPort ? { port: options.callbackPort } : {}),
+    ...(options.callbackHost ? { hostname: options.callbackHost } : {}),
     expectedState: request.state,
     profile: request.profile,
     retryCommand: retry,
@@ -59,7 +62,11 @@ export async function sameDeviceFlow(
     challenge: request.challenge,
     redirectUri,
   });
-  ctx.debug(`callback server listening on 127.0.0.1:${server.port}`);
+  ctx.debug(
+    `callback server listening on ${
+      options.callbackHost ?? "127.0.0.1"
+    }:${server.port}`,
+  );
   if (options.noBrowser) {
     await ctx.io.out(
       `Open the following URL in a browser on this device.\n` +

@@ -23,7 +23,11 @@
  * @module
  */
 
-import { EndpointConnectionError, InterruptedError } from "../errors.ts";
+import {
+  AwsSigninError,
+  EndpointConnectionError,
+  InterruptedError,
+} from "../errors.ts";
 import type { Sleep } from "../util/sleep.ts";
 
 /** An answer and its body. */
@@ -60,6 +64,19 @@ export interface RetryingRequest {
 }
 
 const ATTEMPTS = 3;
+
+// What Deno's fetch says when the server's certificate is not trusted (no retry helps).
+const TLS_FAILURE =
+  /certificate|UnknownIssuer|NotValidForName|BadSignature|tls handshake|InvalidCertificate/i;
+
+/** The useful part of a fetch failure: Deno puts it in `cause` ("client error (Connect): ..."). */
+function connectionDetail(error: unknown): string {
+  const cause = (error as { cause?: unknown }).cause;
+  const text = cause instanceof Error
+    ? cause.message
+    : (error as Error).message;
+  return text.replace(/^error sending request for url \([^)]*\): /, "");
+}
 
 /**
  * Sends the request until it succeeds, fails for good, or runs out of
@@ -102,9 +119,11 @@ export async function sendWithRetries(
       response = await init.fetch(url, { ...request, signal });
     } catch (error) {
       if (init.signal?.aborted) throw new InterruptedError();
-      const detail = timeout.aborted
-        ? "timed out"
-        : (error as Error).message.replace(/^error sending request.*?: /, "");
+      if (error instanceof AwsSigninError) throw error; // our own (a CA bundle that cannot be read)
+      const detail = timeout.aborted ? "timed out" : connectionDetail(error);
+      if (TLS_FAILURE.test(detail)) {
+        throw new EndpointConnectionError(url, detail, { tls: true });
+      }
       if (attempt < ATTEMPTS && init.now() + 250 * attempt < deadline) {
         debug(`connection failed (${detail}); retrying`);
         await init.sleep(250 * attempt, init.signal);

@@ -22,12 +22,15 @@ import { EmptyTokenResponseError } from "./token_client.ts";
 export const CODE_ERROR =
   "Error loading or redeeming a login authorization code";
 
-/** The refresh was refused; the message says how to sign in again. */
+/**
+ * The refresh was refused, or could not be made (the AWS CLI's `LoginError`,
+ * a botocore error: exit 255); the message says how to sign in again.
+ */
 export class LoginRefreshError extends AwsSigninError {
   /** The OAuth2 error code, e.g. `TOKEN_EXPIRED`. */
   readonly errorCode: string | undefined;
   constructor(message: string, errorCode: string | undefined) {
-    super(message, "service");
+    super(message, "other");
     this.name = "LoginRefreshError";
     this.errorCode = errorCode;
   }
@@ -76,8 +79,9 @@ export function exchangeErrorFor(error: unknown, profile: string): unknown {
 export function refreshErrorFor(error: unknown, profile: string): unknown {
   const command = loginCommand(profile);
   if (error instanceof EmptyTokenResponseError) {
-    return new AwsSigninError(
+    return new LoginRefreshError(
       "Error loading login session token: Failed to refresh an access token.",
+      undefined,
     );
   }
   if (!isAccessDenied(error)) return error;

@@ -145,7 +145,7 @@ Deno.test("a refresh rewrites only accessToken (keeping accountId) and refreshTo
   assert.deepEqual(refreshes(server), [[200, ""]]);
 });
 
-Deno.test("refresh errors: the AWS CLI's messages with the next step, exit 254, cache entry untouched", async () => {
+Deno.test("refresh errors: the AWS CLI's messages with the next step, not wrapped, exit 255, cache entry untouched", async () => {
   await using server = await startEmulator({ autoApprove: true });
   await using home = await tempHome();
   const file = await loggedIn(server, home);
@@ -180,11 +180,11 @@ Deno.test("refresh errors: the AWS CLI's messages with the next step, exit 254, 
       "--profile",
       "dev",
     ], env(home, server));
+    // As the AWS CLI: a refresh happens after loading, outside "Unable to retrieve credentials".
     assert.deepEqual(result, {
-      code: 254,
+      code: 255,
       stdout: "",
-      stderr:
-        `aws-signin: [ERROR]: Unable to retrieve credentials: ${message}\n`,
+      stderr: `aws-signin: [ERROR]: ${message}\n`,
     }, error);
     assert.equal(await Deno.readTextFile(file), aged);
   }
@@ -204,7 +204,7 @@ Deno.test("refresh errors: the AWS CLI's messages with the next step, exit 254, 
     AWS_ENDPOINT_URL_STS: server.url,
   });
   assert.deepEqual(revoked, {
-    code: 254,
+    code: 255,
     stdout: "",
     stderr:
       "aws-signin: [ERROR]: Your session has expired. Please reauthenticate using 'aws-signin login --profile dev'.\n",
@@ -244,11 +244,12 @@ Deno.test("service unreachable: still-valid cached credentials are used (and --d
     "--profile",
     "dev",
   ], env(home, deadUrl));
-  assert.equal(bad.code, 253);
+  // A network error during a refresh: 255 and not wrapped, as the AWS CLI.
+  assert.equal(bad.code, 255);
   assert.match(
     bad.stderr,
     new RegExp(
-      `Unable to retrieve credentials: Could not connect to the endpoint URL: "${deadUrl}/v1/token"`,
+      `^aws-signin: \\[ERROR\\]: Could not connect to the endpoint URL: "${deadUrl}/v1/token"`,
     ),
   );
 });
