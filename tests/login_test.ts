@@ -271,7 +271,7 @@ Deno.test("no region and no terminal: refused before any network step, nothing w
 
 Deno.test("every other credential style in the profile is refused before any network step", async () => {
   await using server = await startEmulator({ autoApprove: true });
-  const cases: [string, string, string][] = [
+  const cases: [string, string, string, string?][] = [
     [
       "config",
       "web_identity_token_file = /t\nrole_arn = arn:aws:iam::1:role/r\n",
@@ -288,10 +288,12 @@ Deno.test("every other credential style in the profile is refused before any net
       "config",
       "role_arn = arn:aws:iam::1:role/r\nsource_profile = default\n",
       "Assume Role",
+      "\n\nIts role is assumed with the credentials of profile 'default': to sign in for it, run " +
+      "'aws-signin login'.",
     ],
     ["config", "credential_process = /bin/true\n", "Credential Process"],
   ];
-  for (const [file, body, style] of cases) {
+  for (const [file, body, style, more] of cases) {
     await using home = await tempHome();
     await Deno.mkdir(`${home.dir}/.aws`);
     const path = file === "config" ? home.config : home.credentials;
@@ -311,7 +313,9 @@ Deno.test("every other credential style in the profile is refused before any net
       stderr:
         `aws-signin: [ERROR]: Profile 'dev' is already configured with ${style} credentials.\n\n` +
         "You may run 'aws-signin login --profile new-profile-name' to create a new profile with the specified " +
-        "name. Otherwise you must first manually remove the existing credentials from 'dev'.\n",
+        `name. Otherwise you must first manually remove the existing credentials from 'dev'.${
+          more ?? ""
+        }\n`,
     }, style);
     assert.equal(await Deno.readTextFile(path), text);
   }

@@ -196,3 +196,16 @@ Deno.test("configure export-credentials loads no login, DPoP, emulator or node:c
   );
   assert.deepEqual(forbidden, []);
 });
+
+Deno.test("a role profile with a fresh role cache loads no STS, SigV4, login refresh or DPoP code", async () => {
+  const graph = await moduleGraph();
+  const loaded = staticClosure(graph, "lib/credentials/role_provider.ts");
+  assert.ok(loaded.has("lib/cache/role_cache.ts"), "the role cache is read");
+  const forbidden = [...loaded].filter((m) =>
+    m === "lib/credentials/role_refresh.ts" ||
+    m === "lib/credentials/login_refresh.ts" ||
+    m.startsWith("lib/sts/") || m.startsWith("lib/sigv4/") ||
+    m === "lib/signin/dpop.ts" || m === "node:crypto"
+  );
+  assert.deepEqual(forbidden, []);
+});

@@ -40,6 +40,14 @@ export function credentialsFor(
     sleep: ctx.sleep,
     debug: (m) => ctx.debug(m),
     warn: (m) => ctx.warn(m),
+    ...(ctx.io.stdinIsTerminal
+      ? {
+        prompt: async (question: string) => {
+          await ctx.io.err(question);
+          return await ctx.io.readLine();
+        },
+      }
+      : {}),
     ...(options.interruptible === false ? {} : { signal: ctx.signal }),
   });
 }

@@ -25,7 +25,7 @@ export const spec: CommandSpec = {
   description:
     "Serves the AWS Sign-In endpoints that login and refresh use (/v1/authorize, a console-session picker page, " +
     "/v1/sessions/confirmation for --remote, and CreateOAuth2Token at /v1/token with DPoP) and STS " +
-    "GetCallerIdentity (POST /, SigV4-verified), as strictly as AWS does. No AWS account and no network are " +
+    "GetCallerIdentity and AssumeRole (POST /, SigV4-verified), as strictly as AWS does. No AWS account and no network are " +
     "needed. When it is ready it prints one line to stdout, its base URL, and serves until SIGINT or SIGTERM.\n\n" +
     "Point the tools at it with --endpoint-url URL (login), AWS_ENDPOINT_URL_SIGNIN=URL (login and refresh) and " +
     "AWS_ENDPOINT_URL_STS=URL (sts get-caller-identity). It keeps everything in memory; it is a test tool, so " +
@@ -53,6 +53,31 @@ export const spec: CommandSpec = {
       help:
         `An IAM identity whose console session it grants (repeat for several; the picker lists each). ` +
         `Default ${DEFAULT_PRINCIPAL}.`,
+    },
+    role: {
+      type: "string",
+      placeholder: "ARN",
+      multiple: true,
+      help:
+        "A role (arn:aws:iam::ACCOUNT:role/NAME) that any emulator principal may assume with STS AssumeRole " +
+        "(repeat for several).",
+    },
+    "role-external-id": {
+      type: "string",
+      placeholder: "ARN=ID",
+      multiple: true,
+      help: "Require this external id to assume the role ARN.",
+    },
+    "role-mfa": {
+      type: "string",
+      placeholder: "ARN",
+      multiple: true,
+      help: "Require MFA (SerialNumber and TokenCode) to assume the role ARN.",
+    },
+    "mfa-code": {
+      type: "string",
+      placeholder: "CODE",
+      help: "The one MFA code the emulator accepts. Default 123456.",
     },
     "auto-approve": {
       type: "boolean",
@@ -103,7 +128,8 @@ export const spec: CommandSpec = {
       "  Only a client on this computer may use it: requests must name a loopback host, carry no other\n" +
       "  origin's Origin header, and POST with Content-Type: application/json.\n\n" +
       "  GET  /_emulator/requests  the request log as a JSON array\n" +
-      '  POST /_emulator/faults    {"operation": "CreateOAuth2Token" | "GetCallerIdentity", "count": N,\n' +
+      '  POST /_emulator/faults    {"operation": "CreateOAuth2Token" | "GetCallerIdentity" | "AssumeRole",\n' +
+      '                            "count": N,\n' +
       '                            "error": "TOKEN_EXPIRED" | "INSUFFICIENT_PERMISSIONS" | ... | "TooManyRequestsError",\n' +
       '                            "status": 500, "message": "...", "delayMs": 2000}: the next N calls fail\n' +
       "                            (or are delayed)\n" +
@@ -116,6 +142,8 @@ export const spec: CommandSpec = {
     "aws-signin emulator --auto-approve                  # prints http://127.0.0.1:<port>",
     "aws-signin emulator --port 8099 --principal arn:aws:iam::111122223333:user/alice \\",
     "    --principal arn:aws:sts::111122223333:assumed-role/Admin/alice",
+    "aws-signin emulator --auto-approve --role arn:aws:iam::444455556666:role/Admin \\",
+    "    --role-mfa arn:aws:iam::444455556666:role/Admin --mfa-code 654321",
   ],
 };
 
@@ -182,6 +210,25 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       );
     }
   }
+  const roles = args.list("role");
+  const roleArn = /^arn:[\w-]+:iam::\d{12}:role\/.+$/;
+  for (const r of [...roles, ...args.list("role-mfa")]) {
+    if (!roleArn.test(r)) {
+      throw new UsageError(
+        `Invalid role "${r}": expected a role ARN such as arn:aws:iam::444455556666:role/Admin.`,
+      );
+    }
+  }
+  const roleExternalIds: Record<string, string> = {};
+  for (const pair of args.list("role-external-id")) {
+    const eq = pair.indexOf("=");
+    if (eq < 0 || !roleArn.test(pair.slice(0, eq)) || eq === pair.length - 1) {
+      throw new UsageError(
+        `Invalid value "${pair}" for "--role-external-id": expected ROLE_ARN=EXTERNAL_ID.`,
+      );
+    }
+    roleExternalIds[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
   const logFile = args.string("request-log");
   if (logFile) {
     try {
@@ -214,6 +261,16 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       region: args.string("region") ?? "us-east-1",
       principals,
       autoApprove: args.bool("auto-approve"),
+      roles: [
+        ...new Set([
+          ...roles,
+          ...args.list("role-mfa"),
+          ...Object.keys(roleExternalIds),
+        ]),
+      ],
+      roleExternalIds,
+      roleMfa: args.list("role-mfa"),
+      ...(args.has("mfa-code") ? { mfaCode: args.string("mfa-code")! } : {}),
       ...(accessTtl ? { accessTtl } : {}),
       ...(sessionTtl ? { sessionTtl } : {}),
       ...(codeTtl ? { codeTtl } : {}),

@@ -28,6 +28,7 @@ import {
   UsageError,
 } from "../errors.ts";
 import {
+  checkProfileName,
   loadSharedConfig,
   loginCommand,
   resolveProfile,
@@ -171,10 +172,16 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   // 1. Checks that need no network: the profile's other credentials, the flags.
   const style = otherCredentialStyle(profile.settings);
   if (style) {
+    const source = stringSetting(profile.settings, "source_profile");
+    const viaSource = style === "Assume Role" && source !== undefined
+      ? `\n\nIts role is assumed with the credentials of profile '${source}': to sign in for it, run ` +
+        `'${loginCommand(checkProfileName(source, "source_profile"))}'.`
+      : "";
     throw new ConfigurationError(
       `Profile '${profile.name}' is already configured with ${style} credentials.\n\n` +
         `You may run 'aws-signin login --profile new-profile-name' to create a new profile with the specified ` +
-        `name. Otherwise you must first manually remove the existing credentials from '${profile.name}'.`,
+        `name. Otherwise you must first manually remove the existing credentials from '${profile.name}'.` +
+        viaSource,
     );
   }
   const remote = args.bool("remote");

@@ -1,9 +1,10 @@
 /**
  * The credential chain, in the AWS CLI's order: environment variables (unless
- * `--profile` named the profile), then the profile: static keys from the
- * credentials file, `login_session`, `credential_process`, static keys from
- * the config file. Profile kinds this tool does not implement fail clearly
- * instead of falling through to something else.
+ * `--profile` named the profile), a role the profile assumes (`role_arn`),
+ * then the profile's own: static keys from the credentials file,
+ * `login_session`, `credential_process`, static keys from the config file.
+ * Profile kinds this tool does not implement fail clearly instead of falling
+ * through to something else.
  *
  * @example
  * ```ts
@@ -97,6 +98,27 @@ export async function resolveCredentials(
   if (profile.name !== "default" && !profile.exists) {
     throw new ProfileNotFoundError(profile.name);
   }
+  if (
+    profile.settings.role_arn !== undefined &&
+    profile.settings.web_identity_token_file === undefined
+  ) {
+    const { assumeRoleCredentials } = await import("./role_provider.ts");
+    return await assumeRoleCredentials(ctx, {
+      profileCredentials: profileCredentials,
+    });
+  }
+  return await profileCredentials(ctx);
+}
+
+/**
+ * The profile's own credentials, without environment variables or role
+ * assumption: what botocore's profile providers give (also for a role's
+ * source profile).
+ */
+export async function profileCredentials(
+  ctx: ProviderContext,
+): Promise<Credentials | undefined> {
+  const profile = ctx.profile;
   const style = unsupportedCredentialStyle(profile.settings);
   if (style) {
     throw new ConfigurationError(

@@ -8,6 +8,7 @@
  * ```ts
  * otherCredentialStyle({ aws_access_key_id: "AKIAIOSFODNN7EXAMPLE" }); // "Access Key"
  * unsupportedCredentialStyle({ sso_session: "corp" }); // "IAM Identity Center (sso_*)"
+ * unsupportedCredentialStyle({ role_arn: "arn:aws:iam::444455556666:role/Admin" }); // undefined
  * ```
  * @module
  */
@@ -45,13 +46,13 @@ export function otherCredentialStyle(
 
 /**
  * The credential style of a profile that aws-signin cannot resolve (with the
- * keys that show it), or `undefined` when it can.
+ * keys that show it), or `undefined` when it can. (A profile with `role_arn`
+ * is resolved by the role provider before this is asked.)
  */
 export function unsupportedCredentialStyle(
   values: ProfileValues,
 ): string | undefined {
   if (isWebIdentity(values)) return "Web Identity (web_identity_token_file)";
-  if (isAssumeRole(values)) return "Assume Role (role_arn)";
   if (
     has(
       values,

@@ -22,7 +22,8 @@ export type CredentialMethod =
   | "shared-credentials-file"
   | "login"
   | "custom-process"
-  | "config-file";
+  | "config-file"
+  | "assume-role";
 
 /** A set of AWS credentials. */
 export interface Credentials {
@@ -48,4 +49,9 @@ export interface ProviderContext {
   readonly signal?: AbortSignal | undefined;
   readonly fetch: typeof fetch;
   readonly sleep: Sleep;
+  /**
+   * Asks the person at the terminal (the question goes to stderr); absent
+   * when there is no terminal, so nothing ever waits for an answer.
+   */
+  readonly prompt?: ((question: string) => Promise<string | null>) | undefined;
 }

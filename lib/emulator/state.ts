@@ -16,6 +16,7 @@
 import {
   base64url,
   type RandomSource,
+  randomString,
   secureRandom,
 } from "../util/encoding.ts";
 
@@ -41,6 +42,14 @@ export interface EmulatorOptions {
   readonly random?: RandomSource;
   /** Called with every request log entry (the command appends them to `--request-log`). */
   readonly onRequestLog?: (entry: RequestLogEntry) => void;
+  /** Roles (ARNs) any emulator principal may assume with STS `AssumeRole`. */
+  readonly roles?: readonly string[];
+  /** The external id a role requires (role ARN → id). */
+  readonly roleExternalIds?: Readonly<Record<string, string>>;
+  /** Roles that require MFA (`SerialNumber` and `TokenCode`). */
+  readonly roleMfa?: readonly string[];
+  /** The one MFA code the emulator accepts (default `123456`). */
+  readonly mfaCode?: string;
 }
 
 /** One line of the request log. Never contains a secret, token or code. */
@@ -63,6 +72,7 @@ export interface RequestLogEntry {
 export const FAULT_OPERATIONS = [
   "CreateOAuth2Token",
   "GetCallerIdentity",
+  "AssumeRole",
 ] as const;
 
 /** One queued fault: the next `remaining` calls of the operation fail or are delayed. */
@@ -119,6 +129,12 @@ export interface AccessKey {
   readonly principal: string;
 }
 
+/** What assuming a role requires. */
+export interface RoleRules {
+  readonly externalId?: string;
+  readonly mfa: boolean;
+}
+
 /** The emulator's state. */
 export interface EmulatorState {
   readonly region: string;
@@ -128,6 +144,9 @@ export interface EmulatorState {
   readonly sessionTtl: number;
   readonly codeTtl: number;
   readonly random: RandomSource;
+  /** Assumable roles and their conditions. */
+  readonly roles: ReadonlyMap<string, RoleRules>;
+  readonly mfaCode: string;
   /** The emulator's clock: the wall clock plus whatever tests moved it forward. */
   now(): number;
   advanceClock(seconds: number): void;
@@ -168,6 +187,16 @@ export function createState(options: EmulatorOptions = {}): EmulatorState {
     sessionTtl: options.sessionTtl ?? 43_200,
     codeTtl: options.codeTtl ?? 300,
     random,
+    roles: new Map(
+      (options.roles ?? []).map((arn) => {
+        const externalId = options.roleExternalIds?.[arn];
+        return [arn, {
+          ...(externalId === undefined ? {} : { externalId }),
+          mfa: options.roleMfa?.includes(arn) ?? false,
+        }];
+      }),
+    ),
+    mfaCode: options.mfaCode ?? "123456",
     now,
     advanceClock(seconds) {
       offsetMs += seconds * 1000;
@@ -212,4 +241,28 @@ export async function faultDelay(fault: Fault | undefined): Promise<void> {
   if (fault?.delayMs) {
     await new Promise((r) => setTimeout(r, fault.delayMs));
   }
+}
+
+/** New temporary credentials for a principal, remembered for STS. */
+export function issueCredentials(
+  state: EmulatorState,
+  principal: string,
+  lifetimeMs: number = state.accessTtl * 1000,
+): { accessKeyId: string; secretAccessKey: string; sessionToken: string } {
+  const accessKeyId = `ASIA${
+    randomString(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", state.random)
+  }`;
+  const secretAccessKey = randomString(
+    40,
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+    state.random,
+  );
+  const sessionToken = `IQoJb3JpZ2luX2VjE${state.random(240).toBase64()}`;
+  state.accessKeys.set(accessKeyId, {
+    secretAccessKey,
+    sessionToken,
+    expiresAt: state.now() + lifetimeMs,
+    principal,
+  });
+  return { accessKeyId, secretAccessKey, sessionToken };
 }

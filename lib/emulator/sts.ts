@@ -5,12 +5,12 @@
  *
  * @example
  * ```ts
- * userIdOf("arn:aws:iam::111122223333:user/demo"); // "AIDA" and 17 stable characters
+ * Object.keys(STS_ACTIONS); // ["GetCallerIdentity", "AssumeRole"]
  * ```
  * @module
  */
 
-import { utf8, uuidV4 } from "../util/encoding.ts";
+import { uuidV4 } from "../util/encoding.ts";
 import { escapeMarkup } from "../util/markup.ts";
 import {
   canonicalRequest,
@@ -18,59 +18,23 @@ import {
   signature,
 } from "../sigv4/sign.ts";
 import { stsError, stsResult } from "./responses.ts";
-import { type AccessKey, type EmulatorState, faultDelay } from "./state.ts";
+import { assumeRole } from "./assume_role.ts";
+import {
+  type AccessKey,
+  type EmulatorState,
+  type Fault,
+  faultDelay,
+} from "./state.ts";
+import {
+  failure,
+  type StsAction,
+  type StsFailure,
+  userIdOf,
+} from "./sts_action.ts";
+
+export { userIdOf } from "./sts_action.ts";
 
 const SIGNATURE_WINDOW_MS = 15 * 60_000;
-
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (const byte of utf8(text)) {
-    h ^= byte;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
-
-/** A stable, AWS-looking unique id for a principal (`AIDA…` for users, `AROA…:session` for roles). */
-export function userIdOf(principal: string): string {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let seed = fnv1a(principal);
-  let id = "";
-  for (let i = 0; i < 17; i++) {
-    seed = Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) >>> 0;
-    id += alphabet[seed % 32];
-  }
-  const resource = principal.split(":").slice(5).join(":");
-  if (resource.startsWith("assumed-role/")) {
-    return `AROA${id}:${resource.split("/").slice(2).join("/")}`;
-  }
-  return `AIDA${id}`;
-}
-
-/** An STS error: code, message and HTTP status. */
-export interface StsFailure {
-  readonly code: string;
-  readonly message: string;
-  readonly status: number;
-}
-
-/** A verified request: the caller's credentials and the action's parameters. */
-export interface StsCall {
-  readonly caller: AccessKey;
-  readonly params: URLSearchParams;
-}
-
-/** One STS action: the result XML (inside `<{Action}Result>`), or a failure. */
-export type StsAction = (
-  state: EmulatorState,
-  call: StsCall,
-) => Promise<string | StsFailure> | string | StsFailure;
-
-const failure = (code: string, message: string, status = 403): StsFailure => ({
-  code,
-  message,
-  status,
-});
 
 /** Checks the request's SigV4 signature and session token; the caller's key, or why not. */
 async function verifySignature(
@@ -193,6 +157,7 @@ const getCallerIdentity: StsAction = (_state, { caller }) => {
 /** The actions the emulator answers. */
 export const STS_ACTIONS: Readonly<Record<string, StsAction>> = {
   GetCallerIdentity: getCallerIdentity,
+  AssumeRole: (state, call) => assumeRole(state, call),
 };
 
 /** `POST /`: an STS query request. */
@@ -218,7 +183,7 @@ export async function sts(
   };
   const fail = (f: StsFailure) =>
     finish(stsError(f.code, f.message, f.status, uuidV4(state.random)), f.code);
-  const fault = state.takeFault("GetCallerIdentity");
+  const fault = state.takeFault(operation as Fault["operation"]);
   await faultDelay(fault);
   if (fault?.error) {
     return fail(

@@ -19,7 +19,6 @@
 import {
   base64url,
   base64urlText,
-  randomString,
   sha256,
   utf8,
   uuidV4,
@@ -27,37 +26,13 @@ import {
 import { isValidVerifier } from "../signin/pkce.ts";
 import { type DpopVerification, verifyDpopProof } from "./dpop_verify.ts";
 import { json, oauthError } from "./responses.ts";
-import { type EmulatorState, faultDelay } from "./state.ts";
+import { type EmulatorState, faultDelay, issueCredentials } from "./state.ts";
 
 const IDEMPOTENCY_WINDOW_MS = 60_000;
 
 type Body = Record<string, unknown>;
 type Fail = (code: string, message: string) => Response;
 type Proof = Extract<DpopVerification, { ok: true }>;
-
-/** New temporary credentials for a principal, remembered for STS. */
-export function issueCredentials(
-  state: EmulatorState,
-  principal: string,
-  lifetimeMs: number = state.accessTtl * 1000,
-): { accessKeyId: string; secretAccessKey: string; sessionToken: string } {
-  const accessKeyId = `ASIA${
-    randomString(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", state.random)
-  }`;
-  const secretAccessKey = randomString(
-    40,
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
-    state.random,
-  );
-  const sessionToken = `IQoJb3JpZ2luX2VjE${state.random(240).toBase64()}`;
-  state.accessKeys.set(accessKeyId, {
-    secretAccessKey,
-    sessionToken,
-    expiresAt: state.now() + lifetimeMs,
-    principal,
-  });
-  return { accessKeyId, secretAccessKey, sessionToken };
-}
 
 async function idToken(
   state: EmulatorState,

@@ -135,3 +135,63 @@ export async function getCallerIdentity(
   }
   return identity as CallerIdentity;
 }
+
+/** What `AssumeRole` returns. */
+export interface AssumedRole {
+  readonly AccessKeyId: string;
+  readonly SecretAccessKey: string;
+  readonly SessionToken: string;
+  /** As STS sent it (ISO 8601). */
+  readonly Expiration: string;
+  readonly AssumedRoleId: string;
+  /** `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` */
+  readonly Arn: string;
+  /** STS's request id. */
+  readonly RequestId: string;
+}
+
+/** The parameters of `AssumeRole` this tool sends, with STS's names. */
+export interface AssumeRoleParams {
+  readonly RoleArn: string;
+  readonly RoleSessionName: string;
+  readonly ExternalId?: string;
+  readonly SerialNumber?: string;
+  readonly TokenCode?: string;
+  readonly DurationSeconds?: number;
+}
+
+/** Calls `AssumeRole` with the caller's credentials. */
+export async function assumeRole(
+  call: StsCall,
+  params: AssumeRoleParams,
+): Promise<AssumedRole> {
+  const query: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined) query[k] = String(v);
+  }
+  const xml = await stsQuery(call, "AssumeRole", query);
+  const fields = [
+    "AccessKeyId",
+    "SecretAccessKey",
+    "SessionToken",
+    "Expiration",
+    "AssumedRoleId",
+    "Arn",
+  ] as const;
+  const out: Record<string, string> = {
+    RequestId: xmlValue(xml, "RequestId") ?? "",
+  };
+  for (const f of fields) {
+    const value = xmlValue(xml, f);
+    if (value === undefined) {
+      throw new ServiceError({
+        code: "InvalidResponse",
+        message: `The response is not an AssumeRole result (no ${f}).`,
+        status: 200,
+        operation: "AssumeRole",
+      });
+    }
+    out[f] = value;
+  }
+  return out as unknown as AssumedRole;
+}

@@ -233,7 +233,7 @@ Deno.test("errors: no credentials, unknown profile, partial keys, unsupported pr
   await Deno.mkdir(`${home.dir}/.aws`);
   await Deno.writeTextFile(
     home.config,
-    "[profile role]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = default\n" +
+    "[profile role]\nrole_arn = arn:aws:iam::1:role/r\n" +
       "[profile sso]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n" +
       "[profile half]\naws_access_key_id = AKIAHALF\n",
   );
@@ -257,7 +257,7 @@ Deno.test("errors: no credentials, unknown profile, partial keys, unsupported pr
   assert.equal(role.code, 253);
   assert.match(
     role.stderr,
-    /Profile 'role' uses Assume Role \(role_arn\) credentials, which aws-signin does not handle\. Use the AWS CLI or an AWS SDK/,
+    /Partial credentials found in assume-role, missing: source_profile or credential_source \(profile "role"\)/,
   );
   assert.match(
     (await run(["--profile", "sso"])).stderr,

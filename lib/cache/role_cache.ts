@@ -1,0 +1,167 @@
+/**
+ * The AWS CLI's cache of assumed-role credentials (botocore's
+ * `JSONFileCache` in `~/.aws/cli/cache`), shared so that a role assumed by
+ * either tool is reused by the other without another STS call:
+ *
+ * - the file name is botocore's key: SHA-1 of the `AssumeRole` arguments as
+ *   Python's `json.dumps(..., sort_keys=True)` writes them, without a
+ *   generated session name;
+ * - the content is the `AssumeRole` response as botocore stores it, with
+ *   `Expiration` written as botocore writes a datetime
+ *   (`2026-11-26T13:27:17UTC`); `…Z`, offsets and fractions are read too;
+ * - writes are locked, atomic, 0600 in a 0700 folder, never through a link.
+ *
+ * @example
+ * ```ts
+ * await roleCacheKey({ RoleArn: "arn:aws:iam::444455556666:role/Admin" });
+ * // "…" (40 hex characters, as botocore computes it)
+ * ```
+ * @module
+ */
+
+import { ConfigurationError } from "../errors.ts";
+import { type Env, homeDir } from "../util/env.ts";
+import { refuseSymlink, writeFileAtomic } from "../util/files.ts";
+import { joinPath } from "../util/path.ts";
+import { pyJsonDumps } from "../util/py_json.ts";
+import { parseTime } from "../util/time.ts";
+
+/** The arguments of an `AssumeRole` call that make up the cache key (botocore's names). */
+export interface RoleCacheArgs {
+  readonly RoleArn: string;
+  /** Only when the profile sets `role_session_name` (a generated name is left out of the key). */
+  readonly RoleSessionName?: string;
+  readonly ExternalId?: string;
+  readonly SerialNumber?: string;
+  readonly DurationSeconds?: number;
+}
+
+/** Assumed-role credentials from the cache. */
+export interface CachedRole {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  /** Milliseconds since the epoch. */
+  readonly expiresAtMs: number;
+  readonly accountId?: string;
+  /** The assumed-role ARN, when the entry has it. */
+  readonly arn?: string;
+}
+
+/** `~/.aws/cli/cache`, as the AWS CLI has it. */
+export function roleCacheDir(env: Env): string {
+  return joinPath(homeDir(env), ".aws", "cli", "cache");
+}
+
+/** botocore's cache key for the arguments: lowercase hex SHA-1 of their sorted JSON. */
+export async function roleCacheKey(args: RoleCacheArgs): Promise<string> {
+  const sorted: Record<string, unknown> = {};
+  for (const k of Object.keys(args).sort()) {
+    const v = args[k as keyof RoleCacheArgs];
+    if (v !== undefined) sorted[k] = v;
+  }
+  const digest = await crypto.subtle.digest(
+    "SHA-1",
+    new TextEncoder().encode(pyJsonDumps(sorted)),
+  );
+  return new Uint8Array(digest).toHex();
+}
+
+/** The file of a cache key. */
+export function roleCacheFile(dir: string, key: string): string {
+  return joinPath(dir, `${key}.json`);
+}
+
+/** Parses a cached `Expiration`: botocore's `…UTC`, or any RFC 3339 time. */
+export function parseRoleExpiration(text: string): number {
+  return parseTime(text.replace(/\s*(UTC|GMT)$/, "Z"));
+}
+
+/**
+ * Reads a cache entry; `undefined` when there is none or it is not a usable
+ * entry (botocore treats an unreadable entry as a miss too).
+ *
+ * @throws {ConfigurationError} when the entry is a symbolic link.
+ */
+export function readRoleCache(file: string): CachedRole | undefined {
+  refuseSymlink(file, "the role cache entry");
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Deno.readTextFileSync(file));
+  } catch {
+    return undefined;
+  }
+  const c = (raw as { Credentials?: Record<string, unknown> } | null)
+    ?.Credentials;
+  const str = (v: unknown) => typeof v === "string" && v !== "";
+  if (
+    !c || !str(c.AccessKeyId) || !str(c.SecretAccessKey) ||
+    !str(c.SessionToken) || !str(c.Expiration)
+  ) return undefined;
+  const expiresAtMs = parseRoleExpiration(c.Expiration as string);
+  if (Number.isNaN(expiresAtMs)) return undefined;
+  const arn = (raw as { AssumedRoleUser?: { Arn?: unknown } }).AssumedRoleUser
+    ?.Arn;
+  return {
+    accessKeyId: c.AccessKeyId as string,
+    secretAccessKey: c.SecretAccessKey as string,
+    sessionToken: c.SessionToken as string,
+    expiresAtMs,
+    ...(str(c.AccountId) ? { accountId: c.AccountId as string } : {}),
+    ...(str(arn) ? { arn: arn as string } : {}),
+  };
+}
+
+/** botocore's serialization of a UTC datetime: `%Y-%m-%dT%H:%M:%S%Z`. */
+export function botocoreTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}UTC`;
+}
+
+/** What an `AssumeRole` call returned, to store. */
+export interface AssumeRoleResult {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiresAtMs: number;
+  readonly accountId: string;
+  readonly assumedRoleId: string;
+  readonly arn: string;
+  readonly requestId: string;
+}
+
+/** Writes an entry in botocore's layout (atomically, 0600, never through a link). */
+export async function writeRoleCache(
+  file: string,
+  result: AssumeRoleResult,
+): Promise<void> {
+  const json = pyJsonDumps({
+    Credentials: {
+      AccessKeyId: result.accessKeyId,
+      SecretAccessKey: result.secretAccessKey,
+      SessionToken: result.sessionToken,
+      Expiration: botocoreTime(result.expiresAtMs),
+      AccountId: result.accountId,
+    },
+    AssumedRoleUser: {
+      AssumedRoleId: result.assumedRoleId,
+      Arn: result.arn,
+    },
+    ResponseMetadata: {
+      RequestId: result.requestId,
+      HTTPStatusCode: 200,
+      RetryAttempts: 0,
+    },
+  });
+  try {
+    await writeFileAtomic(file, json, {
+      mode: 0o600,
+      dirMode: 0o700,
+      noFollow: true,
+    });
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
+    throw new ConfigurationError(
+      `Cannot write the role cache "${file}": ${(error as Error).message}.`,
+    );
+  }
+}
