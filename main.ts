@@ -37,6 +37,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
       "Show the profile, credentials and region in effect, and where each comes from.",
     load: () => import("./lib/commands/configure_list.ts"),
   },
+  "configure list-profiles": {
+    summary: "List the profiles of the config and credentials files.",
+    load: () => import("./lib/commands/configure_list_profiles.ts"),
+  },
   "configure get": {
     summary: "Print a value from the config or credentials file.",
     load: () => import("./lib/commands/configure_get.ts"),
@@ -49,6 +53,24 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary:
       "Show the account and identity the profile's credentials belong to.",
     load: () => import("./lib/commands/sts.ts"),
+  },
+  "exec": {
+    summary: "Run a command with the profile's credentials in its environment.",
+    load: () => import("./lib/commands/exec.ts"),
+  },
+  "serve": {
+    summary:
+      "Serve the profile's credentials to SDKs over HTTP (containers, SSH hosts).",
+    load: () => import("./lib/commands/serve.ts"),
+  },
+  "status": {
+    summary:
+      "Show login sessions and role profiles: valid, due, expired or logged out.",
+    load: () => import("./lib/commands/status.ts"),
+  },
+  "completion": {
+    summary: "Print a shell completion script (bash, zsh, fish, powershell).",
+    load: () => import("./lib/commands/completion.ts"),
   },
   "emulator": {
     summary: "Run a local AWS Sign-In and STS emulator (tests, demos, CI).",

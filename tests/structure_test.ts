@@ -124,6 +124,7 @@ const LAYERS = [
   "credentials",
   "cli",
   "flow",
+  "serve",
   "emulator",
   "commands",
   "main",

@@ -12,6 +12,7 @@
  */
 
 import type { Env } from "../util/env.ts";
+import type { CommandSpec } from "./flags.ts";
 import { type RandomSource, secureRandom } from "../util/encoding.ts";
 import { safeLines, safeText } from "../util/safe_text.ts";
 import { realSleep, type Sleep } from "../util/sleep.ts";
@@ -49,7 +50,17 @@ export interface Context extends World {
   warn(message: string): void;
   /** Whether `--debug` is on. */
   readonly debugEnabled: boolean;
+  /** Every command (for `completion`). */
+  readonly commands: CommandTable;
 }
+
+/** The command table as a command sees it: names, summaries and specs. */
+export type CommandTable = Readonly<
+  Record<string, {
+    readonly summary: string;
+    readonly load: () => Promise<{ readonly spec: CommandSpec }>;
+  }>
+>;
 
 /** Builds a context; `debug` writes through `io.err` when enabled. */
 export function makeContext(
@@ -60,6 +71,7 @@ export function makeContext(
     signal?: AbortSignal | (() => AbortSignal);
     debug?: boolean;
     logSync?: (text: string) => void;
+    commands?: CommandTable;
   },
 ): Context {
   const enabled = init.debug ?? false;
@@ -69,6 +81,7 @@ export function makeContext(
     ...init.world,
     io: init.io,
     env: init.env,
+    commands: init.commands ?? {},
     get signal() {
       signal ??= typeof init.signal === "function"
         ? init.signal()

@@ -49,6 +49,12 @@ export interface CommandSpec {
   readonly description: string;
   readonly flags: Readonly<Record<string, FlagSpec>>;
   readonly positionals: readonly PositionalSpec[];
+  /**
+   * A command line to run (`exec -- COMMAND [ARG...]`): from the first word
+   * that is not one of our options (or after `--`), everything is taken as it
+   * is. At least one word is required.
+   */
+  readonly rest?: PositionalSpec;
   /** Example command lines, each with a comment. */
   readonly examples?: readonly string[];
   /** More sections for `--help` (title, text). */
@@ -154,6 +160,10 @@ export function parseArgs(
     const arg = argv[i]!;
     if (onlyPositionals || !arg.startsWith("-") || arg === "-") {
       positionals.push(arg);
+      // Past the command's own options: the rest belongs to the command line it runs.
+      if (spec.rest && positionals.length > spec.positionals.length) {
+        onlyPositionals = true;
+      }
       continue;
     }
     if (arg === "--") {
@@ -220,6 +230,15 @@ export function parseArgs(
     );
   }
   if (values.get("help") === true) return new ParsedArgs(values, positionals);
+  if (spec.rest) {
+    if (positionals.length <= spec.positionals.length) {
+      throw new UsageError(
+        `"aws-signin ${spec.name}" needs ${spec.rest.name}.`,
+        usageHint(spec),
+      );
+    }
+    return new ParsedArgs(values, positionals);
+  }
   if (positionals.length > spec.positionals.length) {
     throw new UsageError(
       `Unexpected argument "${

@@ -123,15 +123,16 @@ export function formatHelp(spec: CommandSpec): string {
         ? `[--${name}]`
         : `[--${name}\u00a0${f.placeholder ?? "VALUE"}]`
     ),
+    ...(spec.rest ? ["--", spec.rest.name.replaceAll(" ", "\u00a0")] : []),
   ].join(" ");
   // A no-break space keeps "[--flag VALUE]" on one line.
   const usage = wrap(synopsis, 78, "  ").replaceAll("\u00a0", " ");
   let out = `${spec.summary}\n\nUsage:\n${usage}\n\n${
     wrap(spec.description, 78, "")
   }\n`;
-  if (spec.positionals.length > 0) {
+  if (spec.positionals.length > 0 || spec.rest) {
     out += "\nArguments:\n";
-    for (const p of spec.positionals) {
+    for (const p of [...spec.positionals, ...(spec.rest ? [spec.rest] : [])]) {
       out += `  ${p.name}\n${wrap(p.help, 78, "      ")}\n`;
     }
   }

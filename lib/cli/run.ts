@@ -169,12 +169,16 @@ export async function runCli(
           : `Run "aws-signin --help" to see the commands.`,
       );
     }
-    // `aws-signin login help` works like the AWS CLI's `aws login help`.
     const rest = argv.filter((_, i) => !used.includes(i));
-    if (rest[rest.length - 1] === "help" && !rest.includes("--")) {
+    const module = await table[name]!.load();
+    // `aws-signin login help` works like the AWS CLI's `aws login help` (for `exec`,
+    // only as its one word: `exec -- cmd help` runs cmd with "help").
+    if (
+      rest[rest.length - 1] === "help" && !rest.includes("--") &&
+      (!module.spec.rest || rest.length === 1)
+    ) {
       rest[rest.length - 1] = "--help";
     }
-    const module = await table[name]!.load();
     const args = parseArgs(module.spec, rest);
     if (args.bool("help")) {
       await io.out((await import("./help.ts")).formatHelp(module.spec));
@@ -185,6 +189,7 @@ export async function runCli(
       env: deps.env,
       debug: args.bool("debug"),
       world: deps.world,
+      commands: table,
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.logSync ? { logSync: deps.logSync } : {}),
     });

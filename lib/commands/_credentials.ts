@@ -14,7 +14,13 @@
  */
 
 import type { Context } from "../cli/context.ts";
-import type { ResolvedProfile } from "../config/profiles.ts";
+import { ConfigurationError } from "../errors.ts";
+import {
+  loadSharedConfig,
+  loginCommand,
+  type ResolvedProfile,
+  resolveProfile,
+} from "../config/profiles.ts";
 import { resolveCredentials } from "../credentials/chain.ts";
 import type { Credentials } from "../credentials/types.ts";
 import { trustingFetch } from "../http/tls.ts";
@@ -29,6 +35,8 @@ export function credentialsFor(
     readonly env?: Env;
     /** Whether Ctrl-C cancels (default true; export-credentials keeps the default signal behaviour). */
     readonly interruptible?: boolean;
+    /** Whether an MFA code may be asked for on the terminal (default: when stdin is one). */
+    readonly prompt?: boolean;
   } = {},
 ): Promise<Credentials | undefined> {
   const env = options.env ?? ctx.env;
@@ -40,7 +48,7 @@ export function credentialsFor(
     sleep: ctx.sleep,
     debug: (m) => ctx.debug(m),
     warn: (m) => ctx.warn(m),
-    ...(ctx.io.stdinIsTerminal
+    ...(ctx.io.stdinIsTerminal && options.prompt !== false
       ? {
         prompt: async (question: string) => {
           await ctx.io.err(question);
@@ -50,4 +58,30 @@ export function credentialsFor(
       : {}),
     ...(options.interruptible === false ? {} : { signal: ctx.signal }),
   });
+}
+
+/**
+ * The credentials of a profile as they are now: the shared files are read
+ * again, so a server that runs for hours sees a new login or setting.
+ */
+export async function currentCredentials(
+  ctx: Context,
+  name: string,
+): Promise<Credentials> {
+  const profile = resolveProfile(await loadSharedConfig(ctx.env), {
+    name,
+    source: "flag",
+  });
+  const creds = await credentialsFor(ctx, profile, {
+    interruptible: false,
+    prompt: false,
+  });
+  if (!creds) {
+    throw new ConfigurationError(
+      `Profile '${name}' has no credentials. Run "${
+        loginCommand(name)
+      }" to sign in.`,
+    );
+  }
+  return creds;
 }

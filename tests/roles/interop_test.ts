@@ -24,7 +24,10 @@ import { ADMIN, calls, roleEmulator, roleHome } from "./_setup.ts";
 const hasBotocore = (() => {
   try {
     return new Deno.Command("python3", {
-      args: ["-c", "import botocore"],
+      args: [
+        "-c",
+        'import botocore.credentials as c; assert hasattr(c, "LoginProvider")',
+      ],
       stdout: "null",
       stderr: "null",
     }).outputSync().success;

@@ -1,0 +1,245 @@
+/**
+ * `aws-signin exec`: runs a command with the profile's credentials in its
+ * environment (or, with `--server`, with a credential endpoint that keeps
+ * them fresh for as long as the command runs). The command's exit code,
+ * streams and signals are its own.
+ *
+ * @example
+ * ```sh
+ * aws-signin exec --profile admin -- terraform plan
+ * aws-signin exec --profile dev --server -- npm run dev    # refreshed for the whole session
+ * ```
+ * @module
+ */
+
+import type { Context } from "../cli/context.ts";
+import {
+  type CommandSpec,
+  type ParsedArgs,
+  PROFILE_FLAG,
+} from "../cli/flags.ts";
+import { AwsSigninError, ConfigurationError } from "../errors.ts";
+import {
+  loadSharedConfig,
+  ProfileNotFoundError,
+  resolveProfile,
+  selectProfile,
+  stringSetting,
+} from "../config/profiles.ts";
+import { resolveRegion } from "../config/region.ts";
+import { cacheFilePath, loginCacheDir } from "../cache/login_cache.ts";
+import { isoformat } from "../credentials/format.ts";
+import { startCredentialServer } from "../serve/credential_server.ts";
+import type { Env } from "../util/env.ts";
+import { currentCredentials } from "./_credentials.ts";
+import { newToken } from "./serve.ts";
+
+/** The command's spec. */
+export const spec: CommandSpec = {
+  name: "exec",
+  summary: "Run a command with the profile's credentials in its environment.",
+  description:
+    "Runs COMMAND with the profile's credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN " +
+    "and AWS_CREDENTIAL_EXPIRATION, and AWS_REGION and AWS_DEFAULT_REGION when a region is known (--region, " +
+    "else the environment, else the profile, else the region the login session was issued in). AWS_PROFILE " +
+    "and AWS_DEFAULT_PROFILE are removed so SDKs inside do not pick the profile up again, and " +
+    "AWS_SIGNIN_PROFILE names it; exec does not nest (an exec inside an exec is refused).\n\n" +
+    "With --server, the command gets AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN " +
+    "instead: a credential endpoint on 127.0.0.1 (as aws-signin serve) that lives as long as the command and " +
+    "hands out refreshed credentials for the whole session, for long-running commands.\n\n" +
+    "The exit code, stdin, stdout and stderr are COMMAND's; SIGINT and SIGTERM are passed on to it. A COMMAND " +
+    "that cannot be found exits 127, one that cannot be run 126, as shells do. Environment credentials of " +
+    "this shell are not used: the credentials are always the profile's.",
+  flags: {
+    profile: PROFILE_FLAG,
+    region: {
+      type: "string",
+      placeholder: "REGION",
+      help: "The region to give the command (AWS_REGION, AWS_DEFAULT_REGION).",
+    },
+    server: {
+      type: "boolean",
+      help:
+        "Give the command a credential endpoint on 127.0.0.1 that keeps the credentials fresh, instead of keys.",
+    },
+  },
+  positionals: [],
+  rest: {
+    name: "COMMAND [ARG...]",
+    help:
+      "The command to run and its arguments (after --, or after exec's own options).",
+  },
+  examples: [
+    "aws-signin exec --profile dev -- aws s3 ls",
+    "aws-signin exec --profile admin -- terraform apply",
+    "aws-signin exec --profile dev --server -- npm run dev",
+  ],
+};
+
+/** Variables the child must not inherit: other credentials, and the profile. */
+const REMOVED = [
+  "AWS_PROFILE",
+  "AWS_DEFAULT_PROFILE",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_SECURITY_TOKEN",
+  "AWS_CREDENTIAL_EXPIRATION",
+  "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+  "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+  "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+];
+
+const SIGNAL_NUMBERS: Readonly<Record<string, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGABRT: 6,
+  SIGKILL: 9,
+  SIGUSR1: 10,
+  SIGSEGV: 11,
+  SIGUSR2: 12,
+  SIGPIPE: 13,
+  SIGALRM: 14,
+  SIGTERM: 15,
+};
+
+/** The region to give the command, if one is known. */
+function regionFor(
+  args: ParsedArgs,
+  ctx: Context,
+  profile: ReturnType<typeof resolveProfile>,
+): string | undefined {
+  const resolved = resolveRegion({
+    env: ctx.env,
+    profile: profile.settings,
+    flag: args.string("region"),
+  });
+  if (resolved) return resolved.region;
+  const session = stringSetting(profile.settings, "login_session");
+  if (!session) return undefined;
+  try {
+    const entry = JSON.parse(
+      Deno.readTextFileSync(cacheFilePath(loginCacheDir(ctx.env), session)),
+    );
+    return typeof entry.signInRegion === "string"
+      ? entry.signInRegion
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `exec`. */
+export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
+  const [command, ...commandArgs] = args.positionals as [string, ...string[]];
+  if (ctx.env.AWS_SIGNIN_PROFILE) {
+    throw new ConfigurationError(
+      `Already inside "aws-signin exec" for profile '${ctx.env.AWS_SIGNIN_PROFILE}' (AWS_SIGNIN_PROFILE is set), ` +
+        "and exec does not nest. Run the command directly, or start it outside the other exec.",
+    );
+  }
+  const selected = selectProfile(args.string("profile"), ctx.env);
+  const profile = resolveProfile(await loadSharedConfig(ctx.env), selected);
+  if (profile.name !== "default" && !profile.exists) {
+    throw new ProfileNotFoundError(profile.name);
+  }
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ctx.env as Env)) {
+    if (v !== undefined && !REMOVED.includes(k)) env[k] = v;
+  }
+  env.AWS_SIGNIN_PROFILE = profile.name;
+  const region = regionFor(args, ctx, profile);
+  if (region) {
+    env.AWS_REGION = region;
+    env.AWS_DEFAULT_REGION = region;
+  }
+  await using server = args.bool("server")
+    ? await startCredentialServer({
+      token: newToken(ctx),
+      credentials: () => currentCredentials(ctx, profile.name),
+      log: (line) => ctx.debug(`credential server: ${line}`),
+      onFailure: (error) => ctx.warn((error as Error).message),
+      now: ctx.now,
+    })
+    : undefined;
+  if (server) {
+    env.AWS_CONTAINER_CREDENTIALS_FULL_URI = server.url;
+    env.AWS_CONTAINER_AUTHORIZATION_TOKEN = server.token;
+    // Fail now, not inside the command, when there are no credentials.
+    await currentCredentials(ctx, profile.name);
+  } else {
+    const creds = await currentCredentials(ctx, profile.name);
+    env.AWS_ACCESS_KEY_ID = creds.accessKeyId;
+    env.AWS_SECRET_ACCESS_KEY = creds.secretAccessKey;
+    if (creds.sessionToken !== undefined) {
+      env.AWS_SESSION_TOKEN = creds.sessionToken;
+    }
+    if (creds.expiration !== undefined) {
+      env.AWS_CREDENTIAL_EXPIRATION = isoformat(creds.expiration);
+    }
+  }
+  ctx.debug(
+    `running ${command} with profile '${profile.name}'${
+      server ? ` and the credential server ${server.url}` : ""
+    }`,
+  );
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(command, {
+      args: commandArgs,
+      env,
+      clearEnv: true,
+      stdin: "inherit",
+      stdout: "inherit",
+      stderr: "inherit",
+    }).spawn();
+  } catch (error) {
+    const notFound = error instanceof Deno.errors.NotFound;
+    await ctx.io.err(
+      `aws-signin: [ERROR]: Cannot run "${command}": ${
+        notFound ? "command not found" : (error as Error).message
+      }.\n`,
+    );
+    return notFound ? 127 : 126;
+  }
+  // The command gets the signals; we wait for it and take its exit code. A
+  // Ctrl-C typed at a terminal reaches the command directly (it is in the
+  // terminal's foreground process group), so SIGINT is passed on only when
+  // it cannot have come from there.
+  const forwarded: Deno.Signal[] = Deno.build.os === "windows"
+    ? []
+    : ctx.io.stdinIsTerminal
+    ? ["SIGTERM", "SIGHUP"]
+    : ["SIGINT", "SIGTERM", "SIGHUP"];
+  const ignoreInterrupt = () => {};
+  if (Deno.build.os !== "windows" && ctx.io.stdinIsTerminal) {
+    Deno.addSignalListener("SIGINT", ignoreInterrupt);
+  }
+  const forward = forwarded
+    .map((signal) => {
+      const handler = () => {
+        try {
+          child.kill(signal);
+        } catch { /* already gone */ }
+      };
+      Deno.addSignalListener(signal, handler);
+      return () => Deno.removeSignalListener(signal, handler);
+    });
+  try {
+    const status = await child.status;
+    // Killed by a signal: the shell's 128 + its number.
+    if (status.signal) return 128 + (SIGNAL_NUMBERS[status.signal] ?? 0);
+    return status.code;
+  } catch (error) {
+    throw new AwsSigninError(
+      `Lost track of "${command}": ${(error as Error).message}.`,
+    );
+  } finally {
+    for (const remove of forward) remove();
+    if (Deno.build.os !== "windows" && ctx.io.stdinIsTerminal) {
+      Deno.removeSignalListener("SIGINT", ignoreInterrupt);
+    }
+  }
+}

@@ -1,0 +1,419 @@
+/**
+ * `aws-signin status`: what each login session (and role profile built on
+ * one) looks like from the caches: valid, due for a refresh, expired, or
+ * absent (logged out), when the credentials expire, which region a refresh
+ * goes to and why, and where the cache file is. No network call and no
+ * refresh unless `--verify` asks for one `GetCallerIdentity` per profile.
+ *
+ * @example
+ * ```sh
+ * aws-signin status --all
+ * aws-signin status --profile dev --output json --verify
+ * ```
+ * @module
+ */
+
+import type { Context } from "../cli/context.ts";
+import {
+  type CommandSpec,
+  type ParsedArgs,
+  PROFILE_FLAG,
+} from "../cli/flags.ts";
+import { formatJson, type JsonValue } from "../cli/aws_output.ts";
+import {
+  loadSharedConfig,
+  loginCommand,
+  ProfileNotFoundError,
+  type ResolvedProfile,
+  resolveProfile,
+  selectProfile,
+  type SharedConfig,
+  stringSetting,
+} from "../config/profiles.ts";
+import { resolveRegion } from "../config/region.ts";
+import {
+  cacheFilePath,
+  loginCacheDir,
+  readCacheEntry,
+} from "../cache/login_cache.ts";
+import {
+  readRoleCache,
+  roleCacheDir,
+  roleCacheFile,
+  roleCacheKey,
+} from "../cache/role_cache.ts";
+import { REFRESH_WINDOW_MS } from "../credentials/login_entry.ts";
+import {
+  isRoleProfile,
+  ROLE_EXPIRY_WINDOW_MS,
+  roleChain,
+} from "../credentials/role_config.ts";
+import { formatExpiresAt } from "../util/time.ts";
+
+/** The command's spec. */
+export const spec: CommandSpec = {
+  name: "status",
+  summary:
+    "Show login sessions and role profiles: valid, due, expired or logged out.",
+  description:
+    "For the profile (or, with --all, every profile with a login_session and every role profile built on " +
+    "one): the session, the account, whether the cached credentials are valid, need a refresh, have expired " +
+    "or are absent (logged out), when they expire, when the console session ends if the cache says (it does " +
+    "not today: unknown), the region a refresh will use and why, and the cache file. It reads only the " +
+    "caches: no network call and no refresh, unless --verify asks for one GetCallerIdentity per profile " +
+    "(which refreshes what needs it) to show the live identity.\n\n" +
+    "Exit status: 0 when every listed profile is usable (valid, due for a refresh, or expired less than 12 " +
+    "hours ago, so a refresh may still work; with --verify: the call succeeded), 1 otherwise.",
+  flags: {
+    profile: PROFILE_FLAG,
+    all: {
+      type: "boolean",
+      help:
+        "Every profile with a login_session, and every role profile built on one.",
+    },
+    output: {
+      type: "string",
+      placeholder: "FORMAT",
+      choices: ["text", "json"],
+      help: "text (default) or json (fields documented in the README).",
+    },
+    verify: {
+      type: "boolean",
+      help:
+        "Call STS GetCallerIdentity for each profile (refreshing as needed) and show the live identity.",
+    },
+  },
+  positionals: [],
+  examples: [
+    "aws-signin status",
+    "aws-signin status --all",
+    "aws-signin status --profile dev --output json --verify",
+  ],
+};
+
+/** One profile's state. Field names are the JSON output's (stable for scripts). */
+export interface ProfileStatus {
+  profile: string;
+  /** `login`, `assume-role`, or `other` (neither: nothing for aws-signin to sign in). */
+  type: "login" | "assume-role" | "other";
+  session?: string | null;
+  roleArn?: string;
+  sourceProfile?: string | null;
+  account: string | null;
+  /** `valid`, `needs-refresh`, `expired`, `absent` (logged out / never assumed), `invalid` (unreadable cache). */
+  state: "valid" | "needs-refresh" | "expired" | "absent" | "invalid" | "none";
+  expiresAt: string | null;
+  /** When the console session ends, if the cache says (it does not: always null today). */
+  sessionEndsAt: null;
+  refreshRegion?: string | null;
+  refreshRegionFrom?: string | null;
+  cacheFile: string | null;
+  usable: boolean;
+  /** Why it is not usable, or what to do. */
+  note?: string;
+  identity?: { UserId: string; Account: string; Arn: string } | {
+    error: string;
+  };
+}
+
+// A session lasts at most 12 hours, so credentials that expired longer ago than that cannot be refreshed.
+const SESSION_LIMIT_MS = 12 * 3600_000;
+
+function stateOf(
+  expiresAtMs: number,
+  now: number,
+  window: number,
+): ProfileStatus["state"] {
+  const left = expiresAtMs - now;
+  return left > window ? "valid" : left > 0 ? "needs-refresh" : "expired";
+}
+
+function loginStatus(
+  profile: ResolvedProfile,
+  ctx: Context,
+): ProfileStatus {
+  const session = stringSetting(profile.settings, "login_session")!;
+  const file = cacheFilePath(loginCacheDir(ctx.env), session);
+  const base = {
+    profile: profile.name,
+    type: "login" as const,
+    session,
+    sessionEndsAt: null,
+    cacheFile: file,
+  };
+  const accountOf = (arn: string) => arn.split(":")[4] ?? null;
+  let entry;
+  try {
+    entry = readCacheEntry(loginCacheDir(ctx.env), session, profile.name);
+  } catch (error) {
+    const absent = !exists(file);
+    return {
+      ...base,
+      account: accountOf(session),
+      state: absent ? "absent" : "invalid",
+      expiresAt: null,
+      refreshRegion: null,
+      refreshRegionFrom: null,
+      usable: false,
+      note: absent
+        ? `logged out: run "${loginCommand(profile.name)}"`
+        : `${(error as Error).message}`,
+    };
+  }
+  const region = resolveRegion({
+    env: ctx.env,
+    profile: profile.settings,
+    refresh: { sessionRegion: entry.signInRegion },
+  });
+  const now = ctx.now();
+  const state = stateOf(entry.expiresAtMs, now, REFRESH_WINDOW_MS);
+  const usable = state !== "expired" ||
+    now - entry.expiresAtMs < SESSION_LIMIT_MS;
+  return {
+    ...base,
+    account: entry.accessToken.accountId,
+    state,
+    expiresAt: formatExpiresAt(entry.expiresAtMs),
+    refreshRegion: region?.region ?? null,
+    refreshRegionFrom: region?.source ?? null,
+    usable,
+    ...(usable ? {} : {
+      note: `the console session has ended: run "${
+        loginCommand(profile.name)
+      }"`,
+    }),
+  };
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function roleStatus(
+  profile: ResolvedProfile,
+  ctx: Context,
+): Promise<ProfileStatus> {
+  const roleArn = stringSetting(profile.settings, "role_arn")!;
+  const base = {
+    profile: profile.name,
+    type: "assume-role" as const,
+    roleArn,
+    sourceProfile: stringSetting(profile.settings, "source_profile") ?? null,
+    account: roleArn.split(":")[4] ?? null,
+    sessionEndsAt: null,
+  };
+  let chain;
+  try {
+    chain = roleChain(profile, ctx.now());
+  } catch (error) {
+    return {
+      ...base,
+      state: "invalid",
+      expiresAt: null,
+      cacheFile: null,
+      usable: false,
+      note: (error as Error).message,
+    };
+  }
+  const file = roleCacheFile(
+    roleCacheDir(ctx.env),
+    await roleCacheKey(chain[0]!.args),
+  );
+  const cached = readRoleCache(file);
+  const state = cached
+    ? stateOf(cached.expiresAtMs, ctx.now(), ROLE_EXPIRY_WINDOW_MS)
+    : "absent";
+  // Usable when the role cache holds credentials, or the chain's login session (if any) can assume it again.
+  let usable = state === "valid" || state === "needs-refresh";
+  let note: string | undefined;
+  if (!usable) {
+    const last = chain[chain.length - 1]!;
+    const sourceName = last.sourceProfile;
+    const source = sourceName === undefined ? undefined : resolveProfile(
+      profile.shared,
+      { name: sourceName, source: "flag" },
+    );
+    if (source && stringSetting(source.settings, "login_session")) {
+      const login = loginStatus(source, ctx);
+      usable = login.usable;
+      if (!usable) note = `its source ${login.note}`;
+    } else usable = true;
+  }
+  return {
+    ...base,
+    state,
+    expiresAt: cached ? formatExpiresAt(cached.expiresAtMs) : null,
+    cacheFile: file,
+    usable,
+    ...(note ? { note } : {}),
+  };
+}
+
+/** Whether a role profile's chain ends in a login profile. */
+function builtOnLogin(profile: ResolvedProfile): boolean {
+  try {
+    const chain = roleChain(profile, 0);
+    const source = chain[chain.length - 1]!.sourceProfile;
+    return source !== undefined &&
+      stringSetting(
+          resolveProfile(profile.shared, { name: source, source: "flag" })
+            .settings,
+          "login_session",
+        ) !== undefined;
+  } catch {
+    return true; // shown, with what is wrong with it
+  }
+}
+
+function listed(shared: SharedConfig): ResolvedProfile[] {
+  const names = [
+    ...new Set([
+      ...shared.configProfiles.keys(),
+      ...shared.credentialProfiles.keys(),
+    ]),
+  ];
+  return names.map((name) => resolveProfile(shared, { name, source: "flag" }))
+    .filter((p) =>
+      stringSetting(p.settings, "login_session") !== undefined ||
+      (isRoleProfile(p.settings) && builtOnLogin(p))
+    );
+}
+
+async function statusOf(
+  profile: ResolvedProfile,
+  ctx: Context,
+): Promise<ProfileStatus> {
+  if (isRoleProfile(profile.settings)) return await roleStatus(profile, ctx);
+  if (stringSetting(profile.settings, "login_session") !== undefined) {
+    return loginStatus(profile, ctx);
+  }
+  return {
+    profile: profile.name,
+    type: "other",
+    account: null,
+    state: "none",
+    expiresAt: null,
+    sessionEndsAt: null,
+    cacheFile: null,
+    usable: false,
+    note: `it has no login_session and assumes no role: run "${
+      loginCommand(profile.name)
+    }" to sign it in`,
+  };
+}
+
+function inMinutes(iso: string, now: number): string {
+  const minutes = Math.round((Date.parse(iso) - now) / 60_000);
+  if (minutes === 0) return "now";
+  const span = Math.abs(minutes) >= 120
+    ? `${Math.round(Math.abs(minutes) / 60)} h`
+    : `${Math.abs(minutes)} min`;
+  return minutes > 0 ? `in ${span}` : `${span} ago`;
+}
+
+const REGION_WHY: Readonly<Record<string, string>> = {
+  "login session": "the region that issued the session",
+  "profile": "the profile's region",
+  "AWS_REGION": "AWS_REGION",
+  "AWS_DEFAULT_REGION": "AWS_DEFAULT_REGION",
+};
+
+/** The text form of one profile's status. */
+export function formatStatusText(s: ProfileStatus, now: number): string {
+  const lines: [string, string][] = [];
+  if (s.type === "login") {
+    lines.push(["session", s.session ?? ""]);
+  }
+  if (s.type === "assume-role") {
+    lines.push(["role", s.roleArn ?? ""]);
+    lines.push(["source", s.sourceProfile ?? "(credential_source)"]);
+  }
+  if (s.type !== "other") lines.push(["account", s.account ?? "unknown"]);
+  const when = s.expiresAt
+    ? `${s.expiresAt} (${inMinutes(s.expiresAt, now)})`
+    : "";
+  const state = {
+    "valid": `valid until ${when}`,
+    "needs-refresh": `valid until ${when}; refreshed on next use`,
+    "expired": s.usable
+      ? `expired at ${when}; refreshed on next use`
+      : `expired at ${when}`,
+    "absent": s.type === "login"
+      ? "absent (logged out)"
+      : "absent (not assumed yet)",
+    "invalid": "unusable",
+    "none": "none",
+  }[s.state];
+  lines.push(["credentials", state]);
+  if (s.type === "login") {
+    lines.push(["console session", "ends: unknown"]);
+    lines.push([
+      "refresh region",
+      s.refreshRegion
+        ? `${s.refreshRegion} (${
+          REGION_WHY[s.refreshRegionFrom ?? ""] ?? s.refreshRegionFrom
+        })`
+        : "unknown",
+    ]);
+  }
+  if (s.cacheFile) lines.push(["cache", s.cacheFile]);
+  if (s.identity) {
+    lines.push([
+      "identity",
+      "error" in s.identity
+        ? `error: ${s.identity.error}`
+        : `${s.identity.Arn} (verified)`,
+    ]);
+  }
+  if (s.note) lines.push(["note", s.note]);
+  return `profile ${s.profile} (${s.type})\n${
+    lines.map(([k, v]) => `  ${k.padEnd(16)} ${v}\n`).join("")
+  }`;
+}
+
+/** Runs `status`. */
+export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
+  const shared = await loadSharedConfig(ctx.env);
+  let profiles: ResolvedProfile[];
+  if (args.bool("all")) {
+    profiles = listed(shared);
+  } else {
+    const profile = resolveProfile(
+      shared,
+      selectProfile(args.string("profile"), ctx.env),
+    );
+    if (profile.name !== "default" && !profile.exists) {
+      throw new ProfileNotFoundError(profile.name);
+    }
+    profiles = [profile];
+  }
+  const statuses: ProfileStatus[] = [];
+  for (const profile of profiles) {
+    const s = await statusOf(profile, ctx);
+    if (args.bool("verify") && s.type !== "other") {
+      const { verifyIdentity } = await import("./_verify.ts");
+      s.identity = await verifyIdentity(ctx, profile);
+      s.usable = !("error" in s.identity);
+    }
+    statuses.push(s);
+  }
+  if (args.string("output") === "json") {
+    await ctx.io.out(
+      formatJson({ profiles: statuses } as unknown as JsonValue),
+    );
+  } else if (statuses.length === 0) {
+    await ctx.io.out(
+      `No profile has a login_session. Run "aws-signin login" to sign one in.\n`,
+    );
+  } else {
+    await ctx.io.out(
+      statuses.map((s) => formatStatusText(s, ctx.now())).join("\n"),
+    );
+  }
+  return statuses.length > 0 && statuses.every((s) => s.usable) ? 0 : 1;
+}

@@ -1,0 +1,190 @@
+/**
+ * Shell completion: the scripts load in bash, zsh and fish and complete a
+ * command, a subcommand, a flag, a flag's values and a profile name (read from
+ * the config when completing, through `configure list-profiles`, which
+ * matches the AWS CLI's).
+ */
+import assert from "node:assert/strict";
+import { PERMISSIONS } from "../../dev/permissions.ts";
+import {
+  baseEnv,
+  hasAwsCli,
+  ROOT,
+  runAwsCli,
+  runCliProcess,
+  runProcess,
+  type TempHome,
+  tempHome,
+} from "../helpers.ts";
+
+const has = (shell: string) => {
+  try {
+    return Deno.statSync(`/usr/bin/${shell}`).isFile;
+  } catch {
+    return false;
+  }
+};
+
+/** A home with profiles, and `aws-signin` on PATH (a wrapper around `deno run main.ts`). */
+async function completionHome(): Promise<TempHome & { path: string }> {
+  const home = await tempHome();
+  await Deno.mkdir(`${home.dir}/.aws`);
+  await Deno.mkdir(`${home.dir}/bin`);
+  await Deno.writeTextFile(
+    home.config,
+    "[default]\nregion = us-east-1\n\n[profile dev]\nregion = eu-west-1\n\n[profile devops]\nregion = eu-west-1\n",
+  );
+  await Deno.writeTextFile(
+    home.credentials,
+    "[only-keys]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n",
+  );
+  const quote = (s: string) => `'${s.replaceAll("'", `'"'"'`)}'`;
+  await Deno.writeTextFile(
+    `${home.dir}/bin/aws-signin`,
+    `#!/bin/sh\nexec ${quote(Deno.execPath())} run --quiet ${
+      PERMISSIONS.join(" ")
+    } ${quote(`${ROOT}/main.ts`)} "$@"\n`,
+    { mode: 0o755 },
+  );
+  return Object.assign(home, {
+    path: `${home.dir}/bin:${baseEnv().PATH}`,
+  });
+}
+
+Deno.test("configure list-profiles lists what the AWS CLI lists", async () => {
+  await using home = await completionHome();
+  const ours = await runCliProcess(["configure", "list-profiles"], home.env);
+  assert.deepEqual(ours, {
+    code: 0,
+    stdout: "default\ndev\ndevops\nonly-keys\n",
+    stderr: "",
+  });
+  if (hasAwsCli) {
+    const theirs = await runAwsCli(["configure", "list-profiles"], home.env);
+    assert.equal(ours.stdout, theirs.stdout);
+  }
+});
+
+Deno.test({
+  name:
+    "bash: the script loads, and completes a command, a subcommand, a flag, its values and a profile",
+  ignore: !has("bash"),
+  async fn() {
+    await using home = await completionHome();
+    const complete = (words: string[]) => `
+COMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${
+      words.length - 1
+    }; COMPREPLY=()
+_aws_signin; echo "\${COMPREPLY[*]}"`;
+    const script = `set -e
+source <(aws-signin completion bash)
+complete -p aws-signin
+${complete(["aws-signin", "con"])}
+${complete(["aws-signin", "configure", "ex"])}
+${
+      complete([
+        "aws-signin",
+        "--profile",
+        "dev",
+        "configure",
+        "export-credentials",
+        "--fo",
+      ])
+    }
+${
+      complete([
+        "aws-signin",
+        "configure",
+        "export-credentials",
+        "--format",
+        "env",
+      ])
+    }
+${complete(["aws-signin", "login", "--profile", "dev"])}
+${complete(["aws-signin", "sts", "get-caller-identity", "--output", ""])}
+${complete(["aws-signin", "st"])}`;
+    const result = await runProcess("/usr/bin/bash", ["-c", script], {
+      ...baseEnv(),
+      ...home.env,
+      PATH: home.path,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(
+      result.stdout,
+      "complete -F _aws_signin aws-signin\nconfigure\nexport-credentials\n--format\nenv env-no-export\n" +
+        "dev devops\njson text\nsts status\n",
+    );
+  },
+});
+
+Deno.test({
+  name:
+    "fish: the script loads, and completes a command, a flag, its values and a profile",
+  ignore: !has("fish"),
+  async fn() {
+    await using home = await completionHome();
+    const script = `aws-signin completion fish | source
+complete -C'aws-signin con'
+complete -C'aws-signin configure list-'
+complete -C'aws-signin logout --a'
+complete -C'aws-signin configure export-credentials --format env'
+complete -C'aws-signin login --profile dev'`;
+    const result = await runProcess("/usr/bin/fish", ["-c", script], {
+      ...baseEnv(),
+      ...home.env,
+      PATH: home.path,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    const words = result.stdout.trimEnd().split("\n").map((l) =>
+      l.split("\t")[0]
+    );
+    assert.deepEqual(words, [
+      "configure",
+      "list-profiles",
+      "--all",
+      "env",
+      "env-no-export",
+      "dev",
+      "devops",
+    ]);
+  },
+});
+
+Deno.test({
+  name: "zsh: the script loads and registers the completion",
+  ignore: !has("zsh"),
+  async fn() {
+    await using home = await completionHome();
+    const result = await runProcess(
+      "/usr/bin/zsh",
+      [
+        "-c",
+        'source <(aws-signin completion zsh) && print -r -- "${_comps[aws-signin]}"',
+      ],
+      { ...baseEnv(), ...home.env, PATH: home.path },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /_aws_signin/);
+  },
+});
+
+Deno.test("powershell: a script that registers a native completer; an unknown shell is a usage error", async () => {
+  await using home = await completionHome();
+  const ps = await runCliProcess(["completion", "powershell"], home.env);
+  assert.equal(ps.code, 0);
+  assert.match(ps.stdout, /^# aws-signin completion for PowerShell/);
+  assert.match(
+    ps.stdout,
+    /Register-ArgumentCompleter -Native -CommandName aws-signin/,
+  );
+  assert.match(
+    ps.stdout,
+    /'--format' = @\('process', 'env', 'env-no-export', 'powershell', 'windows-cmd', 'fish'\)/,
+  );
+  const bad = await runCliProcess(["completion", "tcsh"], home.env);
+  assert.equal(bad.code, 252);
+  assert.match(
+    bad.stderr,
+    /Unknown shell "tcsh": choose one of bash, zsh, fish, powershell\./,
+  );
+});

@@ -1,0 +1,220 @@
+/**
+ * `aws-signin status`: every state from the caches alone (no network), in
+ * text and JSON with exact output, `--all`, `--verify`, and the exit code.
+ */
+import assert from "node:assert/strict";
+import { roleCacheKey } from "../../lib/cache/role_cache.ts";
+import { sha256HexSync } from "../../lib/util/encoding.ts";
+import { formatExpiresAt } from "../../lib/util/time.ts";
+import {
+  DEMO_SESSION,
+  runCliProcess,
+  runInProcess,
+  tempHome,
+} from "../helpers.ts";
+import { ADMIN, roleEmulator, roleHome } from "../roles/_setup.ts";
+
+const NOW = Date.parse("2026-06-01T12:00:00Z");
+
+function entry(expiresAtMs: number, signInRegion?: string): string {
+  return JSON.stringify({
+    accessToken: {
+      accessKeyId: "ASIAEXAMPLE",
+      secretAccessKey: "secret",
+      sessionToken: "token",
+      accountId: "111122223333",
+      expiresAt: formatExpiresAt(expiresAtMs),
+    },
+    tokenType: "aws_sigv4",
+    clientId: "arn:aws:signin:::devtools/same-device",
+    refreshToken: "r",
+    dpopKey: "k",
+    ...(signInRegion ? { signInRegion } : {}),
+  });
+}
+
+Deno.test("status: every state, in text and JSON, from the caches alone", async () => {
+  await using home = await tempHome();
+  await Deno.mkdir(home.cache, { recursive: true });
+  const sessions: Record<string, string> = {
+    valid: "arn:aws:iam::111122223333:user/valid",
+    due: "arn:aws:iam::111122223333:user/due",
+    expired: "arn:aws:iam::111122223333:user/expired",
+    ended: "arn:aws:iam::111122223333:user/ended",
+    out: "arn:aws:iam::111122223333:user/out",
+  };
+  await Deno.writeTextFile(
+    home.config,
+    Object.entries(sessions).map(([p, s]) =>
+      `[profile ${p}]\nlogin_session = ${s}\n${
+        p === "due" ? "region = eu-west-1\n" : ""
+      }`
+    ).join("\n") +
+      `\n[profile admin]\nrole_arn = ${ADMIN}\nsource_profile = valid\n\n[profile keys]\nregion = us-east-1\n`,
+  );
+  const write = (p: string, text: string) =>
+    Deno.writeTextFile(
+      `${home.cache}/${sha256HexSync(sessions[p]!)}.json`,
+      text,
+    );
+  await write("valid", entry(NOW + 14 * 60_000, "us-west-2"));
+  await write("due", entry(NOW + 3 * 60_000));
+  await write("expired", entry(NOW - 30 * 60_000, "ap-south-1"));
+  await write("ended", entry(NOW - 13 * 3600_000, "ap-south-1"));
+  const key = await roleCacheKey({ RoleArn: ADMIN });
+  await Deno.mkdir(`${home.dir}/.aws/cli/cache`, { recursive: true });
+  await Deno.writeTextFile(
+    `${home.dir}/.aws/cli/cache/${key}.json`,
+    JSON.stringify({
+      Credentials: {
+        AccessKeyId: "ASIAROLE",
+        SecretAccessKey: "s",
+        SessionToken: "t",
+        Expiration: "2026-06-01T12:50:00UTC",
+      },
+    }),
+  );
+  const cache = (p: string) =>
+    `${home.cache}/${sha256HexSync(sessions[p]!)}.json`;
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    runInProcess(["status", ...args], {
+      env: { ...home.env, ...env },
+      world: {
+        now: () => NOW,
+        fetch: () =>
+          Promise.reject(new Error("status must not call the network")),
+      },
+    });
+  const all = await run(["--all"]);
+  assert.equal(all.code, 1, "two profiles are not usable");
+  assert.equal(
+    all.stdout,
+    `profile valid (login)
+  session          ${sessions.valid}
+  account          111122223333
+  credentials      valid until 2026-06-01T12:14:00Z (in 14 min)
+  console session  ends: unknown
+  refresh region   us-west-2 (the region that issued the session)
+  cache            ${cache("valid")}
+
+profile due (login)
+  session          ${sessions.due}
+  account          111122223333
+  credentials      valid until 2026-06-01T12:03:00Z (in 3 min); refreshed on next use
+  console session  ends: unknown
+  refresh region   eu-west-1 (the profile's region)
+  cache            ${cache("due")}
+
+profile expired (login)
+  session          ${sessions.expired}
+  account          111122223333
+  credentials      expired at 2026-06-01T11:30:00Z (30 min ago); refreshed on next use
+  console session  ends: unknown
+  refresh region   ap-south-1 (the region that issued the session)
+  cache            ${cache("expired")}
+
+profile ended (login)
+  session          ${sessions.ended}
+  account          111122223333
+  credentials      expired at 2026-05-31T23:00:00Z (13 h ago)
+  console session  ends: unknown
+  refresh region   ap-south-1 (the region that issued the session)
+  cache            ${cache("ended")}
+  note             the console session has ended: run "aws-signin login --profile ended"
+
+profile out (login)
+  session          ${sessions.out}
+  account          111122223333
+  credentials      absent (logged out)
+  console session  ends: unknown
+  refresh region   unknown
+  cache            ${cache("out")}
+  note             logged out: run "aws-signin login --profile out"
+
+profile admin (assume-role)
+  role             ${ADMIN}
+  source           valid
+  account          444455556666
+  credentials      valid until 2026-06-01T12:50:00Z (in 50 min)
+  cache            ${home.dir}/.aws/cli/cache/${key}.json
+`,
+  );
+  const json = await run(["--all", "--output", "json"]);
+  const parsed = JSON.parse(json.stdout).profiles;
+  assert.deepEqual(parsed[0], {
+    profile: "valid",
+    type: "login",
+    session: sessions.valid,
+    sessionEndsAt: null,
+    cacheFile: cache("valid"),
+    account: "111122223333",
+    state: "valid",
+    expiresAt: "2026-06-01T12:14:00Z",
+    refreshRegion: "us-west-2",
+    refreshRegionFrom: "login session",
+    usable: true,
+  });
+  assert.deepEqual(
+    parsed.map((
+      p: { profile: string; state: string; usable: boolean },
+    ) => [p.profile, p.state, p.usable]),
+    [
+      ["valid", "valid", true],
+      ["due", "needs-refresh", true],
+      ["expired", "expired", true],
+      ["ended", "expired", false],
+      ["out", "absent", false],
+      ["admin", "valid", true],
+    ],
+  );
+  // One profile: its own exit code; a profile that is neither a session nor a role.
+  assert.equal((await run(["--profile", "valid"])).code, 0);
+  assert.equal((await run([], { AWS_PROFILE: "out" })).code, 1);
+  const keys = await run(["--profile", "keys"]);
+  assert.equal(keys.code, 1);
+  assert.equal(
+    keys.stdout,
+    `profile keys (other)\n  credentials      none\n  note             it has no login_session and assumes no role: ` +
+      `run "aws-signin login --profile keys" to sign it in\n`,
+  );
+  assert.equal((await run(["--profile", "nope"])).code, 255);
+  assert.ok(!all.stdout.includes("secret") && !json.stdout.includes("token"));
+});
+
+Deno.test("status --verify calls GetCallerIdentity (refreshing as needed) and shows the live identity", async () => {
+  await using server = await roleEmulator();
+  await using home = await roleHome(
+    server,
+    `[profile admin]\nrole_arn = ${ADMIN}\nsource_profile = dev\n`,
+  );
+  const result = await runCliProcess(
+    ["status", "--all", "--verify", "--output", "json"],
+    { ...home.env, AWS_REGION: "us-east-1" },
+  );
+  assert.equal(result.code, 0, result.stderr);
+  const [dev, admin] = JSON.parse(result.stdout).profiles;
+  assert.equal(dev.identity.Arn, DEMO_SESSION);
+  assert.match(
+    admin.identity.Arn,
+    /^arn:aws:sts::444455556666:assumed-role\/Admin\/botocore-session-\d+$/,
+  );
+  const text = await runCliProcess(
+    ["status", "--profile", "dev", "--verify"],
+    { ...home.env, AWS_REGION: "us-east-1" },
+  );
+  assert.match(
+    text.stdout,
+    new RegExp(
+      `  identity         ${
+        DEMO_SESSION.replaceAll("/", "\\/")
+      } \\(verified\\)\\n`,
+    ),
+  );
+  await using empty = await tempHome();
+  const none = await runCliProcess(["status", "--all"], empty.env);
+  assert.equal(none.code, 1);
+  assert.equal(
+    none.stdout,
+    'No profile has a login_session. Run "aws-signin login" to sign one in.\n',
+  );
+});
