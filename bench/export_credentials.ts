@@ -1,28 +1,41 @@
 /**
- * Whole-process timings of `configure export-credentials --format process`
- * from a fresh login cache, in one run and interleaved (these machines are
- * noisy, so only ratios measured together mean anything):
+ * `deno task bench [--rounds N]`: whole-process wall time and peak memory of
+ * `configure export-credentials --format process` from fresh caches, every
+ * subject run once per round, interleaved, in one run (these machines are
+ * noisy: only ratios measured together mean anything). Reports medians and
+ * each subject's ratio to the floor of its kind:
  *
- * - `deno run` of an empty script: the floor for any Deno program;
- * - aws-signin from source (`deno run main.ts`), and from the one-file bundle
- *   when `dist/aws-signin.js` exists (what `deno compile` embeds);
- * - the compiled binary named by `AWS_SIGNIN_BIN`, when set (the release workflow);
- * - `/usr/bin/aws configure export-credentials` on a static-key profile.
+ * - `deno run` of an empty script: the floor for any Deno program, and a
+ *   six-line script doing the export's work (the reference);
+ * - aws-signin from source (`deno run main.ts`) and from the one-file bundle
+ *   (built afresh by `deno task bundle` into a folder of its own, where it
+ *   runs as users run it), each for a login profile, a `credential_process`
+ *   profile whose command is aws-signin's own export of that login profile,
+ *   and a role profile with a fresh role cache;
+ * - the compiled binary named by `AWS_SIGNIN_BIN` against the compiled empty
+ *   program named by `AWS_SIGNIN_EMPTY_BIN` (the release workflow sets both);
+ * - the AWS CLI (`aws configure export-credentials`, static keys), when installed.
  *
- * Goals: aws-signin at most 1.25x the empty script, at least 15x faster than
- * the AWS CLI.
+ * Goals: each aws-signin subject at most 1.25x its floor and at most 4 MiB
+ * above its peak memory; the AWS CLI at least 15x slower. Memory needs
+ * Python with `os.wait4` (`dev/measure.py`); without it, only times.
  *
- *   deno task bench [--rounds N]
+ * @module
  */
 import { sha256Hex } from "../lib/util/encoding.ts";
+import { buildSharedConfig, resolveProfile } from "../lib/config/profiles.ts";
+import { roleChain } from "../lib/credentials/role_config.ts";
+import { roleCacheFile, roleCacheKey } from "../lib/cache/role_cache.ts";
+import { writeRoleCache } from "../lib/cache/role_cache_write.ts";
 import { PERMISSIONS } from "../dev/permissions.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const roundsArg = Deno.args.indexOf("--rounds");
-const ROUNDS = roundsArg >= 0 ? Number(Deno.args[roundsArg + 1]) : 25;
+const ROUNDS = roundsArg >= 0 ? Number(Deno.args[roundsArg + 1]) : 21;
 const SESSION = "arn:aws:iam::111122223333:user/bench";
+const GOAL_RATIO = 1.25;
+const GOAL_MEMORY_MIB = 4;
 
-const home = await Deno.makeTempDir({ prefix: "aws-signin-bench-" });
 const write = (s: string) => Deno.stdout.writeSync(new TextEncoder().encode(s));
 
 function exists(path: string): boolean {
@@ -34,12 +47,51 @@ function exists(path: string): boolean {
   }
 }
 
-try {
+interface Subject {
+  readonly name: string;
+  readonly argv: string[];
+  readonly cwd?: string;
+  /** The subject this one is compared against. */
+  readonly floor?: string;
+  /** A goal applies (aws-signin's own subjects). */
+  readonly goal?: boolean;
+}
+
+interface Result {
+  readonly name: string;
+  readonly ms: number[];
+  readonly maxrss_kib: number[];
+}
+
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2
+    ? s[(s.length - 1) / 2]!
+    : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+const CONFIG = `[profile bench]
+login_session = ${SESSION}
+region = us-east-1
+
+[profile via-process]
+credential_process = aws-signin configure export-credentials --profile bench
+region = us-east-1
+
+[profile role]
+role_arn = arn:aws:iam::444455556666:role/Bench
+source_profile = bench
+region = us-east-1
+
+[profile static]
+region = us-east-1
+`;
+
+/** The AWS CLI's login cache entry and botocore's role cache entry, both fresh. */
+async function writeCaches(home: string): Promise<void> {
   await Deno.mkdir(`${home}/.aws/login/cache`, { recursive: true });
-  await Deno.writeTextFile(
-    `${home}/.aws/config`,
-    `[profile bench]\nlogin_session = ${SESSION}\nregion = us-east-1\n\n[profile static]\nregion = us-east-1\n`,
-  );
+  await Deno.mkdir(`${home}/.aws/cli/cache`, { recursive: true });
+  await Deno.writeTextFile(`${home}/.aws/config`, CONFIG);
   await Deno.writeTextFile(
     `${home}/.aws/credentials`,
     "[static]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
@@ -61,156 +113,266 @@ try {
         "-----BEGIN EC PRIVATE KEY-----\nAA==\n-----END EC PRIVATE KEY-----\n",
     }),
   );
-  await Deno.writeTextFile(`${home}/empty.ts`, "");
+  const shared = buildSharedConfig(`${home}/.aws/config`, CONFIG, "", null);
+  const now = Date.now();
+  const role = roleChain(
+    resolveProfile(shared, { name: "role", source: "flag" }),
+    now,
+  )[0]!;
+  await writeRoleCache(
+    roleCacheFile(`${home}/.aws/cli/cache`, await roleCacheKey(role.args)),
+    {
+      accessKeyId: "ASIAROLEEXAMPLE00001",
+      secretAccessKey: "roleSecretEXAMPLEKEY",
+      sessionToken: "IQoJroleEXAMPLE".repeat(20),
+      expiresAtMs: now + 3600_000,
+      accountId: "444455556666",
+      assumedRoleId: "AROAEXAMPLE:bench",
+      arn: "arn:aws:sts::444455556666:assumed-role/Bench/bench",
+      requestId: "00000000-0000-0000-0000-000000000000",
+    },
+  );
+}
 
-  const env = {
-    HOME: home,
-    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-    DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
-    AWS_CONFIG_FILE: `${home}/.aws/config`,
-    AWS_SHARED_CREDENTIALS_FILE: `${home}/.aws/credentials`,
-    AWS_LOGIN_CACHE_DIRECTORY: `${home}/.aws/login/cache`,
-    AWS_EC2_METADATA_DISABLED: "true",
-  };
+/** Builds the one-file bundle (`deno task bundle`) into a folder of its own, where it runs as users run it. */
+async function buildBundle(dir: string): Promise<string> {
+  write("Building the bundle (deno task bundle)...\n");
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "-q", "bundle", "--output", `${dir}/aws-signin.js`],
+    cwd: ROOT,
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error("deno task bundle failed");
+  return `${dir}/aws-signin.js`;
+}
+
+function subjects(home: string, bundle: string): Subject[] {
   const deno = Deno.execPath();
-  const exportArgs = [
+  const run = (file: string) => [deno, "run", "--quiet", ...PERMISSIONS, file];
+  const exportOf = (profile: string) => [
     "configure",
     "export-credentials",
     "--profile",
-    "bench",
+    profile,
     "--format",
     "process",
   ];
-  const subjects: { name: string; cmd: string; args: string[] }[] = [
+  const list: Subject[] = [
     {
-      name: "deno run (empty script)",
-      cmd: deno,
-      args: ["run", "--quiet", `${home}/empty.ts`],
+      name: "deno run empty.ts",
+      argv: [deno, "run", "--quiet", `${home}/empty.ts`],
     },
     {
-      name: "aws-signin (deno run main.ts)",
-      cmd: deno,
-      args: [
-        "run",
-        "--quiet",
-        ...PERMISSIONS,
-        `${ROOT}/main.ts`,
-        ...exportArgs,
-      ],
+      name: "deno run six-line export",
+      argv: [...run(`${home}/six.ts`)],
+      floor: "deno run empty.ts",
     },
   ];
-  if (exists(`${ROOT}/dist/aws-signin.js`)) {
-    subjects.push({
-      name: "aws-signin (bundle)",
-      cmd: deno,
-      args: [
-        "run",
-        "--quiet",
-        ...PERMISSIONS,
-        `${ROOT}/dist/aws-signin.js`,
-        ...exportArgs,
-      ],
-    });
+  const kinds = [
+    ["login", "bench"],
+    ["credential_process -> login", "via-process"],
+    ["role (fresh role cache)", "role"],
+  ] as const;
+  for (
+    const [what, file, cwd] of [
+      ["main.ts", `${ROOT}/main.ts`, ROOT],
+      ["bundle", bundle, home],
+    ] as const
+  ) {
+    for (const [kind, profile] of kinds) {
+      list.push({
+        name: `${what}: ${kind}`,
+        argv: [...run(file), ...exportOf(profile)],
+        cwd,
+        floor: "deno run empty.ts",
+        goal: true,
+      });
+    }
   }
   const bin = Deno.env.get("AWS_SIGNIN_BIN");
+  const emptyBin = Deno.env.get("AWS_SIGNIN_EMPTY_BIN");
+  if (emptyBin) list.push({ name: "compiled empty program", argv: [emptyBin] });
   if (bin) {
-    subjects.push({
-      name: "aws-signin (compiled binary)",
-      cmd: bin,
-      args: exportArgs,
-    });
+    for (const [kind, profile] of kinds) {
+      list.push({
+        name: `binary: ${kind}`,
+        argv: [bin, ...exportOf(profile)],
+        ...(emptyBin ? { floor: "compiled empty program", goal: true } : {}),
+      });
+    }
   }
   if (exists("/usr/bin/aws")) {
-    subjects.push({
+    list.push({
       name: "aws configure export-credentials",
-      cmd: "/usr/bin/aws",
-      args: [
-        "configure",
-        "export-credentials",
-        "--profile",
-        "static",
-        "--format",
-        "process",
-      ],
+      argv: ["/usr/bin/aws", ...exportOf("static")],
     });
   }
+  return list;
+}
 
-  const once = async (s: typeof subjects[number]): Promise<number> => {
+/** Interleaved rounds through `dev/measure.py` (times and memory), or times alone from here. */
+async function measure(
+  list: Subject[],
+  env: Record<string, string>,
+): Promise<Result[]> {
+  const job = JSON.stringify({
+    rounds: ROUNDS,
+    warmup: 3,
+    env,
+    subjects: list,
+  });
+  try {
+    const child = new Deno.Command("python3", {
+      args: [`${ROOT}/dev/measure.py`],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(job));
+    await writer.close();
+    const out = await child.output();
+    if (out.success) {
+      return new TextDecoder().decode(out.stdout).trim().split("\n").map((
+        line,
+      ) => JSON.parse(line) as Result);
+    }
+    throw new Error("dev/measure.py failed (see above)");
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  write("(python3 not found: times only, no memory figures)\n");
+  const times = new Map(list.map((s) => [s.name, [] as number[]]));
+  const once = async (s: Subject) => {
     const start = performance.now();
-    const out = await new Deno.Command(s.cmd, {
-      args: s.args,
+    const out = await new Deno.Command(s.argv[0]!, {
+      args: s.argv.slice(1),
       env,
       clearEnv: true,
-      stdout: "piped",
+      ...(s.cwd ? { cwd: s.cwd } : {}),
+      stdout: "null",
       stderr: "piped",
-    })
-      .output();
-    const ms = performance.now() - start;
+    }).output();
     if (!out.success) {
       throw new Error(
         `${s.name} failed: ${new TextDecoder().decode(out.stderr)}`,
       );
     }
-    return ms;
+    return performance.now() - start;
   };
-
-  write(`Warming up (caches, page cache)...\n`);
-  for (const s of subjects) for (let i = 0; i < 3; i++) await once(s);
-  const times = new Map(subjects.map((s) => [s.name, [] as number[]]));
+  for (let r = 0; r < 3; r++) for (const s of list) await once(s);
   for (let r = 0; r < ROUNDS; r++) {
-    for (const s of subjects) times.get(s.name)!.push(await once(s));
+    for (const s of list) times.get(s.name)!.push(await once(s));
   }
-  const median = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2
-      ? s[(s.length - 1) / 2]!
-      : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  return list.map((s) => ({
+    name: s.name,
+    ms: times.get(s.name)!,
+    maxrss_kib: [],
+  }));
+}
+
+/** Checks once that every aws-signin subject prints the expected credentials. */
+async function check(list: Subject[], env: Record<string, string>) {
+  for (const s of list.filter((s) => s.goal)) {
+    const out = await new Deno.Command(s.argv[0]!, {
+      args: s.argv.slice(1),
+      env,
+      clearEnv: true,
+      ...(s.cwd ? { cwd: s.cwd } : {}),
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    if (!out.success || !/"AccessKeyId": "ASIA/.test(text)) {
+      throw new Error(
+        `${s.name} did not print credentials: ${
+          new TextDecoder().decode(out.stderr)
+        }`,
+      );
+    }
+  }
+}
+
+function report(list: Subject[], results: Result[]): void {
+  const byName = new Map(results.map((r) => [r.name, r]));
+  const mib = (kib: number[]) => kib.length ? median(kib) / 1024 : NaN;
+  write(
+    `\n${ROUNDS} interleaved rounds, whole processes, medians:\n\n` +
+      `  ${"subject".padEnd(38)} ${"wall".padStart(8)} ${"ratio".padStart(6)} ${
+        "memory".padStart(9)
+      } ${"+memory".padStart(9)}  goal\n`,
+  );
+  let missed = 0;
+  for (const s of list) {
+    const r = byName.get(s.name)!;
+    const floor = s.floor ? byName.get(s.floor) : undefined;
+    const ratio = floor ? median(r.ms) / median(floor.ms) : NaN;
+    const extra = floor ? mib(r.maxrss_kib) - mib(floor.maxrss_kib) : NaN;
+    const met = ratio <= GOAL_RATIO &&
+      (Number.isNaN(extra) || extra <= GOAL_MEMORY_MIB);
+    if (s.goal && !met) missed++;
+    write(
+      `  ${s.name.padEnd(38)} ${median(r.ms).toFixed(1).padStart(6)}ms ${
+        floor ? `${ratio.toFixed(2)}x`.padStart(6) : "".padStart(6)
+      } ${
+        Number.isNaN(mib(r.maxrss_kib))
+          ? "".padStart(9)
+          : `${mib(r.maxrss_kib).toFixed(1)}MiB`.padStart(9)
+      } ${
+        Number.isNaN(extra)
+          ? "".padStart(9)
+          : `${extra >= 0 ? "+" : ""}${extra.toFixed(1)}MiB`.padStart(9)
+      }  ${s.goal ? (met ? "met" : "MISSED") : ""}\n`,
+    );
+  }
+  write(
+    `\n  Goal for aws-signin: at most ${GOAL_RATIO}x the floor and at most +${GOAL_MEMORY_MIB} MiB ` +
+      `(floor: ${
+        list.some((s) => s.floor === "compiled empty program")
+          ? "deno run empty.ts; compiled empty program for the binary"
+          : "deno run empty.ts"
+      }); ${missed === 0 ? "all met" : `${missed} missed`}.\n`,
+  );
+  const aws = byName.get("aws configure export-credentials");
+  const ours = byName.get("main.ts: login");
+  if (aws && ours) {
+    write(
+      `  AWS CLI / aws-signin (main.ts, login): ${
+        (median(aws.ms) / median(ours.ms)).toFixed(1)
+      }x   (goal: at least 15x)\n`,
+    );
+  }
+}
+
+const home = await Deno.makeTempDir({ prefix: "aws-signin-bench-" });
+try {
+  await writeCaches(home);
+  await Deno.writeTextFile(`${home}/empty.ts`, "");
+  // The export's work in six lines: the reference for what the path costs.
+  await Deno.writeTextFile(
+    `${home}/six.ts`,
+    `const cfg = Deno.readTextFileSync(Deno.env.get("AWS_CONFIG_FILE")!);
+const s = /login_session = (.*)/.exec(cfg)![1]!;
+const h = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(s)))).map((b) => b.toString(16).padStart(2, "0")).join("");
+const e = JSON.parse(Deno.readTextFileSync(\`\${Deno.env.get("AWS_LOGIN_CACHE_DIRECTORY")}/\${h}.json\`)).accessToken;
+Deno.stdout.writeSync(new TextEncoder().encode(JSON.stringify({ Version: 1, AccessKeyId: e.accessKeyId, SecretAccessKey: e.secretAccessKey, SessionToken: e.sessionToken, Expiration: e.expiresAt }, null, 2) + "\\n"));
+`,
+  );
+  const bundle = await buildBundle(`${home}/bundle`);
+  const env: Record<string, string> = {
+    HOME: home,
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    DENO_DIR: Deno.env.get("DENO_DIR") ??
+      `${Deno.env.get("HOME")}/.cache/deno`,
+    AWS_CONFIG_FILE: `${home}/.aws/config`,
+    AWS_SHARED_CREDENTIALS_FILE: `${home}/.aws/credentials`,
+    AWS_LOGIN_CACHE_DIRECTORY: `${home}/.aws/login/cache`,
+    AWS_EC2_METADATA_DISABLED: "true",
+    NO_COLOR: "1",
   };
-  const p90 = (xs: number[]) =>
-    [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)]!;
-  write(`\n${ROUNDS} interleaved rounds, whole-process wall time:\n\n`);
-  write(
-    `  ${"subject".padEnd(36)} ${"median".padStart(9)} ${"p90".padStart(9)}\n`,
-  );
-  for (const s of subjects) {
-    const xs = times.get(s.name)!;
-    write(
-      `  ${s.name.padEnd(36)} ${median(xs).toFixed(1).padStart(7)}ms ${
-        p90(xs).toFixed(1).padStart(7)
-      }ms\n`,
-    );
-  }
-  const floor = median(times.get(subjects[0]!.name)!);
-  const ours = median(times.get(subjects[1]!.name)!);
-  write(
-    `\n  aws-signin / empty deno script: ${
-      (ours / floor).toFixed(2)
-    }x   (goal: at most 1.25x)\n`,
-  );
-  const bundle = times.get("aws-signin (bundle)");
-  if (bundle) {
-    write(
-      `  bundle / empty deno script:     ${
-        (median(bundle) / floor).toFixed(2)
-      }x\n`,
-    );
-  }
-  const binary = times.get("aws-signin (compiled binary)");
-  if (binary) {
-    write(
-      `  compiled binary / empty deno script: ${
-        (median(binary) / floor).toFixed(2)
-      }x\n`,
-    );
-  }
-  const aws = times.get("aws configure export-credentials");
-  if (aws) {
-    write(
-      `  AWS CLI / aws-signin:           ${
-        (median(aws) / ours).toFixed(1)
-      }x faster   (goal: at least 15x)\n`,
-    );
-  }
+  const list = subjects(home, bundle);
+  await check(list, env);
+  write(`Measuring ${list.length} subjects, ${ROUNDS} rounds...\n`);
+  report(list, await measure(list, env));
 } finally {
   await Deno.remove(home, { recursive: true }).catch(() => {});
 }

@@ -8,6 +8,7 @@
  * @module
  */
 import { PERMISSIONS } from "../dev/permissions.ts";
+import { compileEntrySource } from "./build.ts";
 
 const say = (line: string) =>
   Deno.stderr.writeSync(new TextEncoder().encode(`${line}\n`));
@@ -39,6 +40,11 @@ if (args.length > 0) {
 await Deno.mkdir(output.replace(/[/\\][^/\\]*$/, "") || ".", {
   recursive: true,
 });
+// main.ts imports the commands by computed URLs, which deno compile cannot
+// follow: build from an entry that names each of them in a literal import().
+const entry = `${ROOT}/dist/compile-entry.ts`;
+await Deno.mkdir(`${ROOT}/dist`, { recursive: true });
+await Deno.writeTextFile(entry, compileEntrySource());
 const out = await new Deno.Command(Deno.execPath(), {
   args: [
     "compile",
@@ -47,7 +53,7 @@ const out = await new Deno.Command(Deno.execPath(), {
     ...(target ? ["--target", target] : []),
     "--output",
     output,
-    `${ROOT}/main.ts`,
+    entry,
   ],
   cwd: ROOT,
   stdout: "inherit",

@@ -1,7 +1,9 @@
 /**
- * Self-contained: `deno bundle` writes one JavaScript file; copied alone into
- * an empty folder and run with an empty DENO_DIR, no config, no remote or npm
- * modules and a proxy that goes nowhere, it still does the whole job.
+ * Self-contained: `deno task bundle` writes one JavaScript file; copied alone
+ * into an empty folder and run with an empty DENO_DIR, no config, no remote
+ * or npm modules and a proxy that goes nowhere, it still does the whole job:
+ * the hot path (export-credentials) and the rest of the program, which it
+ * holds as text (login, the emulator, --query through the bundled jmespath).
  */
 import assert from "node:assert/strict";
 import {
@@ -18,15 +20,7 @@ Deno.test("the one-file bundle runs from an empty folder with an empty DENO_DIR 
     // deno bundle itself may fetch esbuild from npm on a fresh machine: give it this process's TLS/proxy settings.
     const bundled = await runProcess(
       Deno.execPath(),
-      [
-        "bundle",
-        "--quiet",
-        "--platform",
-        "deno",
-        "--output",
-        `${work}/build/aws-signin.js`,
-        "main.ts",
-      ],
+      ["task", "-q", "bundle", "--output", `${work}/build/aws-signin.js`],
       { ...baseEnv(), HOME: Deno.env.get("HOME") ?? "" },
       { cwd: ROOT, timeoutMs: 180_000 },
     );
@@ -128,6 +122,20 @@ Deno.test("the one-file bundle runs from an empty folder with an empty DENO_DIR 
       const exported = await cli(["configure", "export-credentials"], loginEnv);
       assert.equal(exported.code, 0, exported.stderr);
       assert.match(JSON.parse(exported.stdout).AccessKeyId, /^ASIA/);
+
+      const account = await cli(
+        [
+          "sts",
+          "get-caller-identity",
+          "--query",
+          "Account",
+          "--output",
+          "text",
+        ],
+        { ...loginEnv, AWS_ENDPOINT_URL_STS: url },
+      );
+      assert.equal(account.code, 0, account.stderr);
+      assert.equal(account.stdout, "111122223333\n");
     } finally {
       emulator.kill("SIGTERM");
       await emulator.status;

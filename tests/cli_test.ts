@@ -1,7 +1,10 @@
 /** Black-box tests of the command line itself: help, version, usage errors, exit codes. */
 import assert from "node:assert/strict";
 import denoJson from "../deno.json" with { type: "json" };
-import { COMMANDS } from "../main.ts";
+import { sourceLoader } from "../main.ts";
+import { commandTable } from "../lib/program.ts";
+
+const COMMANDS = commandTable(sourceLoader);
 import { runCliProcess, runInProcess, tempHome } from "./helpers.ts";
 
 Deno.test("--version prints the version from deno.json", async () => {

@@ -5,11 +5,12 @@
  * @module
  */
 
-import { COMMANDS, REAL_WORLD } from "../main.ts";
+import { sourceLoader } from "../main.ts";
+import { commandTable, realWorld } from "../lib/program.ts";
 import type { World } from "../lib/cli/context.ts";
 import { runCli } from "../lib/cli/run.ts";
 import { type MemoryIo, memoryIo } from "../lib/cli/io.ts";
-import { sha256HexSync } from "../lib/util/encoding.ts";
+import { createHash } from "node:crypto";
 import { formatExpiresAt } from "../lib/util/time.ts";
 import {
   baseEnv,
@@ -89,6 +90,14 @@ export interface InProcessOptions {
   readonly io?: MemoryIo;
 }
 
+/**
+ * Lowercase hex SHA-256 of a string, computed apart from the code under test
+ * (node:crypto): where a test expects a login cache file to be.
+ */
+export function sha256HexSync(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
 /** Runs the CLI in this process (fast; for tables of cases and fakes). */
 export async function runInProcess(
   argv: readonly string[],
@@ -96,11 +105,11 @@ export async function runInProcess(
 ): Promise<RunResult> {
   const io = options.io ??
     memoryIo(options.input ?? "", options.terminal ?? false);
-  const code = await runCli(argv, COMMANDS, {
+  const code = await runCli(argv, commandTable(sourceLoader), {
     version: () => Promise.resolve("test"),
     io,
     env: options.env ?? {},
-    world: { ...REAL_WORLD, ...options.world },
+    world: { ...realWorld(sourceLoader), ...options.world },
     ...(options.signal ? { signal: options.signal } : {}),
     logSync: (t) => void io.err(t),
   });

@@ -783,7 +783,7 @@ Deno.test("a cache entry in the AWS CLI's layout with a PKCS#8 key, milliseconds
       extra: { kept: true },
     }),
   );
-  const entry = readCacheEntry(home.cache, DEMO, "default");
+  const entry = await readCacheEntry(home.cache, DEMO, "default");
   assert.equal(entry.expiresAtMs, Date.UTC(2030, 0, 2, 3, 4, 5, 678));
   assert.equal(entry.idToken, undefined);
   assert.equal(entry.tokenType, undefined);
@@ -816,7 +816,7 @@ Deno.test("a login made by us is used and refreshed by the AWS JS SDK's login pr
     ["refresh_token", 200],
   ]);
   // The SDK rewrote the entry in its own format; our reader still accepts it.
-  const entry = readCacheEntry(home.cache, DEMO, "dev");
+  const entry = await readCacheEntry(home.cache, DEMO, "dev");
   assert.equal(entry.accessToken.accessKeyId, creds.accessKeyId);
   assert.equal(entry.dpopKey, before.dpopKey);
   assert.equal(entry.signInRegion, "us-east-1");

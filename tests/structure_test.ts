@@ -1,11 +1,16 @@
 /**
  * Promises the code makes about its own shape, checked from the module graph
- * Deno itself resolves (`deno info --json`): no import cycles, folders that
- * import in one direction, no oversized module, and a `credential_process`
- * path that never loads the login, DPoP, emulator or node:crypto code.
+ * Deno itself resolves (`deno info --json`, from `main.ts`, `lib/program.ts`
+ * and every module it loads by path): no import cycles, folders that import
+ * in one direction, no oversized module, and a `credential_process` path
+ * that loads one generated module, built from a handful of small ones and
+ * up to date with them, and never the login, DPoP, emulator or node:crypto
+ * code.
  */
 import assert from "node:assert/strict";
 import { ROOT } from "./helpers.ts";
+import { LAZY_MODULES } from "../lib/program.ts";
+import { fastPathModule } from "../scripts/build.ts";
 
 interface Edge {
   readonly to: string;
@@ -14,14 +19,33 @@ interface Edge {
   readonly dynamic: boolean;
 }
 
-/** The project's module graph from main.ts: repository-relative paths (and `node:` built-ins) to their imports. */
+const ENTRIES = [
+  "main.ts",
+  "lib/program.ts",
+  "lib/commands/export_credentials_fast.ts",
+  ...LAZY_MODULES.map((p) => p.slice(2)),
+];
+
+/**
+ * The project's module graph from every entry (main.ts imports the commands
+ * by computed URLs, which `deno info` cannot follow): repository-relative
+ * paths (and `node:` built-ins) to their imports.
+ */
 async function moduleGraph(): Promise<Map<string, Edge[]>> {
+  const dir = await Deno.makeTempDir({ prefix: "aws-signin-graph-" });
+  const all = `${dir}/all.ts`;
+  await Deno.writeTextFile(
+    all,
+    ENTRIES.map((p) => `import "${new URL(p, `file://${ROOT}/`).href}";\n`)
+      .join(""),
+  );
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", "main.ts"],
+    args: ["info", "--json", all],
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
   }).output();
+  await Deno.remove(dir, { recursive: true });
   assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
   const info = JSON.parse(new TextDecoder().decode(out.stdout)) as {
     modules: {
@@ -127,6 +151,7 @@ const LAYERS = [
   "serve",
   "emulator",
   "commands",
+  "program",
   "main",
 ];
 
@@ -162,7 +187,7 @@ Deno.test("every module under lib/ is used and at most 500 lines long", async ()
     for await (const entry of Deno.readDir(`${ROOT}/${dir}`)) {
       const path = `${dir}/${entry.name}`;
       if (entry.isDirectory) await walk(path);
-      else if (path.endsWith(".ts")) {
+      else if (path.endsWith(".ts") || path.endsWith(".js")) {
         const lines = (await Deno.readTextFile(`${ROOT}/${path}`)).split("\n")
           .length - 1;
         if (lines > 500) long.push(`${path} (${lines} lines)`);
@@ -174,10 +199,57 @@ Deno.test("every module under lib/ is used and at most 500 lines long", async ()
   assert.deepEqual({ long, unused }, { long: [], unused: [] });
 });
 
+Deno.test("main.ts loads one module before the hot path answers: the generated one, built from small modules", async () => {
+  const graph = await moduleGraph();
+  const mainCode = (graph.get("main.ts") ?? []).filter((e) =>
+    !e.typeOnly && !e.dynamic
+  ).map((e) => e.to);
+  assert.deepEqual(mainCode, [
+    "lib/commands/export_credentials_fast.generated.js",
+  ]);
+  const hot = staticClosure(graph, "lib/commands/export_credentials_fast.ts");
+  // The closure is real: it holds the modules the hot path does use.
+  for (
+    const used of [
+      "lib/config/quick_config.ts",
+      "lib/cache/login_cache.ts",
+      "lib/cache/role_cache.ts",
+      "lib/credentials/format.ts",
+    ]
+  ) assert.ok(hot.has(used), `${used} is on the hot path`);
+  // Neither the full parser, nor the command machinery, nor anything that
+  // refreshes, calls out or starts a process; nothing from npm or node:.
+  const forbidden = [...hot].filter((m) =>
+    m === "lib/config/ini.ts" || m === "lib/config/profiles.ts" ||
+    m === "lib/credentials/chain.ts" ||
+    m === "lib/credentials/process_provider.ts" ||
+    m === "lib/credentials/login_refresh.ts" ||
+    m === "lib/credentials/role_refresh.ts" ||
+    m.startsWith("lib/cli/") ||
+    (m.startsWith("lib/commands/") &&
+      m !== "lib/commands/export_credentials_fast.ts") ||
+    /^lib\/(flow|emulator|signin|sts|sigv4|http|serve)\//.test(m) ||
+    m.startsWith("node:") || m.startsWith("npm:")
+  );
+  assert.deepEqual(forbidden, []);
+  assert.ok(hot.size <= 25, `${hot.size} modules on the hot path`);
+});
+
+Deno.test("the generated hot path is up to date with its sources (else: deno task generate)", async () => {
+  const committed = await Deno.readTextFile(
+    `${ROOT}/lib/commands/export_credentials_fast.generated.js`,
+  );
+  assert.ok(
+    committed === await fastPathModule(),
+    "lib/commands/export_credentials_fast.generated.js is out of date: run `deno task generate`",
+  );
+});
+
 Deno.test("configure export-credentials loads no login, DPoP, emulator or node:crypto code before a refresh is due", async () => {
   const graph = await moduleGraph();
   const loaded = new Set([
     ...staticClosure(graph, "main.ts"),
+    ...staticClosure(graph, "lib/program.ts"),
     ...staticClosure(graph, "lib/commands/export_credentials.ts"),
   ]);
   // The closure is real: it holds the modules the export does use.

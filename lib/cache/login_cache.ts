@@ -10,7 +10,7 @@
  * ```ts
  * const dir = loginCacheDir({ HOME: "/home/alice" }); // "/home/alice/.aws/login/cache"
  * try {
- *   readCacheEntry(dir, "arn:aws:iam::111122223333:user/demo", "dev");
+ *   await readCacheEntry(dir, "arn:aws:iam::111122223333:user/demo", "dev");
  * } catch (error) {
  *   if (!(error instanceof LoginCacheError)) throw error; // no such entry: sign in again
  * }
@@ -19,10 +19,10 @@
  */
 
 import { AwsSigninError, ConfigurationError } from "../errors.ts";
-import { loginCommand } from "../config/profiles.ts";
-import { sha256HexSync } from "../util/encoding.ts";
+import { loginCommand } from "../config/selection.ts";
+import { sha256Hex } from "../util/encoding.ts";
 import { type Env, expandHome, homeDir } from "../util/env.ts";
-import { refuseSymlink } from "../util/files.ts";
+import { refuseSymlink } from "../util/read.ts";
 import { joinPath } from "../util/path.ts";
 import { safeText } from "../util/safe_text.ts";
 import { parseTime } from "../util/time.ts";
@@ -83,69 +83,12 @@ export function loginCacheDir(env: Env): string {
   return joinPath(home, ".aws", "login", "cache");
 }
 
-/**
- * Makes sure the cache folder exists with mode 0700: created so, or
- * tightened when it is group- or world-accessible and ours (when it is not
- * ours, `warn` says so).
- *
- * @throws {ConfigurationError} naming `AWS_LOGIN_CACHE_DIRECTORY` when it cannot be created.
- */
-export async function prepareCacheDir(
-  dir: string,
-  warn: (message: string) => void,
-): Promise<void> {
-  try {
-    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-    const info = await Deno.stat(dir);
-    if (!info.isDirectory) throw new Error("it is not a folder");
-    if (Deno.build.os === "windows" || info.mode === null) return;
-    if ((info.mode & 0o077) !== 0) {
-      // Only the owner may change the mode: that is how we learn whether it is ours.
-      await Deno.chmod(dir, 0o700).catch(() =>
-        warn(
-          `The login cache folder "${dir}" can be read by other users (mode ${
-            (info.mode! & 0o777).toString(8)
-          }) and belongs to someone else, so aws-signin cannot make it private. Make it mode 700.`,
-        )
-      );
-    }
-  } catch (error) {
-    throw new ConfigurationError(
-      `Cannot use the login cache folder "${dir}": ${
-        (error as Error).message
-      }. Set AWS_LOGIN_CACHE_DIRECTORY to a folder you can write to.`,
-    );
-  }
-}
-
-/**
- * Checks, before a login asks the user for anything, that its cache entry
- * can be saved: the folder exists (or is created) and takes a file.
- *
- * @throws {ConfigurationError} naming `AWS_LOGIN_CACHE_DIRECTORY` when it cannot.
- */
-export async function checkCacheDirWritable(
-  dir: string,
-  warn: (message: string) => void,
-): Promise<void> {
-  await prepareCacheDir(dir, warn);
-  const probe = joinPath(dir, `.aws-signin-probe-${crypto.randomUUID()}`);
-  try {
-    await Deno.writeTextFile(probe, "", { createNew: true, mode: 0o600 });
-  } catch (error) {
-    throw new ConfigurationError(
-      `Cannot write to the login cache folder "${dir}": ${
-        (error as Error).message
-      }. Set AWS_LOGIN_CACHE_DIRECTORY to a folder you can write to.`,
-    );
-  } finally {
-    await Deno.remove(probe).catch(() => {});
-  }
-}
-
 /** The cache file of a session: `{dir}/{sha256hex(session)}.json`. */
-export function cacheFilePath(dir: string, loginSession: string): string {
-  return joinPath(dir, `${sha256HexSync(loginSession)}.json`);
+export async function cacheFilePath(
+  dir: string,
+  loginSession: string,
+): Promise<string> {
+  return joinPath(dir, `${await sha256Hex(loginSession)}.json`);
 }
 
 /** The lock file that serializes refreshes of one entry. */
@@ -212,12 +155,24 @@ export function validateCacheEntry(
  *
  * @throws {LoginCacheError} when it is missing, not JSON, or lacks required fields.
  */
-export function readCacheEntry(
+export async function readCacheEntry(
   dir: string,
   loginSession: string,
   profile: string,
+): Promise<LoginCacheEntry> {
+  return readCacheFile(
+    await cacheFilePath(dir, loginSession),
+    loginSession,
+    profile,
+  );
+}
+
+/** {@linkcode readCacheEntry}, from the session's cache file (see {@linkcode cacheFilePath}). */
+export function readCacheFile(
+  path: string,
+  loginSession: string,
+  profile: string,
 ): LoginCacheEntry {
-  const path = cacheFilePath(dir, loginSession);
   refuseSymlink(path, "the login cache entry");
   let text: string;
   try {

@@ -9,7 +9,8 @@
  * - the content is the `AssumeRole` response as botocore stores it, with
  *   `Expiration` written as botocore writes a datetime
  *   (`2026-11-26T13:27:17UTC`); `…Z`, offsets and fractions are read too;
- * - writes are locked, atomic, 0600 in a 0700 folder, never through a link.
+ * - writes (`role_cache_write.ts`) are locked, atomic, 0600 in a 0700
+ *   folder, never through a link.
  *
  * @example
  * ```ts
@@ -19,9 +20,8 @@
  * @module
  */
 
-import { ConfigurationError } from "../errors.ts";
 import { type Env, homeDir } from "../util/env.ts";
-import { refuseSymlink, writeFileAtomic } from "../util/files.ts";
+import { refuseSymlink } from "../util/read.ts";
 import { joinPath } from "../util/path.ts";
 import { pyJsonDumps } from "../util/py_json.ts";
 import { parseTime } from "../util/time.ts";
@@ -110,58 +110,4 @@ export function readRoleCache(file: string): CachedRole | undefined {
     ...(str(c.AccountId) ? { accountId: c.AccountId as string } : {}),
     ...(str(arn) ? { arn: arn as string } : {}),
   };
-}
-
-/** botocore's serialization of a UTC datetime: `%Y-%m-%dT%H:%M:%S%Z`. */
-export function botocoreTime(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19)}UTC`;
-}
-
-/** What an `AssumeRole` call returned, to store. */
-export interface AssumeRoleResult {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken: string;
-  readonly expiresAtMs: number;
-  readonly accountId: string;
-  readonly assumedRoleId: string;
-  readonly arn: string;
-  readonly requestId: string;
-}
-
-/** Writes an entry in botocore's layout (atomically, 0600, never through a link). */
-export async function writeRoleCache(
-  file: string,
-  result: AssumeRoleResult,
-): Promise<void> {
-  const json = pyJsonDumps({
-    Credentials: {
-      AccessKeyId: result.accessKeyId,
-      SecretAccessKey: result.secretAccessKey,
-      SessionToken: result.sessionToken,
-      Expiration: botocoreTime(result.expiresAtMs),
-      AccountId: result.accountId,
-    },
-    AssumedRoleUser: {
-      AssumedRoleId: result.assumedRoleId,
-      Arn: result.arn,
-    },
-    ResponseMetadata: {
-      RequestId: result.requestId,
-      HTTPStatusCode: 200,
-      RetryAttempts: 0,
-    },
-  });
-  try {
-    await writeFileAtomic(file, json, {
-      mode: 0o600,
-      dirMode: 0o700,
-      noFollow: true,
-    });
-  } catch (error) {
-    if (error instanceof ConfigurationError) throw error;
-    throw new ConfigurationError(
-      `Cannot write the role cache "${file}": ${(error as Error).message}.`,
-    );
-  }
 }

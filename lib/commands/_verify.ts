@@ -5,7 +5,7 @@
  * @example
  * ```ts
  * import type { Context } from "../cli/context.ts";
- * import type { ResolvedProfile } from "../config/profiles.ts";
+ * import type { ResolvedProfile } from "../config/selection.ts";
  * declare const ctx: Context;
  * declare const profile: ResolvedProfile;
  * const identity = await verifyIdentity(ctx, profile); // { UserId, Account, Arn } or { error }
@@ -14,7 +14,7 @@
  */
 
 import type { Context } from "../cli/context.ts";
-import type { ResolvedProfile } from "../config/profiles.ts";
+import type { ResolvedProfile } from "../config/selection.ts";
 import { resolveRegion } from "../config/region.ts";
 import { resolveEndpoint } from "../endpoints/resolve.ts";
 import { trustingFetch } from "../http/tls.ts";

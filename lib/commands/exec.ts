@@ -106,11 +106,11 @@ const SIGNAL_NUMBERS: Readonly<Record<string, number>> = {
 };
 
 /** The region to give the command, if one is known. */
-function regionFor(
+async function regionFor(
   args: ParsedArgs,
   ctx: Context,
   profile: ReturnType<typeof resolveProfile>,
-): string | undefined {
+): Promise<string | undefined> {
   const resolved = resolveRegion({
     env: ctx.env,
     profile: profile.settings,
@@ -121,7 +121,9 @@ function regionFor(
   if (!session) return undefined;
   try {
     const entry = JSON.parse(
-      Deno.readTextFileSync(cacheFilePath(loginCacheDir(ctx.env), session)),
+      Deno.readTextFileSync(
+        await cacheFilePath(loginCacheDir(ctx.env), session),
+      ),
     );
     return typeof entry.signInRegion === "string"
       ? entry.signInRegion
@@ -150,7 +152,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     if (v !== undefined && !REMOVED.includes(k)) env[k] = v;
   }
   env.AWS_SIGNIN_PROFILE = profile.name;
-  const region = regionFor(args, ctx, profile);
+  const region = await regionFor(args, ctx, profile);
   if (region) {
     env.AWS_REGION = region;
     env.AWS_DEFAULT_REGION = region;

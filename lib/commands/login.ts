@@ -43,11 +43,8 @@ import {
   resolveEndpoint,
 } from "../endpoints/resolve.ts";
 import { KNOWN_REGIONS } from "../endpoints/partitions.ts";
-import {
-  cacheFilePath,
-  checkCacheDirWritable,
-  loginCacheDir,
-} from "../cache/login_cache.ts";
+import { cacheFilePath, loginCacheDir } from "../cache/login_cache.ts";
+import { checkCacheDirWritable } from "../cache/login_cache_dir.ts";
 import { loginCacheJson } from "../cache/login_cache_write.ts";
 import { saveLogin } from "../cache/save_login.ts";
 import { otherCredentialStyle } from "../credentials/styles.ts";
@@ -314,7 +311,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     configPath: profile.shared.configPath,
     profile: profile.name,
     values: prompted ? { login_session: sub, region } : { login_session: sub },
-    cacheFile: cacheFilePath(cacheDir, sub),
+    cacheFile: await cacheFilePath(cacheDir, sub),
     cacheJson: loginCacheJson({
       accessKeyId: token.accessKeyId,
       secretAccessKey: token.secretAccessKey,

@@ -148,7 +148,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     );
     return 0;
   }
-  const path = cacheFilePath(dir, session);
+  const path = await cacheFilePath(dir, session);
   const removed = await removeEntry(path, ctx);
   ctx.debug(removed ? `removed ${path}` : `${path} did not exist`);
   await ctx.io.out(

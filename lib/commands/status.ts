@@ -34,7 +34,7 @@ import { resolveRegion } from "../config/region.ts";
 import {
   cacheFilePath,
   loginCacheDir,
-  readCacheEntry,
+  readCacheFile,
 } from "../cache/login_cache.ts";
 import {
   readRoleCache,
@@ -128,12 +128,12 @@ function stateOf(
   return left > window ? "valid" : left > 0 ? "needs-refresh" : "expired";
 }
 
-function loginStatus(
+async function loginStatus(
   profile: ResolvedProfile,
   ctx: Context,
-): ProfileStatus {
+): Promise<ProfileStatus> {
   const session = stringSetting(profile.settings, "login_session")!;
-  const file = cacheFilePath(loginCacheDir(ctx.env), session);
+  const file = await cacheFilePath(loginCacheDir(ctx.env), session);
   const base = {
     profile: profile.name,
     type: "login" as const,
@@ -144,7 +144,7 @@ function loginStatus(
   const accountOf = (arn: string) => arn.split(":")[4] ?? null;
   let entry;
   try {
-    entry = readCacheEntry(loginCacheDir(ctx.env), session, profile.name);
+    entry = readCacheFile(file, session, profile.name);
   } catch (error) {
     const absent = !exists(file);
     return {
@@ -239,7 +239,7 @@ async function roleStatus(
       { name: sourceName, source: "flag" },
     );
     if (source && stringSetting(source.settings, "login_session")) {
-      const login = loginStatus(source, ctx);
+      const login = await loginStatus(source, ctx);
       usable = login.usable;
       if (!usable) note = `its source ${login.note}`;
     } else usable = true;
@@ -290,7 +290,7 @@ async function statusOf(
 ): Promise<ProfileStatus> {
   if (isRoleProfile(profile.settings)) return await roleStatus(profile, ctx);
   if (stringSetting(profile.settings, "login_session") !== undefined) {
-    return loginStatus(profile, ctx);
+    return await loginStatus(profile, ctx);
   }
   return {
     profile: profile.name,

@@ -19,9 +19,13 @@ import { ConfigurationError } from "../errors.ts";
 import {
   ProfileNotFoundError,
   type ProfileValues,
+  resolveProfile,
+  selectProfile,
   stringSetting,
-} from "../config/profiles.ts";
-import { csvRow } from "../util/csv.ts";
+} from "../config/selection.ts";
+import { csvRow, parseCsvRow } from "../util/csv.ts";
+import { formatCredentials } from "./format.ts";
+import { ownExportCommand } from "./own_command.ts";
 import { parseTime } from "../util/time.ts";
 import { loginCredentials } from "./login_provider.ts";
 import { unsupportedCredentialStyle } from "./styles.ts";
@@ -86,6 +90,42 @@ function environmentCredentials(
   };
 }
 
+/**
+ * What aws-signin's own `configure export-credentials` would print as this
+ * profile's `credential_process`, resolved here instead of in a new process;
+ * `undefined` whenever the answer would not be credentials (a loop, too deep,
+ * an error): then the process is run, so its output and errors are exactly a
+ * process's.
+ */
+async function ownCredentials(
+  own: { profile?: string },
+  ctx: ProviderContext,
+): Promise<Credentials | undefined> {
+  const seen = ctx.profile.chain.length > 0
+    ? ctx.profile.chain
+    : parseCsvRow(ctx.env[PROFILE_CHAIN_VAR] ?? "");
+  try {
+    const selected = selectProfile(own.profile, ctx.env);
+    if (seen.length >= 4 || seen.includes(selected.name)) return undefined;
+    const profile = resolveProfile(ctx.profile.shared, selected, [
+      ...seen,
+      selected.name,
+    ]);
+    ctx.debug(
+      `credential_process is aws-signin's own export-credentials for profile '${selected.name}': ` +
+        "resolved in this process",
+    );
+    // As in a process: no terminal to ask on, and its own chain of profiles.
+    const { prompt: _, ...noPrompt } = ctx;
+    const creds = await resolveCredentials({ ...noPrompt, profile });
+    if (!creds) return undefined;
+    const { parseProcessOutput } = await import("./process_provider.ts");
+    return parseProcessOutput(formatCredentials(creds, "process"));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Finds credentials for the profile, or `undefined` when none are configured. */
 export async function resolveCredentials(
   ctx: ProviderContext,
@@ -146,6 +186,9 @@ export async function profileCredentials(
   }
   const commandLine = stringSetting(profile.settings, "credential_process");
   if (commandLine) {
+    const own = ownExportCommand(commandLine);
+    const inProcess = own ? await ownCredentials(own, ctx) : undefined;
+    if (inProcess) return inProcess;
     const { processCredentials } = await import("./process_provider.ts");
     return await processCredentials(
       commandLine,

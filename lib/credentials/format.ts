@@ -13,6 +13,7 @@
  */
 
 import { ConfigurationError } from "../errors.ts";
+import { isoUtc } from "../util/time.ts";
 import type { Credentials } from "./types.ts";
 
 /** The formats, in the AWS CLI's order. */
@@ -30,7 +31,7 @@ export type CredentialFormat = typeof FORMATS[number];
 
 /** Python's `datetime.isoformat()` of a UTC time: `+00:00`, microseconds only when not zero. */
 export function isoformat(ms: number): string {
-  const iso = new Date(ms).toISOString(); // 2025-09-01T18:39:33.123Z
+  const iso = isoUtc(ms); // 2025-09-01T18:39:33.123Z
   const millis = iso.slice(20, 23);
   return millis === "000"
     ? `${iso.slice(0, 19)}+00:00`

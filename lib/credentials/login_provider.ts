@@ -23,7 +23,7 @@ export async function loginCredentials(
   ctx: ProviderContext,
 ): Promise<Credentials> {
   const dir = loginCacheDir(ctx.env);
-  const entry = readCacheEntry(dir, loginSession, ctx.profile.name);
+  const entry = await readCacheEntry(dir, loginSession, ctx.profile.name);
   const left = entry.expiresAtMs - ctx.now();
   if (!needsRefresh(entry, ctx.now())) {
     ctx.debug(

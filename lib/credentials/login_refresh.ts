@@ -31,16 +31,16 @@ import {
   InterruptedError,
   ServiceError,
 } from "../errors.ts";
-import { loginCommand } from "../config/profiles.ts";
+import { loginCommand } from "../config/selection.ts";
 import { resolveRegion } from "../config/region.ts";
 import { plainHttpWarning, resolveEndpoint } from "../endpoints/resolve.ts";
 import {
   cacheFilePath,
   lockFilePath,
   type LoginCacheEntry,
-  prepareCacheDir,
-  readCacheEntry,
+  readCacheFile,
 } from "../cache/login_cache.ts";
+import { prepareCacheDir } from "../cache/login_cache_dir.ts";
 import {
   refreshedCacheJson,
   writeCacheFile,
@@ -90,11 +90,11 @@ async function refreshWithLock(
   ctx: ProviderContext,
 ): Promise<Credentials> {
   const profile = ctx.profile;
-  const file = cacheFilePath(dir, loginSession);
+  const file = await cacheFilePath(dir, loginSession);
   await prepareCacheDir(dir, ctx.warn);
   try {
     return await withFileLock(lockFilePath(file), async ({ waited }) => {
-      const entry = readCacheEntry(dir, loginSession, profile.name);
+      const entry = readCacheFile(file, loginSession, profile.name);
       if (!needsRefresh(entry, ctx.now())) {
         ctx.debug(
           "another process refreshed the session while we waited; using its credentials",
@@ -118,7 +118,7 @@ async function refreshWithLock(
     });
   } catch (error) {
     if (!(error instanceof LockTimeoutError)) throw error;
-    const entry = readCacheEntry(dir, loginSession, profile.name);
+    const entry = readCacheFile(file, loginSession, profile.name);
     if (!still(entry, ctx.now())) throw error;
     ctx.debug(
       `timed out waiting for the lock ${error.path}; the cached credentials are still valid until ` +

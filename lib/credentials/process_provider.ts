@@ -14,7 +14,7 @@
  */
 
 import { AwsSigninError } from "../errors.ts";
-import { shlexSplit } from "../util/shlex.ts";
+import { splitCommandLine } from "./own_command.ts";
 import { safeText } from "../util/safe_text.ts";
 import { parseTime } from "../util/time.ts";
 import type { Credentials, ProviderContext } from "./types.ts";
@@ -33,9 +33,7 @@ export async function processCredentials(
   ctx: ProviderContext,
   extraEnv: Record<string, string>,
 ): Promise<Credentials> {
-  const argv = Deno.build.os === "windows"
-    ? commandLine.match(/"[^"]*"|\S+/g)?.map((a) => a.replace(/^"|"$/g, ""))
-    : shlexSplit(commandLine);
+  const argv = splitCommandLine(commandLine);
   if (!argv || argv.length === 0) {
     throw new CredentialProcessError(
       `cannot parse the command line "${commandLine}"`,
@@ -63,9 +61,14 @@ export async function processCredentials(
       stderr || `the process exited with code ${output.code}`,
     );
   }
+  return parseProcessOutput(new TextDecoder().decode(output.stdout));
+}
+
+/** Reads what a credential process printed, as the AWS SDKs read it. */
+export function parseProcessOutput(stdout: string): Credentials {
   let parsed: Record<string, unknown>;
   try {
-    const value: unknown = JSON.parse(new TextDecoder().decode(output.stdout));
+    const value: unknown = JSON.parse(stdout);
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       throw new Error();
     }

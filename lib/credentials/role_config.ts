@@ -22,7 +22,7 @@ import {
   type ResolvedProfile,
   resolveProfile,
   stringSetting,
-} from "../config/profiles.ts";
+} from "../config/selection.ts";
 import type { RoleCacheArgs } from "../cache/role_cache.ts";
 import type { Credentials, ProviderContext } from "./types.ts";
 

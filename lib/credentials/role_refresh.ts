@@ -21,7 +21,7 @@
  */
 
 import { AwsSigninError, ConfigurationError } from "../errors.ts";
-import { resolveProfile } from "../config/profiles.ts";
+import { resolveProfile } from "../config/selection.ts";
 import { resolveRegion } from "../config/region.ts";
 import { plainHttpWarning, resolveEndpoint } from "../endpoints/resolve.ts";
 import {
@@ -29,8 +29,8 @@ import {
   roleCacheDir,
   roleCacheFile,
   roleCacheKey,
-  writeRoleCache,
 } from "../cache/role_cache.ts";
+import { writeRoleCache } from "../cache/role_cache_write.ts";
 import { assumeRole } from "../sts/client.ts";
 import { LockTimeoutError, withFileLock } from "../util/lock.ts";
 import { parseTime } from "../util/time.ts";

@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { ProfileValues } from "../config/profiles.ts";
+import type { ProfileValues } from "../config/selection.ts";
 
 const has = (values: ProfileValues, ...keys: string[]) =>
   keys.some((k) => values[k] !== undefined);

@@ -12,7 +12,7 @@
  * @module
  */
 
-import type { ResolvedProfile } from "../config/profiles.ts";
+import type { ResolvedProfile } from "../config/selection.ts";
 import type { Env } from "../util/env.ts";
 import type { Sleep } from "../util/sleep.ts";
 

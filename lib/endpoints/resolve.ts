@@ -17,10 +17,10 @@
 import { ConfigurationError, UsageError } from "../errors.ts";
 import type { Env } from "../util/env.ts";
 import {
+  type ProfileFiles,
   type ProfileValues,
-  type SharedConfig,
   stringSetting,
-} from "../config/profiles.ts";
+} from "../config/selection.ts";
 import { partitionOf, signinEndpoint, stsEndpoint } from "./partitions.ts";
 
 /** A resolved endpoint and where it came from (for `--debug`). */
@@ -61,7 +61,7 @@ export function resolveEndpoint(
     readonly region: string;
     readonly env: Env;
     readonly profile: ProfileValues;
-    readonly shared?: SharedConfig;
+    readonly shared?: ProfileFiles;
     readonly flag?: string | undefined;
   },
 ): ResolvedEndpoint {

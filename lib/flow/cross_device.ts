@@ -14,7 +14,7 @@
  */
 
 import { AwsSigninError } from "../errors.ts";
-import { loginCommand } from "../config/profiles.ts";
+import { loginCommand } from "../config/selection.ts";
 import { InputTooLongError } from "../cli/io.ts";
 import { waitFor } from "../cli/prompts.ts";
 import { authorizeUrl, CROSS_DEVICE_CLIENT_ID } from "../signin/authorize.ts";

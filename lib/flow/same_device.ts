@@ -16,7 +16,7 @@
  */
 
 import { AwsSigninError } from "../errors.ts";
-import { loginCommand } from "../config/profiles.ts";
+import { loginCommand } from "../config/selection.ts";
 import { waitFor } from "../cli/prompts.ts";
 import { startSpinner } from "../cli/spinner.ts";
 import { authorizeUrl, SAME_DEVICE_CLIENT_ID } from "../signin/authorize.ts";

@@ -14,7 +14,7 @@
  */
 
 import { ConfigurationError } from "../errors.ts";
-import { type ProfileValues, stringSetting } from "../config/profiles.ts";
+import { type ProfileValues, stringSetting } from "../config/selection.ts";
 import { type Env, expandHome } from "../util/env.ts";
 
 /** Where the CA bundle setting came from. */

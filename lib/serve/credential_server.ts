@@ -22,6 +22,7 @@
  */
 
 import type { Credentials } from "../credentials/types.ts";
+import { formatExpiresAt } from "../util/time.ts";
 
 /** What the server needs. */
 export interface CredentialServerOptions {
@@ -62,11 +63,6 @@ export function constantTimeEqual(a: string, b: string): boolean {
     diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
   }
   return diff === 0;
-}
-
-/** RFC 3339 in UTC with `Z`, whole seconds. */
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 const JSON_HEADERS = {
@@ -129,7 +125,7 @@ export async function startCredentialServer(
         ? { Token: creds.sessionToken }
         : {}),
       ...(creds.expiration !== undefined
-        ? { Expiration: rfc3339(creds.expiration) }
+        ? { Expiration: formatExpiresAt(creds.expiration) }
         : {}),
       ...(creds.accountId !== undefined ? { AccountId: creds.accountId } : {}),
     }, { headers: JSON_HEADERS });
@@ -147,7 +143,7 @@ export async function startCredentialServer(
   }, async (request) => {
     const response = await answer(request);
     options.log(
-      `${rfc3339(now())} ${request.method} ${
+      `${formatExpiresAt(now())} ${request.method} ${
         new URL(request.url).pathname
       } ${response.status}`,
     );

@@ -15,7 +15,7 @@
  */
 
 import { AwsSigninError, ServiceError } from "../errors.ts";
-import { loginCommand } from "../config/profiles.ts";
+import { loginCommand } from "../config/selection.ts";
 import { EmptyTokenResponseError } from "./token_client.ts";
 
 /** The AWS CLI's prefix of every error in redeeming an authorization code. */

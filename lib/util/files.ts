@@ -19,51 +19,9 @@
 import { ConfigurationError } from "../errors.ts";
 import { type LockOptions, withFileLock } from "./lock.ts";
 import { dirName, joinPath } from "./path.ts";
+import { readTextFile, refuseSymlink } from "./read.ts";
 
-/**
- * Reads a UTF-8 text file, synchronously: these files are small, and the
- * `credential_process` path has no time to spare.
- *
- * @returns the text, or `null` when the file does not exist.
- * @throws {ConfigurationError} when it exists but cannot be read or is not UTF-8.
- */
-export function readTextFileSync(path: string): string | null {
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    if (error instanceof Deno.errors.IsADirectory) {
-      throw new ConfigurationError(
-        `Cannot read "${path}": it is a folder, not a file.`,
-      );
-    }
-    throw new ConfigurationError(
-      `Cannot read "${path}": ${(error as Error).message}.`,
-      { cause: error },
-    );
-  }
-  // Invalid UTF-8 decodes to U+FFFD; tell it apart from a real U+FFFD in the file.
-  if (text.includes("\uFFFD")) {
-    try {
-      new TextDecoder("utf-8", { fatal: true }).decode(Deno.readFileSync(path));
-    } catch {
-      throw new ConfigurationError(
-        `Cannot read "${path}": it is not UTF-8 text. Save it as UTF-8 and run the command again.`,
-      );
-    }
-  }
-  return text;
-}
-
-/** {@linkcode readTextFileSync}, for async callers. */
-export function readTextFile(path: string): Promise<string | null> {
-  try {
-    return Promise.resolve(readTextFileSync(path));
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
+export { readTextFile, readTextFileSync, refuseSymlink } from "./read.ts";
 
 /** Options for {@linkcode writeFileAtomic}. */
 export interface AtomicWriteOptions {
@@ -101,31 +59,6 @@ async function resolveLinks(path: string): Promise<string> {
   throw new ConfigurationError(
     `Cannot write "${path}": too many symbolic links.`,
   );
-}
-
-/**
- * Refuses a path that is a symbolic link (where links are never followed).
- *
- * @throws {ConfigurationError} naming the path.
- */
-export function refuseSymlink(path: string, what: string): void {
-  let info: Deno.FileInfo;
-  try {
-    info = Deno.lstatSync(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return;
-    throw new ConfigurationError(
-      `Cannot use ${what} "${path}": ${(error as Error).message}.`,
-    );
-  }
-  if (info.isSymlink) {
-    throw new ConfigurationError(
-      `${what[0]!.toUpperCase()}${
-        what.slice(1)
-      } "${path}" is a symbolic link, and aws-signin never follows links ` +
-        `there (a planted link could receive your credentials). Remove it and run the command again.`,
-    );
-  }
 }
 
 // Our temporary files: `.NAME.aws-signin-XXXXXXXX.tmp`. One older than this was left by a crash.

@@ -1,50 +1,107 @@
 /**
- * The two time formats of the shared files: any RFC 3339 time on read
- * (fractions and offsets, as the SDKs write them), and the AWS CLI's
- * whole-second `Z` form on write.
+ * The time formats of the shared files: any RFC 3339 time on read
+ * (fractions and offsets, as the SDKs write them), and ISO 8601 UTC on write.
+ *
+ * Done with calendar arithmetic rather than `Date` objects: on the
+ * `credential_process` path a first `Date#toISOString()` costs about 2 MiB of
+ * memory and a fraction of a millisecond (`deno task bench`), and these
+ * functions are all that path needs of dates.
  *
  * @example
  * ```ts
  * parseTime("2025-09-01T18:39:33.250+02:00"); // 1756744773250
+ * isoUtc(1756744773250); // "2025-09-01T16:39:33.250Z", as Date#toISOString()
  * formatExpiresAt(1756751973250); // "2025-09-01T18:39:33Z"
  * ```
  * @module
  */
 
-/** Parses an RFC 3339 / ISO 8601 time (fractions and offsets allowed); `NaN` when invalid. */
+const MS_PER_DAY = 86_400_000;
+
+const isLeap = (y: number) => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeap(year) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (month 1-12). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  // Count from March, so that the leap day ends the counted year.
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const monthFromMarch = month > 2 ? month - 3 : month + 9;
+  const dayOfYear = Math.floor((153 * monthFromMarch + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) -
+    Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/** The date of a day number from 1970-01-01: the inverse of {@linkcode daysFromCivil}. */
+function civilFromDays(days: number): [number, number, number] {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) / 365,
+  );
+  const dayOfYear = dayOfEra -
+    (365 * yearOfEra + Math.floor(yearOfEra / 4) -
+      Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  return [yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day];
+}
+
+const TIME_RE =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$/;
+
+/** Parses an RFC 3339 / ISO 8601 time (fractions and offsets allowed); `NaN` when invalid or impossible. */
 export function parseTime(text: string): number {
-  const m =
-    /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$/
-      .exec(text.trim());
+  const m = TIME_RE.exec(text.trim());
   if (!m) return NaN;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
-  const ms = m[7] ? Math.floor(Number(m[7]) * 1000) : 0;
-  let t = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!, ms);
-  // Date.UTC rolls 2099-13-45 over into 2100: a time that does not exist is invalid.
-  const d = new Date(t);
+  const year = Number(m[1]), month = Number(m[2]), day = Number(m[3]);
+  const hour = Number(m[4]), minute = Number(m[5]), second = Number(m[6]);
   if (
-    d.getUTCFullYear() !== year || d.getUTCMonth() !== month! - 1 ||
-    d.getUTCDate() !== day || d.getUTCHours() !== hour ||
-    d.getUTCMinutes() !== minute || d.getUTCSeconds() !== second
+    month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) ||
+    hour > 23 || minute > 59 || second > 59
   ) return NaN;
+  const ms = m[7] ? Math.floor(Number(m[7]) * 1000) : 0;
+  let t = daysFromCivil(year, month, day) * MS_PER_DAY +
+    ((hour * 60 + minute) * 60 + second) * 1000 + ms;
   const zone = m[8];
   if (zone && zone !== "Z" && zone !== "z") {
     const sign = zone[0] === "-" ? -1 : 1;
     const digits = zone.slice(1).replace(":", "");
-    const [hours, minutes] = [
-      Number(digits.slice(0, 2)),
-      Number(digits.slice(2)),
-    ];
+    const hours = Number(digits.slice(0, 2));
+    const minutes = Number(digits.slice(2));
     if (hours > 23 || minutes > 59) return NaN;
     t -= sign * (hours * 60 + minutes) * 60_000;
   }
   return t;
 }
 
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
+
+/** `Date#toISOString()` for years 0-9999: `2025-09-01T16:39:33.250Z`. */
+export function isoUtc(time: number): string {
+  const ms = Math.trunc(time);
+  const days = Math.floor(ms / MS_PER_DAY);
+  const [year, month, day] = civilFromDays(days);
+  let rest = ms - days * MS_PER_DAY;
+  const millis = rest % 1000;
+  rest = (rest - millis) / 1000;
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${
+    pad(Math.floor(rest / 3600), 2)
+  }:${pad(Math.floor(rest / 60) % 60, 2)}:${pad(rest % 60, 2)}.${
+    pad(millis, 3)
+  }Z`;
+}
+
 /** The AWS CLI's `expiresAt`: UTC, whole seconds, `Z`. */
 export function formatExpiresAt(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(
-    ".000Z",
-    "Z",
-  );
+  return `${isoUtc(Math.floor(ms / 1000) * 1000).slice(0, 19)}Z`;
 }

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnCli } from "../../dev/interactive.ts";
-import { sha256HexSync } from "../../lib/util/encoding.ts";
+import { sha256HexSync } from "../helpers.ts";
 import {
   ageEntry,
   baseEnv,

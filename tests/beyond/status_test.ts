@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { roleCacheKey } from "../../lib/cache/role_cache.ts";
-import { sha256HexSync } from "../../lib/util/encoding.ts";
+import { sha256HexSync } from "../helpers.ts";
 import { formatExpiresAt } from "../../lib/util/time.ts";
 import {
   DEMO_SESSION,

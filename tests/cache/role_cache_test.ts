@@ -5,11 +5,13 @@
  */
 import assert from "node:assert/strict";
 import {
-  botocoreTime,
   parseRoleExpiration,
   readRoleCache,
-  writeRoleCache,
 } from "../../lib/cache/role_cache.ts";
+import {
+  botocoreTime,
+  writeRoleCache,
+} from "../../lib/cache/role_cache_write.ts";
 
 Deno.test("Expiration in botocore's, RFC 3339 and offset forms", () => {
   const t = Date.UTC(2026, 10, 26, 13, 27, 17);

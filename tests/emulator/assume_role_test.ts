@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { ServiceError } from "../../lib/errors.ts";
 import { assumeRole, getCallerIdentity } from "../../lib/sts/client.ts";
-import { sha256HexSync } from "../../lib/util/encoding.ts";
+import { sha256HexSync } from "../helpers.ts";
 import { DEMO_SESSION, emulatorFault } from "../helpers.ts";
 import { ADMIN, roleEmulator, roleHome } from "../roles/_setup.ts";
 

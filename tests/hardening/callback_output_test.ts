@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { startEmulator } from "../../lib/emulator/server.ts";
 import { hasControlCharacters } from "../../lib/util/safe_text.ts";
-import { sha256HexSync } from "../../lib/util/encoding.ts";
+import { sha256HexSync } from "../helpers.ts";
 import { spawnCli } from "../../dev/interactive.ts";
 import {
   DEMO_SESSION,

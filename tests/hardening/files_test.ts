@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { startEmulator } from "../../lib/emulator/server.ts";
-import { sha256HexSync } from "../../lib/util/encoding.ts";
+import { sha256HexSync } from "../helpers.ts";
 import {
   ageEntry,
   baseEnv,

@@ -5,7 +5,7 @@
  * credentials stay wrapped in "Unable to retrieve credentials" (253).
  */
 import assert from "node:assert/strict";
-import { sha256HexSync } from "../../lib/util/encoding.ts";
+import { sha256HexSync } from "../helpers.ts";
 import { DEMO_SESSION, runCliProcess, tempHome } from "../helpers.ts";
 
 async function homeWithEntry(dpopKey: string | undefined) {

@@ -18,7 +18,7 @@ import {
   runProcess,
   runSdkScript,
 } from "../helpers.ts";
-import { sha256HexSync } from "../../lib/util/encoding.ts";
+import { sha256HexSync } from "../helpers.ts";
 import { ADMIN, calls, roleEmulator, roleHome } from "./_setup.ts";
 
 const hasBotocore = (() => {

@@ -4,7 +4,7 @@
  * black boxes (subprocesses; in-process where a terminal is faked).
  */
 import assert from "node:assert/strict";
-import { sha256HexSync } from "../../lib/util/encoding.ts";
+import { sha256HexSync } from "../helpers.ts";
 import { roleCacheKey } from "../../lib/cache/role_cache.ts";
 import {
   ageEntry,
