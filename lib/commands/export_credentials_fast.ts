@@ -55,7 +55,7 @@ import {
 import { unsupportedCredentialStyle } from "../credentials/styles.ts";
 import type { Credentials } from "../credentials/types.ts";
 import type { Env } from "../util/env.ts";
-import { readTextFileSync } from "../util/read.ts";
+import { mayExist, readTextFileSync } from "../util/read.ts";
 
 /** `--profile` and `--format` from the arguments after `configure export-credentials`, or `undefined` for anything else. */
 function parse(
@@ -164,7 +164,7 @@ export async function fastExport(
       paths.config,
       readTextFileSync(paths.config),
       paths.credentials,
-      readTextFileSync(paths.credentials),
+      mayExist(paths.credentials) ? readTextFileSync(paths.credentials) : null,
     );
     if (!shared) return undefined;
     const profile = resolveProfile(shared, selected, [selected.name]);

@@ -49,6 +49,29 @@ export function readTextFileSync(path: string): string | null {
   return text;
 }
 
+/**
+ * Whether a file may exist, from its folder's listing rather than an attempt
+ * to open it: on the `credential_process` path the usual shared credentials
+ * file is missing, and the first exception a process throws costs some
+ * 0.4 ms (a listing, about 0.1 ms). `true` whenever in doubt: the folder
+ * cannot be listed, or the name is not plain ASCII (file systems may store
+ * it in another Unicode form).
+ */
+export function mayExist(path: string): boolean {
+  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  const name = path.slice(slash + 1).toLowerCase();
+  if (slash < 1 || name === "" || !/^[\x20-\x7e]+$/.test(name)) return true;
+  try {
+    for (const entry of Deno.readDirSync(path.slice(0, slash))) {
+      // Case-insensitive file systems (macOS, Windows) open any case.
+      if (entry.name.toLowerCase() === name) return true;
+    }
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** {@linkcode readTextFileSync}, for async callers. */
 export function readTextFile(path: string): Promise<string | null> {
   try {

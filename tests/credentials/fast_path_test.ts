@@ -197,6 +197,18 @@ Deno.test("the hot path leaves refreshes, errors and anything unusual to the ful
       what,
     );
   }
+  // Static keys in the credentials file come before the login session.
+  await Deno.writeTextFile(
+    h.credentials,
+    "[dev]\naws_access_key_id = AKIACREDSFILE000001\naws_secret_access_key = s\n",
+  );
+  assert.equal(await fastExport(ARGS("dev"), h.env, Date.now()), undefined);
+  const full = await runInProcess(
+    ["configure", "export-credentials", "--profile", "dev"],
+    { env: h.env },
+  );
+  assert.match(full.stdout, /AKIACREDSFILE000001/);
+  await Deno.remove(h.credentials);
   // A cache entry behind a link is the full command's to refuse.
   const entry = `${h.cache}/${sha256HexSync(SESSION)}.json`;
   await Deno.rename(entry, `${h.dir}/elsewhere.json`);
