@@ -28,8 +28,9 @@ import { roleChain } from "../lib/credentials/role_config.ts";
 import { roleCacheFile, roleCacheKey } from "../lib/cache/role_cache.ts";
 import { writeRoleCache } from "../lib/cache/role_cache_write.ts";
 import { PERMISSIONS } from "../dev/permissions.ts";
+import { baseEnv, pathOfUrl } from "../dev/process.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const ROOT = pathOfUrl(new URL("..", import.meta.url)).replace(/\/$/, "");
 const roundsArg = Deno.args.indexOf("--rounds");
 const ROUNDS = roundsArg >= 0 ? Number(Deno.args[roundsArg + 1]) : 21;
 const SESSION = "arn:aws:iam::111122223333:user/bench";
@@ -359,15 +360,13 @@ Deno.stdout.writeSync(new TextEncoder().encode(JSON.stringify({ Version: 1, Acce
   );
   const bundle = await buildBundle(`${home}/bundle`);
   const env: Record<string, string> = {
+    ...baseEnv(),
     HOME: home,
-    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-    DENO_DIR: Deno.env.get("DENO_DIR") ??
-      `${Deno.env.get("HOME")}/.cache/deno`,
+    USERPROFILE: home,
     AWS_CONFIG_FILE: `${home}/.aws/config`,
     AWS_SHARED_CREDENTIALS_FILE: `${home}/.aws/credentials`,
     AWS_LOGIN_CACHE_DIRECTORY: `${home}/.aws/login/cache`,
     AWS_EC2_METADATA_DISABLED: "true",
-    NO_COLOR: "1",
   };
   const list = subjects(home, bundle);
   await check(list, env);

@@ -9,8 +9,16 @@
 
 import { PERMISSIONS } from "./permissions.ts";
 
+/** The local path of a `file:` URL (`/D:/a/b` is `D:/a/b` on Windows). */
+export function pathOfUrl(url: URL): string {
+  const path = decodeURIComponent(url.pathname);
+  return Deno.build.os === "windows" && /^\/[A-Za-z]:/.test(path)
+    ? path.slice(1)
+    : path;
+}
+
 /** The repository root. */
-export const ROOT: string = new URL("..", import.meta.url).pathname.replace(
+export const ROOT: string = pathOfUrl(new URL("..", import.meta.url)).replace(
   /\/$/,
   "",
 );
@@ -25,6 +33,9 @@ export interface RunResult {
 function denoDir(): string {
   const fromEnv = Deno.env.get("DENO_DIR");
   if (fromEnv) return fromEnv;
+  if (Deno.build.os === "windows") {
+    return `${Deno.env.get("LOCALAPPDATA") ?? ""}\\deno`;
+  }
   const home = Deno.env.get("HOME") ?? "";
   return Deno.build.os === "darwin"
     ? `${home}/Library/Caches/deno`
@@ -62,6 +73,21 @@ const PASS_THROUGH = [
   "no_proxy",
 ];
 
+// What any program needs on Windows (sockets need SystemRoot; temp files TEMP).
+const WINDOWS_PASS_THROUGH = [
+  "SystemRoot",
+  "SystemDrive",
+  "windir",
+  "TEMP",
+  "TMP",
+  "ComSpec",
+  "PATHEXT",
+  "LOCALAPPDATA",
+  "APPDATA",
+  "ProgramData",
+  "ProgramFiles",
+];
+
 /** Environment every subprocess gets besides the test's own: PATH, Deno's cache, TLS/proxy settings. */
 export function baseEnv(): Record<string, string> {
   const env: Record<string, string> = {
@@ -70,7 +96,11 @@ export function baseEnv(): Record<string, string> {
     NO_COLOR: "1",
     LC_ALL: "C.UTF-8",
   };
-  for (const name of PASS_THROUGH) {
+  for (
+    const name of Deno.build.os === "windows"
+      ? [...PASS_THROUGH, ...WINDOWS_PASS_THROUGH]
+      : PASS_THROUGH
+  ) {
     const value = Deno.env.get(name);
     if (value !== undefined) env[name] = value;
   }

@@ -165,10 +165,10 @@ const SOH = "\u0001";
  * `Function#toString`, which hands it to an indirect `eval`.
  */
 export function assembleBundle(hotModule: string, program: string): string {
-  const exported = /export\{([^}]*)\};?\s*$/.exec(hotModule);
-  const local = exported?.[1]!.split(",").map((e) => e.trim().split(/\s+as\s+/))
+  const exported = /export\{([^}]*)\};?\s*$/.exec(hotModule)?.[1] ?? "";
+  const local = exported.split(",").map((e) => e.trim().split(/\s+as\s+/))
     .find(([, name]) => name === "tryFastPath")?.[0];
-  if (!exported || !local) {
+  if (!local) {
     throw new Error(
       "the hot path module does not end by exporting tryFastPath",
     );

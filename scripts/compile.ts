@@ -8,12 +8,13 @@
  * @module
  */
 import { PERMISSIONS } from "../dev/permissions.ts";
+import { pathOfUrl } from "../dev/process.ts";
 import { compileEntrySource } from "./build.ts";
 
 const say = (line: string) =>
   Deno.stderr.writeSync(new TextEncoder().encode(`${line}\n`));
 
-const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const ROOT = pathOfUrl(new URL("..", import.meta.url)).replace(/\/$/, "");
 const args = [...Deno.args];
 const take = (flag: string) => {
   const i = args.indexOf(flag);

@@ -11,6 +11,8 @@ import type { World } from "../lib/cli/context.ts";
 import { runCli } from "../lib/cli/run.ts";
 import { type MemoryIo, memoryIo } from "../lib/cli/io.ts";
 import { createHash } from "node:crypto";
+import { shlexQuote } from "../lib/util/shlex.ts";
+import { commandLine } from "./_platform.ts";
 import { formatExpiresAt } from "../lib/util/time.ts";
 import {
   baseEnv,
@@ -66,6 +68,8 @@ export async function tempHome(): Promise<TempHome> {
     cache,
     env: {
       HOME: dir,
+      // Where Windows looks for the home folder first (the role cache is under it).
+      USERPROFILE: dir,
       AWS_CONFIG_FILE: config,
       AWS_SHARED_CREDENTIALS_FILE: credentials,
       AWS_LOGIN_CACHE_DIRECTORY: cache,
@@ -179,14 +183,25 @@ export function standInBrowser(
   mode: "approve" | "deny" | "wrong-state" | "fail" | "record",
   options: { trustCa?: string } = {},
 ): string {
-  const quote = (s: string) => `'${s.replaceAll("'", `'"'"'`)}'`;
+  const browser = commandLine([
+    Deno.execPath(),
+    "run",
+    "--quiet",
+    "-A",
+    `${ROOT}/tests/flow/_browser.ts`,
+    mode,
+  ]);
+  if (Deno.build.os === "windows") {
+    if (options.trustCa) {
+      throw new Error("a stand-in browser with its own CA needs POSIX env(1)");
+    }
+    return `${browser} %s`;
+  }
   // The stand-in goes straight to the emulator: proxy tests count only aws-signin's own calls.
   const env = `env -u HTTPS_PROXY -u https_proxy -u HTTP_PROXY -u http_proxy ${
-    options.trustCa ? `DENO_CERT=${quote(options.trustCa)} ` : ""
+    options.trustCa ? `DENO_CERT=${shlexQuote(options.trustCa)} ` : ""
   }`;
-  return `${env}${quote(Deno.execPath())} run --quiet -A ${
-    quote(`${ROOT}/tests/flow/_browser.ts`)
-  } ${mode} %s`;
+  return `${env}${browser} %s`;
 }
 
 /** Runs an AWS JS SDK script from tests/interop (`_sdk_*.ts`) in its own process with `env`; throws unless it exits 0. */

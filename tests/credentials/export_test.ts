@@ -5,8 +5,8 @@
  * recursion guard and the errors.
  */
 import assert from "node:assert/strict";
+import { commandLine } from "../_platform.ts";
 import { sha256Hex } from "../../lib/util/encoding.ts";
-import { shlexQuote } from "../../lib/util/shlex.ts";
 import {
   hasAwsCli,
   mapLimit,
@@ -304,7 +304,7 @@ Deno.test("environment credentials win over AWS_PROFILE but not over --profile (
 });
 
 function selfCommand(profile: string): string {
-  return [
+  return commandLine([
     Deno.execPath(),
     "run",
     "--quiet",
@@ -314,8 +314,7 @@ function selfCommand(profile: string): string {
     "export-credentials",
     "--profile",
     profile,
-  ]
-    .map(shlexQuote).join(" ");
+  ]);
 }
 
 Deno.test("credential_process: our own export-credentials behind another profile, and the recursion guard", async () => {

@@ -1,5 +1,6 @@
 /** `aws-signin emulator` as a process: its URL line, clean stop on SIGTERM/SIGINT, the request log. */
 import assert from "node:assert/strict";
+import { needs } from "../_platform.ts";
 import { baseEnv, cliCommand, tempHome } from "../helpers.ts";
 
 async function startProcess(args: string[], env: Record<string, string>) {
@@ -26,47 +27,56 @@ async function startProcess(args: string[], env: Record<string, string>) {
   return { child, firstLine: buffer, reader };
 }
 
-Deno.test("prints exactly its URL, serves, and stops cleanly on SIGTERM within a second", async () => {
-  await using home = await tempHome();
-  const { child, firstLine, reader } = await startProcess(
-    ["--auto-approve"],
-    home.env,
-  );
-  assert.match(firstLine, /^http:\/\/127\.0\.0\.1:\d+\n$/);
-  const url = firstLine.trim();
-  const res = await fetch(`${url}/_emulator/requests`);
-  assert.deepEqual(await res.json(), []);
-  const started = performance.now();
-  child.kill("SIGTERM");
-  const [status, rest] = await Promise.all([
-    child.status,
-    (async () => {
-      let text = "";
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return text;
-        text += value;
-      }
-    })(),
-  ]);
-  const stderr = await new Response(child.stderr).text();
-  assert.ok(
-    performance.now() - started < 1000,
-    `took ${performance.now() - started} ms`,
-  );
-  assert.equal(status.code, 0, stderr);
-  assert.equal(rest, "", "nothing after the URL line");
-  assert.equal(stderr, "");
+Deno.test({
+  ...needs(
+    "signals",
+    "prints exactly its URL, serves, and stops cleanly on SIGTERM within a second",
+  ),
+  fn: async () => {
+    await using home = await tempHome();
+    const { child, firstLine, reader } = await startProcess(
+      ["--auto-approve"],
+      home.env,
+    );
+    assert.match(firstLine, /^http:\/\/127\.0\.0\.1:\d+\n$/);
+    const url = firstLine.trim();
+    const res = await fetch(`${url}/_emulator/requests`);
+    assert.deepEqual(await res.json(), []);
+    const started = performance.now();
+    child.kill("SIGTERM");
+    const [status, rest] = await Promise.all([
+      child.status,
+      (async () => {
+        let text = "";
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return text;
+          text += value;
+        }
+      })(),
+    ]);
+    const stderr = await new Response(child.stderr).text();
+    assert.ok(
+      performance.now() - started < 1000,
+      `took ${performance.now() - started} ms`,
+    );
+    assert.equal(status.code, 0, stderr);
+    assert.equal(rest, "", "nothing after the URL line");
+    assert.equal(stderr, "");
+  },
 });
 
-Deno.test("SIGINT stops it too", async () => {
-  await using home = await tempHome();
-  const { child, reader } = await startProcess([], home.env);
-  child.kill("SIGINT");
-  const status = await child.status;
-  await reader.cancel();
-  await child.stderr.cancel();
-  assert.equal(status.code, 0);
+Deno.test({
+  ...needs("signals", "SIGINT stops it too"),
+  fn: async () => {
+    await using home = await tempHome();
+    const { child, reader } = await startProcess([], home.env);
+    child.kill("SIGINT");
+    const status = await child.status;
+    await reader.cancel();
+    await child.stderr.cancel();
+    assert.equal(status.code, 0);
+  },
 });
 
 Deno.test("port 0 never collides when several start at once", async () => {
