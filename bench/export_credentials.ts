@@ -24,7 +24,8 @@
  * @module
  */
 import { sha256Hex } from "../lib/util/encoding.ts";
-import { buildSharedConfig, resolveProfile } from "../lib/config/profiles.ts";
+import { buildSharedConfig } from "../lib/config/profiles.ts";
+import { resolveProfile } from "../lib/config/selection.ts";
 import { roleChain } from "../lib/credentials/role_config.ts";
 import { roleCacheFile, roleCacheKey } from "../lib/cache/role_cache.ts";
 import { writeRoleCache } from "../lib/cache/role_cache_write.ts";

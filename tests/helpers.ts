@@ -12,6 +12,7 @@ import { runCli } from "../lib/cli/run.ts";
 import { type MemoryIo, memoryIo } from "../lib/cli/io.ts";
 import { createHash } from "node:crypto";
 import { shlexQuote } from "../lib/util/shlex.ts";
+import { type Interactive, spawnCli } from "../dev/interactive.ts";
 import { commandLine } from "./_platform.ts";
 import { formatExpiresAt } from "../lib/util/time.ts";
 import {
@@ -334,4 +335,68 @@ export async function listDir(path: string): Promise<string[]> {
     if (error instanceof Deno.errors.NotFound) return [];
     throw error;
   }
+}
+
+/** The local addresses listening on TCP `port`, from /proc/net/tcp{,6} (hex, as Linux prints them). */
+export function tcpListeners(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  const out: string[] = [];
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text = "";
+    try {
+      text = Deno.readTextFileSync(file);
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols[1]?.endsWith(`:${hexPort}`) && cols[3] === "0A") {
+        out.push(cols[1]);
+      }
+    }
+  }
+  return out;
+}
+
+/** Whether Python's botocore is here and has the login provider (1.43+): the interop tests need it. */
+export const hasBotocoreLogin: boolean = (() => {
+  try {
+    return new Deno.Command("python3", {
+      args: [
+        "-c",
+        'import botocore.credentials as c; assert hasattr(c, "LoginProvider")',
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).outputSync().success;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * Starts `aws-signin login` against an emulator with a stand-in browser that
+ * only records the URL it was given; resolves once it has: the process, the
+ * authorize URL, and the callback URL the login listens on.
+ */
+export async function loginWaitingForCallback(
+  server: { readonly url: string },
+  home: TempHome,
+  args: readonly string[] = [],
+): Promise<{ proc: Interactive; authorize: URL; callback: URL }> {
+  const record = `${home.dir}/url.txt`;
+  const proc = spawnCli(
+    ["login", "--region", "us-east-1", "--endpoint-url", server.url, ...args],
+    { ...home.env, BROWSER: standInBrowser("record"), BROWSER_RECORD: record },
+  );
+  if (!await eventually(async () => (await readOrNull(record)) !== null)) {
+    const result = await proc.finish();
+    throw new Error(`the login opened no browser: ${result.stderr}`);
+  }
+  const authorize = new URL((await readOrNull(record))!);
+  return {
+    proc,
+    authorize,
+    callback: new URL(authorize.searchParams.get("redirect_uri")!),
+  };
 }

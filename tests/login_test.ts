@@ -12,6 +12,7 @@ import { type EmulatorServer, startEmulator } from "../lib/emulator/server.ts";
 import { readCacheEntry } from "../lib/cache/login_cache.ts";
 import {
   codeFromConfirmationPage,
+  loginWaitingForCallback,
   pkcs8Pem,
   readOrNull,
   runCliProcess,
@@ -19,6 +20,7 @@ import {
   type RunResult,
   runSdkScript,
   standInBrowser,
+  tcpListeners,
   type TempHome,
   tempHome,
 } from "./helpers.ts";
@@ -579,26 +581,6 @@ Deno.test("--timeout: gives up waiting for the browser with exit 255 and writes 
   });
 });
 
-function listeners(port: number): string[] {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
-  const out: string[] = [];
-  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-    let text = "";
-    try {
-      text = Deno.readTextFileSync(file);
-    } catch {
-      continue;
-    }
-    for (const line of text.split("\n").slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols[1]?.endsWith(`:${hexPort}`) && cols[3] === "0A") {
-        out.push(cols[1]);
-      }
-    }
-  }
-  return out;
-}
-
 Deno.test({
   name:
     "the callback server listens on 127.0.0.1 only, answers one callback, 404s elsewhere, then closes",
@@ -606,26 +588,10 @@ Deno.test({
   async fn() {
     await using server = await startEmulator({ autoApprove: true });
     await using home = await tempHome();
-    const record = `${home.dir}/url.txt`;
-    const proc = spawnCli([
-      "login",
-      "--region",
-      "us-east-1",
-      "--endpoint-url",
-      server.url,
-    ], {
-      ...home.env,
-      BROWSER: standInBrowser("record"),
-      BROWSER_RECORD: record,
-    });
-    await proc.waitForStdout(URL_LINE);
-    const deadline = Date.now() + 10_000;
-    while ((await readOrNull(record)) === null && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const url = new URL((await readOrNull(record))!);
-    const port = Number(new URL(url.searchParams.get("redirect_uri")!).port);
-    assert.deepEqual(listeners(port), [
+    const { proc, authorize: url, callback: listening } =
+      await loginWaitingForCallback(server, home);
+    const port = Number(listening.port);
+    assert.deepEqual(tcpListeners(port), [
       `0100007F:${port.toString(16).toUpperCase().padStart(4, "0")}`,
     ]);
     const other = await fetch(`http://127.0.0.1:${port}/favicon.ico`);
@@ -642,7 +608,7 @@ Deno.test({
     assert.match(await callback.text(), /Signed in/);
     const result = await proc.finish();
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(listeners(port), []);
+    assert.deepEqual(tcpListeners(port), []);
     await assert.rejects(fetch(`http://127.0.0.1:${port}/oauth/callback`));
   },
 });

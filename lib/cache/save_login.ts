@@ -23,7 +23,8 @@
 
 import { configSectionFor, sectionIsProfile } from "../config/profiles.ts";
 import { updateConfigText } from "../config/writer.ts";
-import { readTextFile, updateFileLocked } from "../util/files.ts";
+import { updateFileLocked } from "../util/files.ts";
+import { readTextFile } from "../util/read.ts";
 import { withFileLock } from "../util/lock.ts";
 import { lockFilePath } from "./login_cache.ts";
 import { writeCacheFile } from "./login_cache_write.ts";

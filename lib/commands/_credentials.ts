@@ -5,7 +5,8 @@
  * @example
  * ```ts
  * import type { Context } from "../cli/context.ts";
- * import { loadSharedConfig, resolveProfile, selectProfile } from "../config/profiles.ts";
+ * import { loadSharedConfig } from "../config/profiles.ts";
+ * import { resolveProfile, selectProfile } from "../config/selection.ts";
  * declare const ctx: Context;
  * const profile = resolveProfile(await loadSharedConfig(ctx.env), selectProfile(undefined, ctx.env));
  * const creds = await credentialsFor(ctx, profile);
@@ -15,12 +16,12 @@
 
 import type { Context } from "../cli/context.ts";
 import { ConfigurationError } from "../errors.ts";
+import { loadSharedConfig } from "../config/profiles.ts";
 import {
-  loadSharedConfig,
   loginCommand,
   type ResolvedProfile,
   resolveProfile,
-} from "../config/profiles.ts";
+} from "../config/selection.ts";
 import { resolveCredentials } from "../credentials/chain.ts";
 import type { Credentials } from "../credentials/types.ts";
 import { trustingFetch } from "../http/tls.ts";

@@ -1,6 +1,7 @@
 /**
- * `status --verify`: one STS `GetCallerIdentity` with the profile's
- * credentials (refreshed as needed), as `sts get-caller-identity` makes it.
+ * One STS `GetCallerIdentity` with a profile's credentials, through the
+ * profile's STS endpoint, CA bundle and proxy: what `sts get-caller-identity`
+ * prints and what `status --verify` shows.
  *
  * @example
  * ```ts
@@ -16,12 +17,49 @@
 import type { Context } from "../cli/context.ts";
 import type { ResolvedProfile } from "../config/selection.ts";
 import { resolveRegion } from "../config/region.ts";
-import { resolveEndpoint } from "../endpoints/resolve.ts";
+import { plainHttpWarning, resolveEndpoint } from "../endpoints/resolve.ts";
 import { trustingFetch } from "../http/tls.ts";
 import { type CallerIdentity, getCallerIdentity } from "../sts/client.ts";
+import type { Credentials } from "../credentials/types.ts";
 import { credentialsFor } from "./_credentials.ts";
 
-/** The live identity of the profile's credentials, or why there is none. */
+/** Calls `GetCallerIdentity` for the profile (`endpointUrl`: `--endpoint-url`, when given). */
+export async function callerIdentity(
+  ctx: Context,
+  profile: ResolvedProfile,
+  init: {
+    readonly credentials: Credentials;
+    readonly region: string;
+    readonly endpointUrl?: string | undefined;
+  },
+): Promise<CallerIdentity> {
+  const endpoint = resolveEndpoint("sts", {
+    region: init.region,
+    env: ctx.env,
+    profile: profile.settings,
+    shared: profile.shared,
+    flag: init.endpointUrl,
+  });
+  ctx.debug(`STS endpoint ${endpoint.url} (from ${endpoint.source})`);
+  const insecure = plainHttpWarning(endpoint.url, "sts");
+  if (insecure) ctx.warn(insecure);
+  const id = await getCallerIdentity({
+    endpoint: endpoint.url,
+    region: init.region,
+    credentials: init.credentials,
+    now: ctx.now,
+    fetch: trustingFetch(ctx.fetch, {
+      env: ctx.env,
+      profile: profile.settings,
+    }),
+    sleep: ctx.sleep,
+    signal: ctx.signal,
+    debug: (m) => ctx.debug(m),
+  });
+  return { UserId: id.UserId, Account: id.Account, Arn: id.Arn };
+}
+
+/** The live identity of the profile's credentials, or why there is none (`status --verify`). */
 export async function verifyIdentity(
   ctx: Context,
   profile: ResolvedProfile,
@@ -31,26 +69,7 @@ export async function verifyIdentity(
     if (!credentials) return { error: "no credentials" };
     const region = resolveRegion({ env: ctx.env, profile: profile.settings })
       ?.region ?? "us-east-1";
-    const endpoint = resolveEndpoint("sts", {
-      region,
-      env: ctx.env,
-      profile: profile.settings,
-      shared: profile.shared,
-    });
-    const id = await getCallerIdentity({
-      endpoint: endpoint.url,
-      region,
-      credentials,
-      now: ctx.now,
-      fetch: trustingFetch(ctx.fetch, {
-        env: ctx.env,
-        profile: profile.settings,
-      }),
-      sleep: ctx.sleep,
-      signal: ctx.signal,
-      debug: (m) => ctx.debug(m),
-    });
-    return { UserId: id.UserId, Account: id.Account, Arn: id.Arn };
+    return await callerIdentity(ctx, profile, { credentials, region });
   } catch (error) {
     return { error: (error as Error).message };
   }

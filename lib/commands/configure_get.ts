@@ -18,14 +18,16 @@ import {
 } from "../cli/flags.ts";
 import type { IniValue } from "../config/ini.ts";
 import {
-  checkProfileName,
   loadSharedConfig,
   mergedProfile,
   profileExists,
-  ProfileNotFoundError,
-  selectProfile,
   type SharedConfig,
 } from "../config/profiles.ts";
+import {
+  checkProfileName,
+  ProfileNotFoundError,
+  selectProfile,
+} from "../config/selection.ts";
 
 /** The command's spec. */
 export const spec: CommandSpec = {

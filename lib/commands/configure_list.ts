@@ -17,12 +17,12 @@ import {
   type ParsedArgs,
   PROFILE_FLAG,
 } from "../cli/flags.ts";
+import { loadSharedConfig } from "../config/profiles.ts";
 import {
-  loadSharedConfig,
   ProfileNotFoundError,
   resolveProfile,
   selectProfile,
-} from "../config/profiles.ts";
+} from "../config/selection.ts";
 import { resolveRegion } from "../config/region.ts";
 import { credentialsFor } from "./_credentials.ts";
 

@@ -18,13 +18,9 @@ import {
 } from "../cli/flags.ts";
 import { UsageError } from "../errors.ts";
 import { updateFileLocked } from "../util/files.ts";
-import {
-  checkProfileName,
-  configSectionFor,
-  sectionIsProfile,
-  selectProfile,
-  sharedFilePaths,
-} from "../config/profiles.ts";
+import { configSectionFor, sectionIsProfile } from "../config/profiles.ts";
+import { checkProfileName, selectProfile } from "../config/selection.ts";
+import { sharedFilePaths } from "../config/paths.ts";
 import { type NewValue, updateConfigText } from "../config/writer.ts";
 
 /** Keys that go to the credentials file instead of the config file. */

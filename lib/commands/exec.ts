@@ -19,13 +19,13 @@ import {
   PROFILE_FLAG,
 } from "../cli/flags.ts";
 import { AwsSigninError, ConfigurationError } from "../errors.ts";
+import { loadSharedConfig } from "../config/profiles.ts";
 import {
-  loadSharedConfig,
   ProfileNotFoundError,
   resolveProfile,
   selectProfile,
   stringSetting,
-} from "../config/profiles.ts";
+} from "../config/selection.ts";
 import { resolveRegion } from "../config/region.ts";
 import { cacheFilePath, loginCacheDir } from "../cache/login_cache.ts";
 import { isoformat } from "../credentials/format.ts";

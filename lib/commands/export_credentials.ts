@@ -19,12 +19,12 @@ import {
   PROFILE_FLAG,
 } from "../cli/flags.ts";
 import { AwsSigninError, ConfigurationError } from "../errors.ts";
+import { loadSharedConfig } from "../config/profiles.ts";
 import {
-  loadSharedConfig,
   loginCommand,
   resolveProfile,
   selectProfile,
-} from "../config/profiles.ts";
+} from "../config/selection.ts";
 import { PROFILE_CHAIN_VAR } from "../credentials/chain.ts";
 import { parseCsvRow } from "../util/csv.ts";
 import { credentialsFor } from "./_credentials.ts";

@@ -27,14 +27,14 @@ import {
   InterruptedError,
   UsageError,
 } from "../errors.ts";
+import { loadSharedConfig } from "../config/profiles.ts";
 import {
   checkProfileName,
-  loadSharedConfig,
   loginCommand,
   resolveProfile,
   selectProfile,
   stringSetting,
-} from "../config/profiles.ts";
+} from "../config/selection.ts";
 import { resolveRegion } from "../config/region.ts";
 import {
   authorizeBase,

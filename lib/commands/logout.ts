@@ -19,12 +19,12 @@ import {
   PROFILE_FLAG,
 } from "../cli/flags.ts";
 import { joinPath } from "../util/path.ts";
+import { loadSharedConfig } from "../config/profiles.ts";
 import {
-  loadSharedConfig,
   resolveProfile,
   selectProfile,
   stringSetting,
-} from "../config/profiles.ts";
+} from "../config/selection.ts";
 import {
   cacheFilePath,
   lockFilePath,

@@ -20,13 +20,13 @@ import {
   PROFILE_FLAG,
 } from "../cli/flags.ts";
 import { ConfigurationError, UsageError } from "../errors.ts";
+import { loadSharedConfig } from "../config/profiles.ts";
 import {
-  loadSharedConfig,
   loginCommand,
   ProfileNotFoundError,
   resolveProfile,
   selectProfile,
-} from "../config/profiles.ts";
+} from "../config/selection.ts";
 import { isLoopbackHost } from "../endpoints/resolve.ts";
 import { base64url } from "../util/encoding.ts";
 import { startCredentialServer } from "../serve/credential_server.ts";

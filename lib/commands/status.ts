@@ -20,16 +20,15 @@ import {
   PROFILE_FLAG,
 } from "../cli/flags.ts";
 import { formatJson, type JsonValue } from "../cli/aws_output.ts";
+import { loadSharedConfig, type SharedConfig } from "../config/profiles.ts";
 import {
-  loadSharedConfig,
   loginCommand,
   ProfileNotFoundError,
   type ResolvedProfile,
   resolveProfile,
   selectProfile,
-  type SharedConfig,
   stringSetting,
-} from "../config/profiles.ts";
+} from "../config/selection.ts";
 import { resolveRegion } from "../config/region.ts";
 import {
   cacheFilePath,

@@ -17,19 +17,17 @@ import {
   PROFILE_FLAG,
 } from "../cli/flags.ts";
 import { AwsSigninError, ConfigurationError } from "../errors.ts";
-import { plainHttpWarning, resolveEndpoint } from "../endpoints/resolve.ts";
+import { loadSharedConfig } from "../config/profiles.ts";
 import {
-  loadSharedConfig,
   loginCommand,
   resolveProfile,
   selectProfile,
   stringSetting,
-} from "../config/profiles.ts";
+} from "../config/selection.ts";
 import { resolveRegion } from "../config/region.ts";
-import { trustingFetch } from "../http/tls.ts";
 import { formatJson, formatText, type JsonValue } from "../cli/aws_output.ts";
 import { credentialsFor } from "./_credentials.ts";
-import { getCallerIdentity } from "../sts/client.ts";
+import { callerIdentity } from "./_verify.ts";
 
 /** The command's spec. */
 export const spec: CommandSpec = {
@@ -106,32 +104,14 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     );
   }
   const region = resolved.region;
-  const endpoint = resolveEndpoint("sts", {
-    region,
-    env: ctx.env,
-    profile: profile.settings,
-    shared: profile.shared,
-    flag: args.string("endpoint-url"),
-  });
-  ctx.debug(`STS endpoint ${endpoint.url} (from ${endpoint.source})`);
-  const insecure = plainHttpWarning(endpoint.url, "sts");
-  if (insecure) ctx.warn(insecure);
   const configured = ctx.env.AWS_DEFAULT_OUTPUT ||
     stringSetting(profile.settings, "output");
   const output = args.string("output") ??
     (configured === "text" ? "text" : "json");
-  const id = await getCallerIdentity({
-    endpoint: endpoint.url,
-    region,
+  const id = await callerIdentity(ctx, profile, {
     credentials,
-    now: ctx.now,
-    fetch: trustingFetch(ctx.fetch, {
-      env: ctx.env,
-      profile: profile.settings,
-    }),
-    sleep: ctx.sleep,
-    signal: ctx.signal,
-    debug: (m) => ctx.debug(m),
+    region,
+    endpointUrl: args.string("endpoint-url"),
   }).catch((error) => {
     if (error instanceof AwsSigninError) throw error;
     throw new AwsSigninError((error as Error).message);

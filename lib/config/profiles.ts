@@ -1,9 +1,11 @@
 /**
- * Profiles as the AWS tools see them: which profile is selected, and what it
- * holds in the config file, the credentials file, and both merged.
+ * The shared files parsed into profiles, as the AWS tools read them (which
+ * profile is selected and what it holds: `selection.ts`; where the files
+ * are: `paths.ts`), and the section names the AWS CLI writes.
  *
  * @example
  * ```ts
+ * import { resolveProfile, selectProfile } from "./selection.ts";
  * const shared = buildSharedConfig(
  *   "~/.aws/config", "[profile dev]\nregion = eu-west-1\n",
  *   "~/.aws/credentials", null,
@@ -20,20 +22,6 @@ import { readTextFileSync } from "../util/read.ts";
 import { shlexQuote, shlexSplit } from "../util/shlex.ts";
 import { sharedFilePaths } from "./paths.ts";
 import type { ProfileFiles, ProfileValues } from "./selection.ts";
-
-export { type SharedFilePaths, sharedFilePaths } from "./paths.ts";
-export {
-  checkProfileName,
-  loginCommand,
-  type ProfileFiles,
-  ProfileNotFoundError,
-  type ProfileSource,
-  type ProfileValues,
-  type ResolvedProfile,
-  resolveProfile,
-  selectProfile,
-  stringSetting,
-} from "./selection.ts";
 
 /** Both shared files, parsed. A missing file is an empty document. */
 export interface SharedConfig extends ProfileFiles {

@@ -18,7 +18,7 @@
  */
 
 import type { Env } from "../util/env.ts";
-import { type ProfileValues, stringSetting } from "./profiles.ts";
+import { type ProfileValues, stringSetting } from "./selection.ts";
 
 /** Where a region came from. */
 export type RegionSource =

@@ -6,7 +6,8 @@
  *
  * @example
  * ```ts
- * import { buildSharedConfig, resolveProfile } from "../config/profiles.ts";
+ * import { buildSharedConfig } from "../config/profiles.ts";
+ * import { resolveProfile } from "../config/selection.ts";
  * const shared = buildSharedConfig("config",
  *   "[profile admin]\nrole_arn = arn:aws:iam::444455556666:role/Admin\nsource_profile = dev\n\n" +
  *   "[profile dev]\nlogin_session = arn:aws:iam::111122223333:user/alice\n", "credentials", null);

@@ -1,5 +1,5 @@
 /**
- * Reading small text files, and replacing files safely: atomically (a
+ * Replacing files safely (reading them: `read.ts`): atomically (a
  * temporary file renamed over the target), with the right mode from the
  * start, through symbolic links where the user put them (dotfile managers
  * link `~/.aws/config`) and never where they must not be (the login cache),
@@ -9,6 +9,7 @@
  * @example
  * ```ts
  * const path = await Deno.makeTempFile();
+ * import { readTextFile } from "./read.ts";
  * const text = await readTextFile(path); // null when missing
  * await writeFileAtomic(path, text ?? "", { newFileMode: 0o600 });
  * await updateFileLocked(path, (old) => `${old ?? ""}more\n`, { now: Date.now });
@@ -20,8 +21,6 @@ import { ConfigurationError } from "../errors.ts";
 import { type LockOptions, withFileLock } from "./lock.ts";
 import { dirName, joinPath } from "./path.ts";
 import { readTextFile, refuseSymlink } from "./read.ts";
-
-export { readTextFile, readTextFileSync, refuseSymlink } from "./read.ts";
 
 /** Options for {@linkcode writeFileAtomic}. */
 export interface AtomicWriteOptions {

@@ -5,36 +5,22 @@
  */
 import assert from "node:assert/strict";
 import { spawnCli } from "../../dev/interactive.ts";
-import { sha256HexSync } from "../helpers.ts";
 import {
   ageEntry,
   baseEnv,
   DEMO_SESSION,
   emulatorFault,
+  hasBotocoreLogin,
   ROOT,
   runCliProcess,
   runProcess,
   runSdkScript,
+  sha256HexSync,
 } from "../helpers.ts";
 import { ADMIN, calls, roleEmulator, roleHome } from "../roles/_setup.ts";
 
 const EXPORTS =
   /^export AWS_CONTAINER_CREDENTIALS_FULL_URI=(http:\/\/127\.0\.0\.1:\d+\/)\nexport AWS_CONTAINER_AUTHORIZATION_TOKEN=([A-Za-z0-9_-]{43})\n$/;
-
-const hasBotocore = (() => {
-  try {
-    return new Deno.Command("python3", {
-      args: [
-        "-c",
-        'import botocore.credentials as c; assert hasattr(c, "LoginProvider")',
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).outputSync().success;
-  } catch {
-    return false;
-  }
-})();
 
 async function botocoreContainer(env: Record<string, string>) {
   return await runProcess(
@@ -75,7 +61,7 @@ Deno.test("botocore and the AWS JS SDK get the profile's credentials from serve,
       js.expiration,
       exported.Expiration.replace("+00:00", ".000Z"),
     );
-    if (hasBotocore) {
+    if (hasBotocoreLogin) {
       const py = await botocoreContainer(vars);
       assert.equal(py.code, 0, py.stderr);
       assert.equal(JSON.parse(py.stdout).accessKeyId, exported.AccessKeyId);
@@ -108,7 +94,7 @@ Deno.test("botocore and the AWS JS SDK get the profile's credentials from serve,
       runSdkScript("_sdk_http_credentials.ts", [], wrong),
       /status: 401/,
     );
-    if (hasBotocore) {
+    if (hasBotocoreLogin) {
       const py = await botocoreContainer(wrong);
       assert.equal(py.code, 1);
       assert.match(py.stderr, /401/);

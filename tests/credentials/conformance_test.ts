@@ -6,10 +6,8 @@
  * answered from each case's mockApiCalls.
  */
 import assert from "node:assert/strict";
-import {
-  buildSharedConfig,
-  resolveProfile,
-} from "../../lib/config/profiles.ts";
+import { buildSharedConfig } from "../../lib/config/profiles.ts";
+import { resolveProfile } from "../../lib/config/selection.ts";
 import { realSleep } from "../../lib/util/sleep.ts";
 import { resolveCredentials } from "../../lib/credentials/chain.ts";
 import { ROOT, tempHome } from "../helpers.ts";

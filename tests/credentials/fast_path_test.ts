@@ -10,10 +10,8 @@ import assert from "node:assert/strict";
 import { fastExport } from "../../lib/commands/export_credentials_fast.ts";
 import { roleCacheFile, roleCacheKey } from "../../lib/cache/role_cache.ts";
 import { writeRoleCache } from "../../lib/cache/role_cache_write.ts";
-import {
-  buildSharedConfig,
-  resolveProfile,
-} from "../../lib/config/profiles.ts";
+import { buildSharedConfig } from "../../lib/config/profiles.ts";
+import { resolveProfile } from "../../lib/config/selection.ts";
 import { roleChain } from "../../lib/credentials/role_config.ts";
 import { formatExpiresAt } from "../../lib/util/time.ts";
 import {

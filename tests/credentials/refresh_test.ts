@@ -8,10 +8,8 @@ import { FEATURES } from "../_platform.ts";
 import { sha256Hex } from "../../lib/util/encoding.ts";
 import { shlexQuote } from "../../lib/util/shlex.ts";
 import { formatExpiresAt } from "../../lib/util/time.ts";
-import {
-  buildSharedConfig,
-  resolveProfile,
-} from "../../lib/config/profiles.ts";
+import { buildSharedConfig } from "../../lib/config/profiles.ts";
+import { resolveProfile } from "../../lib/config/selection.ts";
 import { realSleep } from "../../lib/util/sleep.ts";
 import { resolveCredentials } from "../../lib/credentials/chain.ts";
 import {

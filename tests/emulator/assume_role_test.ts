@@ -5,18 +5,13 @@
 import assert from "node:assert/strict";
 import { ServiceError } from "../../lib/errors.ts";
 import { assumeRole, getCallerIdentity } from "../../lib/sts/client.ts";
-import { sha256HexSync } from "../helpers.ts";
-import { DEMO_SESSION, emulatorFault } from "../helpers.ts";
-import { ADMIN, roleEmulator, roleHome } from "../roles/_setup.ts";
+import { emulatorFault } from "../helpers.ts";
+import { ADMIN, loginKeys, roleEmulator, roleHome } from "../roles/_setup.ts";
 
 Deno.test("AssumeRole: parameter checks, durations, faults and the log", async () => {
   await using server = await roleEmulator();
   await using home = await roleHome(server, "");
-  const at = JSON.parse(
-    await Deno.readTextFile(
-      `${home.cache}/${sha256HexSync(DEMO_SESSION)}.json`,
-    ),
-  ).accessToken;
+  const at = await loginKeys(home);
   const call = {
     endpoint: server.url,
     region: "us-east-1",

@@ -7,16 +7,14 @@
 import assert from "node:assert/strict";
 import { startEmulator } from "../../lib/emulator/server.ts";
 import { hasControlCharacters } from "../../lib/util/safe_text.ts";
-import { sha256HexSync } from "../helpers.ts";
-import { spawnCli } from "../../dev/interactive.ts";
 import {
   DEMO_SESSION,
   emulatorFault,
-  eventually,
   loginThrough,
+  loginWaitingForCallback,
   readOrNull,
   runCliProcess,
-  standInBrowser,
+  sha256HexSync,
   tempHome,
 } from "../helpers.ts";
 
@@ -25,20 +23,14 @@ const CONTROL = {
   test: (text: string) => hasControlCharacters(text.replaceAll("\n", "")),
 };
 const ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07\r\x9b31m";
-const URL_LINE = /http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S+/;
 
 Deno.test("callbacks with the wrong state (error or not) get 400 and the login keeps waiting for the right one", async () => {
   await using server = await startEmulator({ autoApprove: true });
   await using home = await tempHome();
-  const record = `${home.dir}/url.txt`;
-  const proc = spawnCli(
-    ["login", "--region", "us-east-1", "--endpoint-url", server.url],
-    { ...home.env, BROWSER: standInBrowser("record"), BROWSER_RECORD: record },
+  const { proc, authorize: url, callback } = await loginWaitingForCallback(
+    server,
+    home,
   );
-  await proc.waitForStdout(URL_LINE);
-  assert.ok(await eventually(async () => (await readOrNull(record)) !== null));
-  const url = new URL((await readOrNull(record))!);
-  const callback = new URL(url.searchParams.get("redirect_uri")!);
   const attacks = [
     { error: ESCAPES, state: "00000000-0000-4000-8000-000000000000" },
     { error: "access_denied" },
@@ -71,15 +63,8 @@ Deno.test("callbacks with the wrong state (error or not) get 400 and the login k
 Deno.test("an error callback with the right state ends the login, with the error escaped", async () => {
   await using server = await startEmulator({ autoApprove: true });
   await using home = await tempHome();
-  const record = `${home.dir}/url.txt`;
-  const proc = spawnCli(
-    ["login", "--region", "us-east-1", "--endpoint-url", server.url],
-    { ...home.env, BROWSER: standInBrowser("record"), BROWSER_RECORD: record },
-  );
-  await proc.waitForStdout(URL_LINE);
-  assert.ok(await eventually(async () => (await readOrNull(record)) !== null));
-  const url = new URL((await readOrNull(record))!);
-  const target = new URL(url.searchParams.get("redirect_uri")!);
+  const { proc, authorize: url, callback: target } =
+    await loginWaitingForCallback(server, home);
   target.searchParams.set("error", `x${ESCAPES}`);
   target.searchParams.set("state", url.searchParams.get("state")!);
   await (await fetch(target)).body?.cancel();

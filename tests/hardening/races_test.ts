@@ -16,25 +16,32 @@ import {
   readOrNull,
   runCliProcess,
   standInBrowser,
+  type TempHome,
   tempHome,
 } from "../helpers.ts";
 
-Deno.test("logout during a refresh: the refresh does not bring the entry back", async () => {
-  await using server = await startEmulator({ autoApprove: true });
-  await using home = await tempHome();
-  const file = await loginThrough(server.url, home);
-  await ageEntry(file, 120);
-  await emulatorFault(server.url, {
+/** Signs `dev` in, then starts a refresh that holds the lock for 2 s (the token call is delayed). */
+async function refreshInFlight(emulatorUrl: string, home: TempHome) {
+  const file = await loginThrough(emulatorUrl, home);
+  const old = JSON.parse(await ageEntry(file, 120));
+  await emulatorFault(emulatorUrl, {
     operation: "CreateOAuth2Token",
     count: 1,
     delayMs: 2000,
   });
-  const env = { ...home.env, AWS_ENDPOINT_URL_SIGNIN: server.url };
+  const env = { ...home.env, AWS_ENDPOINT_URL_SIGNIN: emulatorUrl };
   const refresh = spawnCli(
     ["configure", "export-credentials", "--profile", "dev"],
     env,
   );
   assert.ok(await eventually(() => lockIsHeld(`${file}.lock`)));
+  return { file, env, refresh, old };
+}
+
+Deno.test("logout during a refresh: the refresh does not bring the entry back", async () => {
+  await using server = await startEmulator({ autoApprove: true });
+  await using home = await tempHome();
+  const { file, env, refresh } = await refreshInFlight(server.url, home);
   const logout = await runCliProcess(["logout", "--profile", "dev"], env);
   assert.equal(logout.code, 0, logout.stderr);
   assert.equal(await readOrNull(file), null, "gone when logout returns");
@@ -46,19 +53,7 @@ Deno.test("logout during a refresh: the refresh does not bring the entry back", 
 Deno.test("login during a refresh: the new login's entry is kept", async () => {
   await using server = await startEmulator({ autoApprove: true });
   await using home = await tempHome();
-  const file = await loginThrough(server.url, home);
-  const old = JSON.parse(await ageEntry(file, 120));
-  await emulatorFault(server.url, {
-    operation: "CreateOAuth2Token",
-    count: 1,
-    delayMs: 2000,
-  });
-  const env = { ...home.env, AWS_ENDPOINT_URL_SIGNIN: server.url };
-  const refresh = spawnCli(
-    ["configure", "export-credentials", "--profile", "dev"],
-    env,
-  );
-  assert.ok(await eventually(() => lockIsHeld(`${file}.lock`)));
+  const { file, env, refresh, old } = await refreshInFlight(server.url, home);
   const login = await runCliProcess(
     ["login", "--profile", "dev", "--region", "us-east-1"],
     { ...env, BROWSER: standInBrowser("approve") },

@@ -1,10 +1,15 @@
 /**
- * Calls STS GetCallerIdentity with the AWS JS SDK (its own SigV4 signer) and
- * prints the answer as JSON. Credentials and endpoint come from the
+ * Calls STS with the AWS JS SDK (its own SigV4 signer and XML parser) and
+ * prints what it parsed as JSON: GetCallerIdentity, or with
+ * `assume-role ROLE_ARN` AssumeRole. Credentials and endpoint come from the
  * environment the test gives it: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
  * AWS_SESSION_TOKEN, SDK_TEST_STS_ENDPOINT.
  */
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import {
+  AssumeRoleCommand,
+  GetCallerIdentityCommand,
+  STSClient,
+} from "@aws-sdk/client-sts";
 
 const client = new STSClient({
   region: Deno.env.get("AWS_REGION") ?? "us-east-1",
@@ -16,17 +21,29 @@ const client = new STSClient({
   },
   maxAttempts: 1,
 });
-try {
-  const out = await client.send(new GetCallerIdentityCommand({}));
-  Deno.stdout.writeSync(
-    new TextEncoder().encode(
-      JSON.stringify({
-        Account: out.Account,
-        Arn: out.Arn,
-        UserId: out.UserId,
+
+async function call(): Promise<Record<string, unknown>> {
+  if (Deno.args[0] === "assume-role") {
+    const out = await client.send(
+      new AssumeRoleCommand({
+        RoleArn: Deno.args[1]!,
+        RoleSessionName: "js-sdk",
+        DurationSeconds: 1800,
       }),
-    ),
-  );
+    );
+    return {
+      AccessKeyId: out.Credentials?.AccessKeyId,
+      Expiration: out.Credentials?.Expiration?.toISOString(),
+      Arn: out.AssumedRoleUser?.Arn,
+      AssumedRoleId: out.AssumedRoleUser?.AssumedRoleId,
+    };
+  }
+  const out = await client.send(new GetCallerIdentityCommand({}));
+  return { Account: out.Account, Arn: out.Arn, UserId: out.UserId };
+}
+
+try {
+  Deno.stdout.writeSync(new TextEncoder().encode(JSON.stringify(await call())));
 } catch (error) {
   Deno.stderr.writeSync(
     new TextEncoder().encode(

@@ -6,36 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { startEmulator } from "../../lib/emulator/server.ts";
-import { spawnCli } from "../../dev/interactive.ts";
 import {
   DEMO_SESSION,
-  eventually,
-  readOrNull,
+  loginWaitingForCallback,
   runInProcess,
-  standInBrowser,
+  tcpListeners,
   tempHome,
 } from "../helpers.ts";
-
-/** The local addresses listening on `port`, from /proc/net/tcp (hex, as the kernel prints them). */
-function listeners(port: number): string[] {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
-  const out: string[] = [];
-  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-    let text = "";
-    try {
-      text = Deno.readTextFileSync(file);
-    } catch {
-      continue;
-    }
-    for (const line of text.split("\n").slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols[1]?.endsWith(`:${hexPort}`) && cols[3] === "0A") {
-        out.push(cols[1]);
-      }
-    }
-  }
-  return out;
-}
 
 Deno.test({
   name:
@@ -44,28 +21,14 @@ Deno.test({
   async fn() {
     await using server = await startEmulator({ autoApprove: true });
     await using home = await tempHome();
-    const record = `${home.dir}/url.txt`;
-    const proc = spawnCli([
-      "login",
-      "--region",
-      "us-east-1",
-      "--endpoint-url",
-      server.url,
-      "--callback-host",
-      "0.0.0.0",
-    ], {
-      ...home.env,
-      BROWSER: standInBrowser("record"),
-      BROWSER_RECORD: record,
-    });
-    assert.ok(
-      await eventually(async () => (await readOrNull(record)) !== null),
-    );
-    const url = new URL((await readOrNull(record))!);
-    const redirect = new URL(url.searchParams.get("redirect_uri")!);
+    const { proc, authorize: url, callback: redirect } =
+      await loginWaitingForCallback(server, home, [
+        "--callback-host",
+        "0.0.0.0",
+      ]);
     assert.equal(redirect.hostname, "127.0.0.1");
     const port = Number(redirect.port);
-    assert.deepEqual(listeners(port), [
+    assert.deepEqual(tcpListeners(port), [
       `00000000:${port.toString(16).toUpperCase().padStart(4, "0")}`,
     ]);
     const approved = await fetch(url, { redirect: "manual" });
@@ -85,7 +48,7 @@ Deno.test({
       await Deno.readTextFile(home.config),
       `[default]\nlogin_session = ${DEMO_SESSION}\n`,
     );
-    assert.deepEqual(listeners(port), [], "closed after the login");
+    assert.deepEqual(tcpListeners(port), [], "closed after the login");
   },
 });
 

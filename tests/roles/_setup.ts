@@ -6,7 +6,13 @@ import {
   type EmulatorServer,
   startEmulator,
 } from "../../lib/emulator/server.ts";
-import { loginThrough, type TempHome, tempHome } from "../helpers.ts";
+import {
+  DEMO_SESSION,
+  loginThrough,
+  sha256HexSync,
+  type TempHome,
+  tempHome,
+} from "../helpers.ts";
 
 export const ADMIN = "arn:aws:iam::444455556666:role/Admin";
 export const DEEP = "arn:aws:iam::777788889999:role/Deep";
@@ -55,4 +61,17 @@ export function calls(server: EmulatorServer): string[] {
     .map((r) =>
       `${r.operation}${r.grantType ? `(${r.grantType})` : ""}/${r.status}`
     );
+}
+
+/** The credentials of the setup's login, from its cache entry. */
+export async function loginKeys(home: TempHome): Promise<{
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+}> {
+  return JSON.parse(
+    await Deno.readTextFile(
+      `${home.cache}/${sha256HexSync(DEMO_SESSION)}.json`,
+    ),
+  ).accessToken;
 }

@@ -12,29 +12,13 @@ import {
 } from "../../lib/cache/role_cache.ts";
 import {
   baseEnv,
-  DEMO_SESSION,
+  hasBotocoreLogin,
   ROOT,
   runCliProcess,
   runProcess,
   runSdkScript,
 } from "../helpers.ts";
-import { sha256HexSync } from "../helpers.ts";
-import { ADMIN, calls, roleEmulator, roleHome } from "./_setup.ts";
-
-const hasBotocore = (() => {
-  try {
-    return new Deno.Command("python3", {
-      args: [
-        "-c",
-        'import botocore.credentials as c; assert hasattr(c, "LoginProvider")',
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).outputSync().success;
-  } catch {
-    return false;
-  }
-})();
+import { ADMIN, calls, loginKeys, roleEmulator, roleHome } from "./_setup.ts";
 
 async function botocore(
   args: string[],
@@ -51,7 +35,7 @@ async function botocore(
 
 Deno.test({
   name: "our cache keys equal botocore's for every combination of settings",
-  ignore: !hasBotocore,
+  ignore: !hasBotocoreLogin,
   async fn() {
     const table: RoleCacheArgs[] = [
       { RoleArn: ADMIN },
@@ -81,7 +65,7 @@ Deno.test({
 Deno.test({
   name:
     "botocore resolves a role profile from the cache entry we wrote, without calling STS",
-  ignore: !hasBotocore,
+  ignore: !hasBotocoreLogin,
   async fn() {
     await using server = await roleEmulator();
     await using home = await roleHome(
@@ -117,16 +101,12 @@ Deno.test({
 
 Deno.test({
   name: "we reuse the cache entry botocore wrote, without calling STS",
-  ignore: !hasBotocore,
+  ignore: !hasBotocoreLogin,
   async fn() {
     await using server = await roleEmulator();
     await using home = await roleHome(server, "");
     // A static-key source (credentials the emulator issued), so botocore needs no login refresh.
-    const at = JSON.parse(
-      await Deno.readTextFile(
-        `${home.cache}/${sha256HexSync(DEMO_SESSION)}.json`,
-      ),
-    ).accessToken;
+    const at = await loginKeys(home);
     await Deno.writeTextFile(
       home.credentials,
       `[keys]\naws_access_key_id = ${at.accessKeyId}\naws_secret_access_key = ${at.secretAccessKey}\n` +
@@ -160,18 +140,14 @@ Deno.test({
 Deno.test("the emulator's AssumeRole answer is parsed by the AWS JS SDK and by botocore", async () => {
   await using server = await roleEmulator();
   await using home = await roleHome(server, "");
-  const at = JSON.parse(
-    await Deno.readTextFile(
-      `${home.cache}/${sha256HexSync(DEMO_SESSION)}.json`,
-    ),
-  ).accessToken;
+  const at = await loginKeys(home);
   const env = {
     AWS_ACCESS_KEY_ID: at.accessKeyId,
     AWS_SECRET_ACCESS_KEY: at.secretAccessKey,
     AWS_SESSION_TOKEN: at.sessionToken,
     AWS_REGION: "us-east-1",
   };
-  const js = await runSdkScript("_sdk_assume_role.ts", [ADMIN], {
+  const js = await runSdkScript("_sdk_sts.ts", ["assume-role", ADMIN], {
     ...env,
     SDK_TEST_STS_ENDPOINT: server.url,
   });
@@ -183,7 +159,7 @@ Deno.test("the emulator's AssumeRole answer is parsed by the AWS JS SDK and by b
     lifetime > 1700_000 && lifetime <= 1800_000,
     "DurationSeconds 1800",
   );
-  if (hasBotocore) {
+  if (hasBotocoreLogin) {
     const py = JSON.parse(
       await botocore(["assume", ADMIN], {
         ...env,

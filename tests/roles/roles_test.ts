@@ -18,6 +18,7 @@ import {
   ADMIN,
   calls,
   DEEP,
+  loginKeys,
   MFA_SERIAL,
   PARTNER,
   roleEmulator,
@@ -276,11 +277,7 @@ Deno.test("a cycle, a missing source, and kinds aws-signin does not serve are co
 Deno.test("credential_source = Environment assumes the role with the environment's keys", async () => {
   await using server = await roleEmulator();
   await using home = await roleHome(server, "");
-  const entry = JSON.parse(
-    await Deno.readTextFile(
-      `${home.cache}/${sha256HexSync(DEMO_SESSION)}.json`,
-    ),
-  ).accessToken;
+  const entry = await loginKeys(home);
   await Deno.writeTextFile(
     home.config,
     `[profile envrole]\nrole_arn = ${ADMIN}\ncredential_source = Environment\n`,
