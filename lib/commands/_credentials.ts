@@ -26,6 +26,27 @@ import { resolveCredentials } from "../credentials/chain.ts";
 import type { Credentials } from "../credentials/types.ts";
 import { trustingFetch } from "../http/tls.ts";
 import type { Env } from "../util/env.ts";
+import type { Sleep } from "../util/sleep.ts";
+
+/** What every call to AWS from a command gets: the clock, `fetch` trusting the profile's CA bundle, timers, Ctrl-C, the debug log. */
+export function callWorld(ctx: Context, profile: ResolvedProfile): {
+  now: () => number;
+  fetch: typeof fetch;
+  sleep: Sleep;
+  signal: AbortSignal;
+  debug: (message: string) => void;
+} {
+  return {
+    now: ctx.now,
+    fetch: trustingFetch(ctx.fetch, {
+      env: ctx.env,
+      profile: profile.settings,
+    }),
+    sleep: ctx.sleep,
+    signal: ctx.signal,
+    debug: (m) => ctx.debug(m),
+  };
+}
 
 /** Resolves the profile's credentials (`undefined` when none are configured). */
 export function credentialsFor(

@@ -18,10 +18,9 @@ import type { Context } from "../cli/context.ts";
 import type { ResolvedProfile } from "../config/selection.ts";
 import { resolveRegion } from "../config/region.ts";
 import { plainHttpWarning, resolveEndpoint } from "../endpoints/resolve.ts";
-import { trustingFetch } from "../http/tls.ts";
 import { type CallerIdentity, getCallerIdentity } from "../sts/client.ts";
 import type { Credentials } from "../credentials/types.ts";
-import { credentialsFor } from "./_credentials.ts";
+import { callWorld, credentialsFor } from "./_credentials.ts";
 
 /** Calls `GetCallerIdentity` for the profile (`endpointUrl`: `--endpoint-url`, when given). */
 export async function callerIdentity(
@@ -47,14 +46,7 @@ export async function callerIdentity(
     endpoint: endpoint.url,
     region: init.region,
     credentials: init.credentials,
-    now: ctx.now,
-    fetch: trustingFetch(ctx.fetch, {
-      env: ctx.env,
-      profile: profile.settings,
-    }),
-    sleep: ctx.sleep,
-    signal: ctx.signal,
-    debug: (m) => ctx.debug(m),
+    ...callWorld(ctx, profile),
   });
   return { UserId: id.UserId, Account: id.Account, Arn: id.Arn };
 }

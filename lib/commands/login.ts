@@ -15,6 +15,7 @@
  */
 
 import type { Context } from "../cli/context.ts";
+import { callWorld } from "./_credentials.ts";
 import {
   type CommandSpec,
   type ParsedArgs,
@@ -48,7 +49,7 @@ import { checkCacheDirWritable } from "../cache/login_cache_dir.ts";
 import { loginCacheJson } from "../cache/login_cache_write.ts";
 import { saveLogin } from "../cache/save_login.ts";
 import { otherCredentialStyle } from "../credentials/styles.ts";
-import { caBundleSource, readCaBundle, trustingFetch } from "../http/tls.ts";
+import { caBundleSource, readCaBundle } from "../http/tls.ts";
 import { uuidV4 } from "../util/encoding.ts";
 import { generateDpopKey, toSec1Pem } from "../signin/dpop.ts";
 import { InvalidIdTokenError, readIdToken } from "../signin/id_token.ts";
@@ -274,14 +275,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
         redirectUri: authorization.redirectUri,
       },
       key,
-      now: ctx.now,
-      fetch: trustingFetch(ctx.fetch, {
-        env: ctx.env,
-        profile: profile.settings,
-      }),
-      sleep: ctx.sleep,
-      signal: ctx.signal,
-      debug: (m) => ctx.debug(m),
+      ...callWorld(ctx, profile),
     });
   } catch (error) {
     throw exchangeErrorFor(error, profile.name);
