@@ -16,14 +16,29 @@ export interface Interactive {
   readonly pid: number;
 }
 
-/** Starts aws-signin with a clean environment plus `env`. */
+/**
+ * Starts aws-signin with a clean environment plus `env`; `fdLimit` runs it
+ * under `ulimit -n` (POSIX shells).
+ */
 export function spawnCli(
   argv: readonly string[],
   env: Record<string, string>,
+  options: { readonly fdLimit?: number; readonly cwd?: string } = {},
 ): Interactive {
-  const { cmd, args } = cliCommand(argv);
+  const direct = cliCommand(argv);
+  const { cmd, args } = options.fdLimit === undefined ? direct : {
+    cmd: "bash",
+    args: [
+      "-c",
+      `ulimit -n ${options.fdLimit} && exec "$@"`,
+      "aws-signin",
+      direct.cmd,
+      ...direct.args,
+    ],
+  };
   const child = new Deno.Command(cmd, {
     args,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     env: { ...baseEnv(), ...env },
     clearEnv: true,
     stdin: "piped",

@@ -167,6 +167,14 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     })
     : undefined;
   if (server) {
+    // The command is never left behind: if the server stops, exec says so and still waits for it.
+    server.finished.catch((error) =>
+      ctx.warn(
+        `The credential server stopped (${
+          (error as Error).message
+        }); "${command}" keeps running, but gets no new credentials from it.`,
+      )
+    );
     env.AWS_CONTAINER_CREDENTIALS_FULL_URI = server.url;
     env.AWS_CONTAINER_AUTHORIZATION_TOKEN = server.token;
     // Fail now, not inside the command, when there are no credentials.

@@ -94,9 +94,14 @@ function loopbackHost(host: string): boolean {
  * DNS rebinding) may drive it, and a POST must be JSON (a form or text/plain
  * POST can be sent by any page without asking).
  */
-function refusal(req: Request, url: URL): Response | undefined {
+function refusal(
+  req: Request,
+  url: URL,
+  peer: string | undefined,
+): Response | undefined {
   const host = req.headers.get("host") ?? url.host;
-  if (!loopbackHost(host)) {
+  // The Host header is the client's to choose: the connection's own address is not.
+  if (!loopbackHost(host) || (peer !== undefined && !loopbackHost(peer))) {
     return json({
       message: "The control API answers only on a loopback address.",
     }, 403);
@@ -117,13 +122,17 @@ function refusal(req: Request, url: URL): Response | undefined {
   return undefined;
 }
 
-/** A request under `/_emulator/`. */
+/**
+ * A request under `/_emulator/`. `peer` is the address the connection comes
+ * from (`undefined` for a request handed over in this process).
+ */
 export async function control(
   state: EmulatorState,
   req: Request,
   url: URL,
+  peer?: string,
 ): Promise<Response> {
-  const refused = refusal(req, url);
+  const refused = refusal(req, url, peer);
   if (refused) return refused;
   if (url.pathname === "/_emulator/requests" && req.method === "GET") {
     return json([...state.requests]);

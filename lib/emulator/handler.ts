@@ -41,7 +41,12 @@ export { userIdOf } from "./sts.ts";
 
 /** A running emulator's handler and test hooks. */
 export interface Emulator {
-  handle(request: Request): Promise<Response>;
+  /**
+   * Answers a request. `peer` is the address its connection came from (the
+   * control API answers only loopback peers); leave it out for a request
+   * made in this process.
+   */
+  handle(request: Request, peer?: string): Promise<Response>;
   /** Every request so far. */
   readonly requests: readonly RequestLogEntry[];
   /** Moves the emulator's clock forward. */
@@ -69,11 +74,14 @@ const ROUTES: Readonly<Record<string, Route>> = {
 function route(
   state: EmulatorState,
   req: Request,
+  peer: string | undefined,
 ): Promise<Response> | Response {
   const url = new URL(req.url);
   const host = req.headers.get("host");
   if (host) url.host = host;
-  if (url.pathname.startsWith("/_emulator/")) return control(state, req, url);
+  if (url.pathname.startsWith("/_emulator/")) {
+    return control(state, req, url, peer);
+  }
   const handler = ROUTES[`${req.method} ${url.pathname}`];
   if (handler) return handler(state, req, url);
   state.log({
@@ -120,9 +128,9 @@ async function withLimitedBody(req: Request): Promise<Request | undefined> {
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const state = createState(options);
   return {
-    async handle(original) {
+    async handle(original, peer) {
       const req = await withLimitedBody(original);
-      const response = req ? await route(state, req) : json(
+      const response = req ? await route(state, req, peer) : json(
         { message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` },
         413,
       );

@@ -9,10 +9,12 @@
  * @module
  */
 
+import { serveHttp } from "../http/server.ts";
 import {
   createEmulator,
   type Emulator,
   type EmulatorOptions,
+  MAX_BODY_BYTES,
 } from "./handler.ts";
 
 /** A listening emulator. */
@@ -37,19 +39,17 @@ export interface ListenOptions {
 }
 
 /** Starts the emulator on `host` and `port`, over HTTPS when given a certificate. */
+// deno-lint-ignore require-await -- async so that a failure to listen is a rejection, as callers expect
 export async function startEmulator(
   options: EmulatorOptions & ListenOptions = {},
 ): Promise<EmulatorServer> {
   const emulator = createEmulator(options);
   const hostname = options.host ?? "127.0.0.1";
-  const controller = new AbortController();
-  const listening = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
+  const server = serveHttp({
     hostname,
     port: options.port ?? 0,
-    ...(options.tls ? { cert: options.tls.cert, key: options.tls.key } : {}),
-    signal: controller.signal,
-    onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
+    ...(options.tls ? { tls: options.tls } : {}),
+    maxBodyBytes: MAX_BODY_BYTES,
     onError: (error) => {
       const message = error instanceof Error ? error.message : String(error);
       return new Response(
@@ -60,15 +60,12 @@ export async function startEmulator(
         },
       );
     },
-  }, (request) => emulator.handle(request));
-  const addr = await listening.promise;
+  }, (request, info) => emulator.handle(request, info.remoteAddr.hostname));
+  const addr = server.addr;
   const host = addr.hostname.includes(":")
     ? `[${addr.hostname}]`
     : addr.hostname;
-  const close = async () => {
-    controller.abort();
-    await server.finished;
-  };
+  const close = () => server.close();
   return {
     url: `${options.tls ? "https" : "http"}://${host}:${addr.port}`,
     port: addr.port,

@@ -22,6 +22,7 @@
  */
 
 import { AwsSigninError } from "../errors.ts";
+import { type HttpServer, serveHttp } from "../http/server.ts";
 import { safeText } from "../util/safe_text.ts";
 import { failurePage, notFoundPage, successPage } from "./pages.ts";
 
@@ -57,6 +58,7 @@ const HEADERS = {
  * `http://127.0.0.1:PORT/oauth/callback`: that is what AWS accepts, and what
  * the browser reaches (directly, or through the published port).
  */
+// deno-lint-ignore require-await -- async so that a failure to listen is a rejection, as callers expect
 export async function startCallbackServer(init: {
   readonly port?: number;
   /** Where to listen. Default 127.0.0.1. */
@@ -66,24 +68,19 @@ export async function startCallbackServer(init: {
   /** The command that retries the login, shown on failure pages. */
   readonly retryCommand: string;
 }): Promise<CallbackServer> {
-  const controller = new AbortController();
   const outcome = Promise.withResolvers<CallbackResult>();
   let done = false;
   const finish = (result: CallbackResult) => {
     done = true;
     outcome.resolve(result);
-    setTimeout(() => controller.abort(), 0);
   };
   const page = (html: string, status = 200) =>
     new Response(html, { status, headers: HEADERS });
-  const listening = Promise.withResolvers<Deno.NetAddr>();
-  let server: Deno.HttpServer<Deno.NetAddr>;
+  let server: HttpServer;
   try {
-    server = Deno.serve({
+    server = serveHttp({
       hostname: init.hostname ?? "127.0.0.1",
       port: init.port ?? 0,
-      signal: controller.signal,
-      onListen: (addr) => listening.resolve(addr),
       onError: () => page(notFoundPage(), 500),
     }, (request) => {
       const url = new URL(request.url);
@@ -143,11 +140,10 @@ export async function startCallbackServer(init: {
           : ""),
     );
   }
-  const addr = await listening.promise;
-  const close = async () => {
-    controller.abort();
-    await server.finished;
-  };
+  const addr = server.addr;
+  // The one callback is answered; then nothing more is accepted.
+  void outcome.promise.then(() => setTimeout(() => void server.close(), 0));
+  const close = () => server.close();
   return {
     port: addr.port,
     redirectUri: `http://127.0.0.1:${addr.port}/oauth/callback`,

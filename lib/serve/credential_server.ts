@@ -22,6 +22,7 @@
  */
 
 import type { Credentials } from "../credentials/types.ts";
+import { serveHttp } from "../http/server.ts";
 import { formatExpiresAt } from "../util/time.ts";
 
 /** What the server needs. */
@@ -49,6 +50,8 @@ export interface CredentialServer {
   readonly port: number;
   /** The token clients send. */
   readonly token: string;
+  /** Settles when the server stops: after `close`, or (rejecting) if it failed. */
+  readonly finished: Promise<void>;
   /** Stops accepting requests and waits for the ones in flight. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -71,6 +74,7 @@ const JSON_HEADERS = {
 };
 
 /** Starts the server. */
+// deno-lint-ignore require-await -- async so that a failure to listen is a rejection, as callers expect
 export async function startCredentialServer(
   options: CredentialServerOptions,
 ): Promise<CredentialServer> {
@@ -130,16 +134,20 @@ export async function startCredentialServer(
       ...(creds.accountId !== undefined ? { AccountId: creds.accountId } : {}),
     }, { headers: JSON_HEADERS });
   };
-  const listening = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
+  const server = serveHttp({
     hostname: options.host ?? "127.0.0.1",
     port: options.port ?? 0,
-    onListen: (addr) => listening.resolve(addr),
     onError: () =>
       Response.json({ Code: "InternalError", Message: "Internal error." }, {
         status: 500,
         headers: JSON_HEADERS,
       }),
+    onAcceptError: (error) =>
+      options.log(
+        `${
+          formatExpiresAt(now())
+        } cannot accept connections (${error.message}); retrying`,
+      ),
   }, async (request) => {
     const response = await answer(request);
     options.log(
@@ -149,7 +157,7 @@ export async function startCredentialServer(
     );
     return response;
   });
-  const addr = await listening.promise;
+  const addr = server.addr;
   // Every interface includes loopback, the address SDKs accept for plain http.
   const host = options.host === undefined || options.host === "0.0.0.0"
     ? "127.0.0.1"
@@ -158,13 +166,12 @@ export async function startCredentialServer(
     : options.host.includes(":")
     ? `[${options.host}]`
     : options.host;
-  const close = async () => {
-    await server.shutdown();
-  };
+  const close = () => server.close();
   return {
     url: `http://${host}:${addr.port}/`,
     port: addr.port,
     token: options.token,
+    finished: server.finished,
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { createEmulator } from "../../lib/emulator/handler.ts";
+import { startEmulator } from "../../lib/emulator/server.ts";
 import { runCliProcess } from "../helpers.ts";
 
 Deno.test("a non-loopback --host is warned about", async () => {
@@ -81,4 +82,70 @@ Deno.test("request bodies over 1 MiB get 413", async () => {
     assert.equal(response.status, 413, path);
     await response.body?.cancel();
   }
+});
+
+/** A non-loopback address of this machine, if it has one. */
+function nonLoopbackAddress(): string | undefined {
+  return Deno.networkInterfaces().find((i) =>
+    i.family === "IPv4" && !i.address.startsWith("127.")
+  )?.address;
+}
+
+Deno.test("the control API refuses a peer that is not on loopback, whatever Host it names", async () => {
+  const emulator = createEmulator();
+  const before = emulator.now();
+  const request = () =>
+    new Request("http://127.0.0.1:8099/_emulator/clock", {
+      method: "POST",
+      headers: { "content-type": "application/json", host: "127.0.0.1:8099" },
+      body: '{"advanceSeconds": 3600}',
+    });
+  const remote = await emulator.handle(request(), "192.0.2.7");
+  assert.equal(remote.status, 403);
+  await remote.body?.cancel();
+  const log = await emulator.handle(
+    new Request("http://127.0.0.1:8099/_emulator/requests"),
+    "10.1.2.3",
+  );
+  assert.equal(log.status, 403);
+  await log.body?.cancel();
+  assert.ok(emulator.now() - before < 60_000, "the clock did not move");
+  const local = await emulator.handle(request(), "127.0.0.1");
+  assert.equal(local.status, 200);
+  await local.body?.cancel();
+});
+
+Deno.test({
+  name:
+    "--host 0.0.0.0: a connection from a non-loopback source address to 127.0.0.1 cannot drive the control API",
+  ignore: nonLoopbackAddress() === undefined,
+  async fn() {
+    await using server = await startEmulator({ host: "0.0.0.0" });
+    const port = server.port;
+    const client = Deno.createHttpClient({
+      localAddress: nonLoopbackAddress()!,
+    });
+    try {
+      const before = server.emulator.now();
+      const clock = await fetch(`http://127.0.0.1:${port}/_emulator/clock`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: '{"advanceSeconds": 3600}',
+        client,
+      });
+      assert.equal(clock.status, 403);
+      await clock.body?.cancel();
+      const log = await fetch(`http://127.0.0.1:${port}/_emulator/requests`, {
+        client,
+      });
+      assert.equal(log.status, 403);
+      await log.body?.cancel();
+      assert.ok(server.emulator.now() - before < 60_000);
+      const local = await fetch(`http://127.0.0.1:${port}/_emulator/requests`);
+      assert.equal(local.status, 200);
+      await local.body?.cancel();
+    } finally {
+      client.close();
+    }
+  },
 });
