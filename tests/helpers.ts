@@ -125,7 +125,7 @@ export async function runInProcess(
 export async function runCliProcess(
   argv: readonly string[],
   env: Record<string, string>,
-  options: { stdin?: string; timeoutMs?: number } = {},
+  options: { stdin?: string; timeoutMs?: number; cwd?: string } = {},
 ): Promise<RunResult> {
   const { cmd, args } = cliCommand(argv);
   return await runProcess(cmd, args, { ...baseEnv(), ...env }, options);

@@ -19,19 +19,23 @@ import {
   PROFILE_FLAG,
 } from "../cli/flags.ts";
 import { AwsSigninError, ConfigurationError } from "../errors.ts";
-import { loadSharedConfig } from "../config/profiles.ts";
+import { loadSharedConfig, type SharedConfig } from "../config/profiles.ts";
 import {
+  loginCommand,
   ProfileNotFoundError,
   resolveProfile,
   selectProfile,
   stringSetting,
 } from "../config/selection.ts";
+import { neutralConfig } from "../config/neutral_profile.ts";
 import { resolveRegion } from "../config/region.ts";
 import { cacheFilePath, loginCacheDir } from "../cache/login_cache.ts";
 import { isoformat } from "../credentials/format.ts";
 import { startCredentialServer } from "../serve/credential_server.ts";
+import type { Credentials } from "../credentials/types.ts";
 import type { Env } from "../util/env.ts";
-import { currentCredentials } from "./_credentials.ts";
+import { joinPath } from "../util/path.ts";
+import { credentialsFor, servedCredentials } from "./_credentials.ts";
 import { newToken } from "./serve.ts";
 
 /** The command's spec. */
@@ -143,7 +147,8 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     );
   }
   const selected = selectProfile(args.string("profile"), ctx.env);
-  const profile = resolveProfile(await loadSharedConfig(ctx.env), selected);
+  const shared = await loadSharedConfig(ctx.env);
+  const profile = resolveProfile(shared, selected);
   if (profile.name !== "default" && !profile.exists) {
     throw new ProfileNotFoundError(profile.name);
   }
@@ -157,30 +162,15 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     env.AWS_REGION = region;
     env.AWS_DEFAULT_REGION = region;
   }
-  await using server = args.bool("server")
-    ? await startCredentialServer({
-      token: newToken(ctx),
-      credentials: () => currentCredentials(ctx, profile.name),
-      log: (line) => ctx.debug(`credential server: ${line}`),
-      onFailure: (error) => ctx.warn((error as Error).message),
-      now: ctx.now,
-    })
-    : undefined;
-  if (server) {
-    // The command is never left behind: if the server stops, exec says so and still waits for it.
-    server.finished.catch((error) =>
-      ctx.warn(
-        `The credential server stopped (${
-          (error as Error).message
-        }); "${command}" keeps running, but gets no new credentials from it.`,
-      )
-    );
-    env.AWS_CONTAINER_CREDENTIALS_FULL_URI = server.url;
-    env.AWS_CONTAINER_AUTHORIZATION_TOKEN = server.token;
-    // Fail now, not inside the command, when there are no credentials.
-    await currentCredentials(ctx, profile.name);
-  } else {
-    const creds = await currentCredentials(ctx, profile.name);
+  // Not interruptible: the command's signals are its own (exec passes them on), and Ctrl-C
+  // before it starts simply ends exec. An MFA code is asked for on a terminal.
+  // Environment credentials of this shell are never used: always the profile's.
+  const own = resolveProfile(shared, { name: profile.name, source: "flag" });
+  const resolve = () => credentialsFor(ctx, own, { interruptible: false });
+  if (!args.bool("server")) {
+    const creds = await resolve();
+    if (!creds) throw noCredentials(profile.name);
+    warnIfLongLived(creds, ctx);
     env.AWS_ACCESS_KEY_ID = creds.accessKeyId;
     env.AWS_SECRET_ACCESS_KEY = creds.secretAccessKey;
     if (creds.sessionToken !== undefined) {
@@ -189,16 +179,102 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     if (creds.expiration !== undefined) {
       env.AWS_CREDENTIAL_EXPIRATION = isoformat(creds.expiration);
     }
+    return await runCommand(command, commandArgs, env, ctx);
   }
-  ctx.debug(
-    `running ${command} with profile '${profile.name}'${
-      server ? ` and the credential server ${server.url}` : ""
-    }`,
+  // Fail now, not inside the command, when there are no credentials (asking for an MFA code here if needed).
+  const first = await resolve();
+  if (!first) throw noCredentials(profile.name);
+  await using server = await startCredentialServer({
+    token: newToken(ctx),
+    credentials: servedCredentials(ctx, profile.name, { seed: first }),
+    log: (line) => ctx.debug(`credential server: ${line}`),
+    now: ctx.now,
+  });
+  // The command is never left behind: if the server stops, exec says so and still waits for it.
+  server.finished.catch((error) =>
+    ctx.warn(
+      `The credential server stopped (${
+        (error as Error).message
+      }); "${command}" keeps running, but gets no new credentials from it.`,
+    )
   );
+  env.AWS_CONTAINER_CREDENTIALS_FULL_URI = server.url;
+  env.AWS_CONTAINER_AUTHORIZATION_TOKEN = server.token;
+  // SDKs read the shared files before the container endpoint: point them at a
+  // copy whose selected profile holds no credentials, so that they reach it.
+  await using files = await neutralFiles(shared);
+  env.AWS_CONFIG_FILE = files.config;
+  env.AWS_PROFILE = files.profile;
+  ctx.debug(
+    `the command's profile is '${files.profile}' in ${files.config} ([default]'s settings without its ` +
+      `credentials); the credential server is ${server.url}`,
+  );
+  return await runCommand(command, commandArgs, env, ctx);
+}
+
+function noCredentials(name: string): ConfigurationError {
+  return new ConfigurationError(
+    `Profile '${name}' has no credentials. Run "${
+      loginCommand(name)
+    }" to sign in.`,
+  );
+}
+
+/** Long-term keys go to the command as they are: say so, once. */
+function warnIfLongLived(creds: Credentials, ctx: Context): void {
+  if (creds.expiration === undefined) {
+    ctx.warn(
+      `The credentials of this profile (${creds.method}) never expire: the command gets long-term keys.`,
+    );
+  }
+}
+
+/**
+ * The command's config: a private folder (0700) with a copy of the config
+ * file (0600) that adds a profile without credentials; removed when the
+ * command ends, whatever way exec ends with it.
+ */
+async function neutralFiles(shared: SharedConfig): Promise<
+  { config: string; profile: string } & AsyncDisposable
+> {
+  const { name, text } = neutralConfig(
+    shared.configText,
+    shared.configPath,
+    new Set([
+      ...shared.configProfiles.keys(),
+      ...shared.credentialProfiles.keys(),
+    ]),
+  );
+  const dir = await Deno.makeTempDir({ prefix: "aws-signin-exec-" });
+  const remove = () => Deno.remove(dir, { recursive: true }).catch(() => {});
+  try {
+    if (Deno.build.os !== "windows") await Deno.chmod(dir, 0o700);
+    const config = joinPath(dir, "config");
+    await Deno.writeTextFile(config, text, { createNew: true, mode: 0o600 });
+    if (Deno.build.os !== "windows") await Deno.chmod(config, 0o600);
+    return { config, profile: name, [Symbol.asyncDispose]: remove };
+  } catch (error) {
+    await remove();
+    throw new ConfigurationError(
+      `Cannot write the command's config file in "${dir}": ${
+        (error as Error).message
+      }.`,
+    );
+  }
+}
+
+/** Runs the command with `env` and returns its exit code (a shell's code when it cannot run or a signal ends it). */
+async function runCommand(
+  command: string,
+  commandArgs: readonly string[],
+  env: Record<string, string>,
+  ctx: Context,
+): Promise<number> {
+  ctx.debug(`running ${command}`);
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command(command, {
-      args: commandArgs,
+      args: [...commandArgs],
       env,
       clearEnv: true,
       stdin: "inherit",

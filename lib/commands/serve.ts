@@ -22,7 +22,6 @@ import {
 import { ConfigurationError, UsageError } from "../errors.ts";
 import { loadSharedConfig } from "../config/profiles.ts";
 import {
-  loginCommand,
   ProfileNotFoundError,
   resolveProfile,
   selectProfile,
@@ -30,7 +29,7 @@ import {
 import { isLoopbackHost } from "../endpoints/resolve.ts";
 import { base64url } from "../util/encoding.ts";
 import { startCredentialServer } from "../serve/credential_server.ts";
-import { currentCredentials } from "./_credentials.ts";
+import { servedCredentials } from "./_credentials.ts";
 
 /** The command's spec. */
 export const spec: CommandSpec = {
@@ -106,14 +105,8 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     host,
     port,
     token,
-    credentials: () => currentCredentials(ctx, profile.name),
+    credentials: servedCredentials(ctx, profile.name),
     log: (line) => void ctx.io.err(`${line}\n`),
-    onFailure: (error) =>
-      ctx.warn(
-        `${(error as Error).message} Clients get an error until then: run "${
-          loginCommand(profile.name)
-        }" (the server keeps running).`,
-      ),
     now: ctx.now,
   }).catch((error) => {
     throw new ConfigurationError(

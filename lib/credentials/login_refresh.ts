@@ -106,7 +106,10 @@ async function refreshWithLock(
           "another process just tried to refresh the session and could not; the cached credentials are valid " +
             `until ${formatExpiresAt(entry.expiresAtMs)}, using them`,
         );
-        return credentialsFromEntry(entry);
+        return {
+          ...credentialsFromEntry(entry),
+          staleReason: "another process could not refresh the session",
+        };
       }
       return await refreshLocked(entry, file, ctx);
     }, {
@@ -124,7 +127,10 @@ async function refreshWithLock(
       `timed out waiting for the lock ${error.path}; the cached credentials are still valid until ` +
         `${formatExpiresAt(entry.expiresAtMs)}, using them`,
     );
-    return credentialsFromEntry(entry);
+    return {
+      ...credentialsFromEntry(entry),
+      staleReason: "another process held the session's lock too long",
+    };
   }
 }
 
@@ -197,7 +203,10 @@ async function refreshLocked(
         }); the cached credentials are still valid until ` +
           `${formatExpiresAt(entry.expiresAtMs)}, using them`,
       );
-      return credentialsFromEntry(entry);
+      return {
+        ...credentialsFromEntry(entry),
+        staleReason: (error as Error).message.replace(/\.$/, ""),
+      };
     }
     throw refreshErrorFor(error, profile.name);
   }

@@ -123,7 +123,10 @@ async function assumeAt(
       ctx.debug(
         `timed out waiting for the lock ${error.path}; the cached role credentials are still valid, using them`,
       );
-      return fromCache(cached);
+      return {
+        ...fromCache(cached),
+        staleReason: "another process held the role's lock too long",
+      };
     }
     throw error;
   }

@@ -35,6 +35,12 @@ export interface Credentials {
   readonly method: CredentialMethod;
   /** The account, when known (login sessions). */
   readonly accountId?: string | undefined;
+  /**
+   * Set when these are still-valid cached credentials returned because a
+   * refresh could not be made (why, in a few words): a long-running server
+   * waits before it tries again.
+   */
+  readonly staleReason?: string | undefined;
 }
 
 /** What providers get: the profile, resolved once by the command, and the outside world. */

@@ -11,11 +11,13 @@ import {
   DEMO_SESSION,
   emulatorFault,
   hasBotocoreLogin,
+  loginThrough,
   ROOT,
   runCliProcess,
   runProcess,
   runSdkScript,
   sha256HexSync,
+  tempHome,
 } from "../helpers.ts";
 import { ADMIN, calls, roleEmulator, roleHome } from "../roles/_setup.ts";
 
@@ -218,5 +220,118 @@ Deno.test("serve a role profile: the SDK gets the assumed role's credentials", a
   } finally {
     served.proc.kill("SIGTERM");
     await served.proc.finish();
+  }
+});
+
+Deno.test("a session that ended is remembered: one refresh call and one warning for many requests, until a new login", async () => {
+  await using server = await roleEmulator();
+  await using home = await roleHome(server, "");
+  const served = await startServe(home.env);
+  const auth = { authorization: served.token };
+  try {
+    await ageEntry(`${home.cache}/${sha256HexSync(DEMO_SESSION)}.json`, -60);
+    await emulatorFault(server.url, {
+      operation: "CreateOAuth2Token",
+      count: 1,
+      error: "TOKEN_EXPIRED",
+      message: "The session has ended.",
+    });
+    for (let i = 0; i < 6; i++) {
+      const ended = await fetch(served.url, { headers: auth });
+      assert.equal(ended.status, 500);
+      assert.match((await ended.json()).Message, /session has expired/);
+    }
+    assert.deepEqual(calls(server), ["CreateOAuth2Token/401"]);
+    // A new login: served again, at once (no refresh needed).
+    await loginThrough(server.url, home);
+    const back = await fetch(served.url, { headers: auth });
+    assert.equal(back.status, 200);
+    assert.match((await back.json()).AccessKeyId, /^ASIA/);
+  } finally {
+    served.proc.kill("SIGTERM");
+    const result = await served.proc.finish();
+    assert.equal(
+      result.stderr.match(/\[WARNING\]: Your session has expired/g)?.length,
+      1,
+      result.stderr,
+    );
+  }
+});
+
+Deno.test("Sign-In failing for a while: cached credentials are served and the refresh waits for a back-off", async () => {
+  await using server = await roleEmulator();
+  await using home = await roleHome(server, "");
+  const served = await startServe(home.env);
+  const auth = { authorization: served.token };
+  try {
+    await ageEntry(`${home.cache}/${sha256HexSync(DEMO_SESSION)}.json`, 120);
+    await emulatorFault(server.url, {
+      operation: "CreateOAuth2Token",
+      count: 50,
+      status: 503,
+      error: "server_error",
+    });
+    const keys = new Set<string>();
+    for (let i = 0; i < 6; i++) {
+      const answer = await fetch(served.url, { headers: auth });
+      assert.equal(answer.status, 200);
+      keys.add((await answer.json()).AccessKeyId);
+    }
+    assert.equal(keys.size, 1, "the cached credentials, while they are valid");
+    const refreshes = calls(server);
+    assert.ok(
+      refreshes.length >= 1 && refreshes.length <= 3 &&
+        refreshes.every((c) => c === "CreateOAuth2Token/503"),
+      `one refresh (with the client's own retries) for six requests: ${refreshes}`,
+    );
+  } finally {
+    served.proc.kill("SIGTERM");
+    const result = await served.proc.finish();
+    assert.equal(
+      result.stderr.match(/\[WARNING\]: Could not get fresh credentials/g)
+        ?.length,
+      1,
+      result.stderr,
+    );
+    assert.match(
+      result.stderr,
+      /trying again in \d+ s; serving the cached credentials/,
+    );
+  }
+});
+
+Deno.test("long-term keys: serve and exec say once that they never expire", async () => {
+  await using home = await tempHome();
+  await Deno.mkdir(`${home.dir}/.aws`, { recursive: true });
+  await Deno.writeTextFile(
+    home.credentials,
+    "[static]\naws_access_key_id = AKIASTATICSTATIC0001\naws_secret_access_key = s\n",
+  );
+  const served = await startServe(home.env, "static");
+  try {
+    for (let i = 0; i < 3; i++) {
+      const r = await fetch(served.url, {
+        headers: { authorization: served.token },
+      });
+      const body = await r.json();
+      assert.equal(body.AccessKeyId, "AKIASTATICSTATIC0001");
+      assert.equal(body.Expiration, undefined);
+    }
+  } finally {
+    served.proc.kill("SIGTERM");
+    const result = await served.proc.finish();
+    assert.equal(
+      result.stderr.match(/never expire/g)?.length,
+      1,
+      result.stderr,
+    );
+  }
+  for (const server of [[], ["--server"]]) {
+    const exec = await runCliProcess(
+      ["exec", "--profile", "static", ...server, "--", "true"],
+      home.env,
+    );
+    assert.equal(exec.code, 0, exec.stderr);
+    assert.equal(exec.stderr.match(/never expire/g)?.length, 1, exec.stderr);
   }
 });
