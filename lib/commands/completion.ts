@@ -130,7 +130,14 @@ _aws_signin() {
     fi
   done
   case "$prev" in
-    --profile) COMPREPLY=($(compgen -W "$(aws-signin configure list-profiles 2>/dev/null)" -- "$cur")); return ;;
+    --profile)
+      # Profile names come from files: never through compgen -W (which expands them), and quoted for the line.
+      local name
+      COMPREPLY=()
+      while IFS= read -r name; do
+        if [[ "$name" == "$cur"* ]]; then COMPREPLY+=("$(printf '%q' "$name")"); fi
+      done < <(aws-signin configure list-profiles 2>/dev/null)
+      return 0 ;;
 ${choiceCases}
   esac
   case "$cmd" in
@@ -241,8 +248,11 @@ Register-ArgumentCompleter -Native -CommandName aws-signin -ScriptBlock {
   $plain = @($words | Where-Object { -not $_.StartsWith('-') })
   $prev = if ($words.Count -gt 0) { $words[-1] } else { '' }
   $candidates = @()
+  $quote = $false
   if ($prev -eq '--profile') {
+    # Names from files: offered as literal, single-quoted words, never evaluated.
     $candidates = @(aws-signin configure list-profiles 2>$null)
+    $quote = $true
   } elseif ($choices.ContainsKey($prev)) {
     $candidates = $choices[$prev]
   } elseif ($plain.Count -eq 0) {
@@ -253,8 +263,9 @@ Register-ArgumentCompleter -Native -CommandName aws-signin -ScriptBlock {
     $name = if ($plain.Count -ge 2 -and $groups.ContainsKey($plain[0])) { "$($plain[0]) $($plain[1])" } else { $plain[0] }
     if ($flags.ContainsKey($name)) { $candidates = $flags[$name] }
   }
-  $candidates | Where-Object { $_ -like "$wordToComplete*" } | ForEach-Object {
-    [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)
+  $candidates | Where-Object { ([string]$_).StartsWith($wordToComplete, [System.StringComparison]::Ordinal) } | ForEach-Object {
+    $text = if ($quote -and $_ -notmatch '^[A-Za-z0-9_.@:/+-]+$') { "'" + ($_ -replace "'", "''") + "'" } else { $_ }
+    [System.Management.Automation.CompletionResult]::new($text, $_, 'ParameterValue', $_)
   }
 }
 `;

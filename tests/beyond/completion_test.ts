@@ -188,3 +188,140 @@ Deno.test("powershell: a script that registers a native completer; an unknown sh
     /Unknown shell "tcsh": choose one of bash, zsh, fish, powershell\./,
   );
 });
+
+/** Profile names that run a command if a shell expands them, and others a shell must be told are literal. */
+const HOSTILE_CONFIG =
+  "[profile $(touch${IFS}pwned-1)]\nregion = us-east-1\n\n" +
+  "[profile a;touch${IFS}pwned-3]\nregion = us-east-1\n\n" +
+  '[profile "it\'s ok"]\nregion = us-east-1\n\n' +
+  "[profile *]\nregion = us-east-1\n\n[profile dev]\nregion = us-east-1\n\n" +
+  "[profile esc\x1b]0;title\x07]\nregion = us-east-1\n";
+const HOSTILE_CREDENTIALS =
+  "[`touch pwned-2`]\naws_access_key_id = x\naws_secret_access_key = y\n\n" +
+  "[my prof]\naws_access_key_id = x\naws_secret_access_key = y\n\n" +
+  "[$HOME]\naws_access_key_id = x\naws_secret_access_key = y\n";
+/** What completing `--profile` must offer: every name but the one with control characters, literally. */
+const LITERAL = [
+  "$(touch${IFS}pwned-1)",
+  "a;touch${IFS}pwned-3",
+  "it's ok",
+  "*",
+  "dev",
+  "`touch pwned-2`",
+  "my prof",
+  "$HOME",
+];
+
+async function hostileHome() {
+  const home = await completionHome();
+  await Deno.writeTextFile(home.config, HOSTILE_CONFIG);
+  await Deno.writeTextFile(home.credentials, HOSTILE_CREDENTIALS);
+  return home;
+}
+
+async function nothingRan(dir: string): Promise<void> {
+  const names = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name);
+  assert.deepEqual(names.filter((n) => n.startsWith("pwned")), []);
+}
+
+Deno.test("configure list-profiles leaves out a name with control characters, and says so", async () => {
+  await using home = await hostileHome();
+  const result = await runCliProcess(["configure", "list-profiles"], home.env);
+  assert.equal(result.code, 0);
+  assert.equal(result.stdout, LITERAL.map((n) => `${n}\n`).join(""));
+  assert.equal(
+    result.stderr,
+    'aws-signin: [WARNING]: Left out 1 profile name with control characters: "esc\\x1b]0;title\\x07".\n',
+  );
+});
+
+Deno.test({
+  name:
+    "bash: hostile profile names are offered quoted, and completing them runs nothing",
+  ignore: !has("bash"),
+  async fn() {
+    await using home = await hostileHome();
+    // Each offered word, read back as the shell reads it when the line runs: the literal name.
+    const script = `source <(aws-signin completion bash)
+COMP_WORDS=(aws-signin login --profile ''); COMP_CWORD=3; COMPREPLY=()
+_aws_signin
+for w in "\${COMPREPLY[@]}"; do eval "printf '%s\\\\n' $w"; done
+COMP_WORDS=(aws-signin login --profile 'a;'); COMP_CWORD=3; COMPREPLY=()
+_aws_signin; echo "\${#COMPREPLY[@]} \${COMPREPLY[0]}"`;
+    const result = await runProcess("/usr/bin/bash", ["-c", script], {
+      ...baseEnv(),
+      ...home.env,
+      PATH: home.path,
+    }, { cwd: home.dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(
+      result.stdout,
+      `${
+        LITERAL.map((n) => `${n}\n`).join("")
+      }1 a\\;touch\\$\\{IFS\\}pwned-3\n`,
+    );
+    await nothingRan(home.dir);
+  },
+});
+
+Deno.test({
+  name:
+    "zsh: hostile profile names reach compadd literally, and completing them runs nothing",
+  ignore: !has("zsh"),
+  async fn() {
+    await using home = await hostileHome();
+    // What bashcompinit's _bash_complete hands to compadd (which quotes for the line itself).
+    const script = `source <(aws-signin completion zsh)
+words=(aws-signin login --profile ''); CURRENT=4
+COMP_WORDS=("\${words[@]}"); COMP_CWORD=3
+matches=( \${(f)"$(compgen -F _aws_signin -- '')"} )
+print -rl -- "\${(Q@)matches}"`;
+    const result = await runProcess("/usr/bin/zsh", ["-c", script], {
+      ...baseEnv(),
+      ...home.env,
+      PATH: home.path,
+    }, { cwd: home.dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, LITERAL.map((n) => `${n}\n`).join(""));
+    await nothingRan(home.dir);
+  },
+});
+
+Deno.test({
+  name:
+    "fish: hostile profile names are offered literally, and completing them runs nothing",
+  ignore: !has("fish"),
+  async fn() {
+    await using home = await hostileHome();
+    const result = await runProcess(
+      "/usr/bin/fish",
+      [
+        "-c",
+        `aws-signin completion fish | source\ncomplete -C'aws-signin login --profile '`,
+      ],
+      { ...baseEnv(), ...home.env, PATH: home.path },
+      { cwd: home.dir },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const offered = result.stdout.trimEnd().split("\n").map((l) =>
+      l.split("\t")[0]
+    );
+    assert.deepEqual(offered.sort(), [...LITERAL].sort());
+    await nothingRan(home.dir);
+  },
+});
+
+Deno.test("powershell: profile names are matched as text and offered single-quoted, never evaluated", async () => {
+  await using home = await completionHome();
+  const ps = await runCliProcess(["completion", "powershell"], home.env);
+  assert.equal(ps.code, 0);
+  const block = ps.stdout.slice(
+    ps.stdout.indexOf("Register-ArgumentCompleter"),
+  );
+  assert.doesNotMatch(block, /Invoke-Expression|iex |-like|ExpandString/);
+  assert.match(
+    ps.stdout,
+    /StartsWith\(\$wordToComplete, \[System\.StringComparison\]::Ordinal\)/,
+  );
+  assert.match(ps.stdout, /"'" \+ \(\$_ -replace "'", "''"\) \+ "'"/);
+});
