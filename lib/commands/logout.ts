@@ -1,8 +1,10 @@
 /**
  * `aws-signin logout`: the AWS CLI's `aws logout` (protocol.md §10). Removes
  * the cached credentials of the profile's login session (or, with `--all`,
- * every login cache entry). The config keeps its `login_session`; nothing is
- * revoked on the server.
+ * every login cache entry), and, beyond the AWS CLI, the cached credentials
+ * of the roles assumed from it (`~/.aws/cli/cache`), so that logging out ends
+ * access. The config keeps its `login_session`; nothing is revoked on the
+ * server.
  *
  * @example
  * ```sh
@@ -30,6 +32,13 @@ import {
   lockFilePath,
   loginCacheDir,
 } from "../cache/login_cache.ts";
+import {
+  roleCacheDir,
+  roleCacheFile,
+  roleCacheKey,
+} from "../cache/role_cache.ts";
+import { isRoleProfile, roleChain } from "../credentials/role_config.ts";
+import type { SharedConfig } from "../config/profiles.ts";
 import { withFileLock } from "../util/lock.ts";
 
 /** The command's spec. */
@@ -41,7 +50,11 @@ export const spec: CommandSpec = {
     'keeps its login_session setting, so "aws-signin login" signs it in again. Tools that already loaded the ' +
     "credentials may keep using them until they expire (at most 15 minutes).\n\n" +
     "With --all, every file in the login cache folder that is a login cache entry is removed; other files are " +
-    "left alone.",
+    "left alone.\n\n" +
+    "Unlike the AWS CLI, logout also ends the access of roles assumed from the session: the role credentials " +
+    "cached in ~/.aws/cli/cache for every role profile whose chain ends at the session (with --all: at any " +
+    "login session) are removed too, and the message says how many. Role credentials assumed from other " +
+    "sources stay.",
   flags: {
     profile: PROFILE_FLAG,
     all: {
@@ -101,6 +114,89 @@ function isLoginCacheEntry(text: string): boolean {
   }
 }
 
+/**
+ * The role cache entries of every role profile whose chain of source
+ * profiles ends at a login session in `sessions` (`"any"`: at any login
+ * session), every level of the chain included, with the profiles they serve.
+ */
+async function roleEntriesBuiltOn(
+  shared: SharedConfig,
+  sessions: ReadonlySet<string> | "any",
+  dir: string,
+): Promise<Map<string, string[]>> {
+  const files = new Map<string, string[]>();
+  const names = new Set([
+    ...shared.configProfiles.keys(),
+    ...shared.credentialProfiles.keys(),
+  ]);
+  for (const name of names) {
+    const profile = resolveProfile(shared, { name, source: "flag" });
+    if (!isRoleProfile(profile.settings)) continue;
+    let chain;
+    try {
+      chain = roleChain(profile, 0);
+    } catch {
+      continue; // a broken chain assumes nothing
+    }
+    const last = chain[chain.length - 1]!.sourceProfile;
+    if (last === undefined) continue;
+    const session = stringSetting(
+      resolveProfile(shared, { name: last, source: "flag" }).settings,
+      "login_session",
+    );
+    if (!session || (sessions !== "any" && !sessions.has(session))) continue;
+    for (const config of chain) {
+      const file = roleCacheFile(dir, await roleCacheKey(config.args));
+      files.set(file, [...(files.get(file) ?? []), name]);
+    }
+  }
+  return files;
+}
+
+/** Removes the role cache entries (each under its lock, so an AssumeRole in flight cannot bring it back); returns the profiles whose entries went. */
+async function removeRoleEntries(
+  files: ReadonlyMap<string, readonly string[]>,
+  ctx: Context,
+): Promise<{ count: number; profiles: string[] }> {
+  let count = 0;
+  const profiles = new Set<string>();
+  for (const [file, names] of files) {
+    try {
+      await Deno.lstat(file);
+    } catch {
+      continue;
+    }
+    const removed = await withFileLock(
+      `${file}.lock`,
+      () => removeIfExists(file),
+      {
+        now: ctx.now,
+        sleep: ctx.sleep,
+        timeoutMs: 60_000,
+        purpose: "to finish assuming the role",
+      },
+    );
+    if (removed) {
+      count++;
+      for (const n of names) profiles.add(n);
+      ctx.debug(`removed the role cache entry ${file}`);
+    }
+  }
+  return { count, profiles: [...profiles].sort() };
+}
+
+function roleMessage(
+  removed: { count: number; profiles: string[] },
+  from: string,
+): string {
+  if (removed.count === 0) return "";
+  return `Removed ${removed.count} cached role credential${
+    removed.count === 1 ? "" : "s"
+  } assumed from ${from} (profile${removed.profiles.length === 1 ? "" : "s"} ${
+    removed.profiles.join(", ")
+  }). Tools that already loaded them may use them until they expire.\n`;
+}
+
 /** Runs `logout`. */
 export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   const dir = loginCacheDir(ctx.env);
@@ -134,10 +230,25 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
           "expire in 15 minutes.\n"
         : "No cached login session tokens found.\n",
     );
+    let shared: SharedConfig;
+    try {
+      shared = await loadSharedConfig(ctx.env);
+    } catch (error) {
+      ctx.warn(
+        `Cached role credentials were not removed: ${(error as Error).message}`,
+      );
+      return 0;
+    }
+    const roles = await removeRoleEntries(
+      await roleEntriesBuiltOn(shared, "any", roleCacheDir(ctx.env)),
+      ctx,
+    );
+    await ctx.io.out(roleMessage(roles, "login sessions"));
     return 0;
   }
+  const shared = await loadSharedConfig(ctx.env);
   const resolved = resolveProfile(
-    await loadSharedConfig(ctx.env),
+    shared,
     selectProfile(args.string("profile"), ctx.env),
   );
   const profile = resolved.name;
@@ -156,5 +267,10 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       "already loaded the access token may continue to use it until its expiration. Access tokens expire in 15 " +
       "minutes.\n",
   );
+  const roles = await removeRoleEntries(
+    await roleEntriesBuiltOn(shared, new Set([session]), roleCacheDir(ctx.env)),
+    ctx,
+  );
+  await ctx.io.out(roleMessage(roles, "this session"));
   return 0;
 }
