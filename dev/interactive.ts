@@ -17,20 +17,28 @@ export interface Interactive {
 }
 
 /**
- * Starts aws-signin with a clean environment plus `env`; `fdLimit` runs it
- * under `ulimit -n` (POSIX shells).
+ * Starts aws-signin with a clean environment plus `env`; `fdLimit` and
+ * `umask` run it under `ulimit -n` and `umask` (POSIX shells).
  */
 export function spawnCli(
   argv: readonly string[],
   env: Record<string, string>,
-  options: { readonly fdLimit?: number; readonly cwd?: string } = {},
+  options: {
+    readonly fdLimit?: number;
+    readonly umask?: string;
+    readonly cwd?: string;
+  } = {},
 ): Interactive {
   const direct = cliCommand(argv);
-  const { cmd, args } = options.fdLimit === undefined ? direct : {
+  const setup = [
+    ...(options.fdLimit === undefined ? [] : [`ulimit -n ${options.fdLimit}`]),
+    ...(options.umask === undefined ? [] : [`umask ${options.umask}`]),
+  ];
+  const { cmd, args } = setup.length === 0 ? direct : {
     cmd: "bash",
     args: [
       "-c",
-      `ulimit -n ${options.fdLimit} && exec "$@"`,
+      `${setup.join(" && ")} && exec "$@"`,
       "aws-signin",
       direct.cmd,
       ...direct.args,

@@ -8,10 +8,14 @@ import { spawnCli } from "../../dev/interactive.ts";
 import {
   ageEntry,
   baseEnv,
+  cliCommand,
   DEMO_SESSION,
   emulatorFault,
+  eventually,
   hasBotocoreLogin,
+  listDir,
   loginThrough,
+  readOrNull,
   ROOT,
   runCliProcess,
   runProcess,
@@ -20,6 +24,7 @@ import {
   tempHome,
 } from "../helpers.ts";
 import { ADMIN, calls, roleEmulator, roleHome } from "../roles/_setup.ts";
+import { needs } from "../_platform.ts";
 
 const EXPORTS =
   /^export AWS_CONTAINER_CREDENTIALS_FULL_URI=(http:\/\/127\.0\.0\.1:\d+\/)\nexport AWS_CONTAINER_AUTHORIZATION_TOKEN=([A-Za-z0-9_-]{43})\n$/;
@@ -335,3 +340,98 @@ Deno.test("long-term keys: serve and exec say once that they never expire", asyn
     assert.equal(exec.stderr.match(/never expire/g)?.length, 1, exec.stderr);
   }
 });
+
+Deno.test(
+  needs(
+    "fileModes",
+    "serve --env-file writes the two lines to a new 0600 file (whatever the umask), never through a link, removed when serve stops",
+  ),
+  async () => {
+    await using server = await roleEmulator();
+    await using home = await roleHome(server, "");
+    const file = `${home.dir}/serve.env`;
+    const proc = spawnCli(
+      ["serve", "--profile", "dev", "--env-file", file],
+      home.env,
+      {
+        umask: "000",
+      },
+    );
+    assert.ok(await eventually(async () => (await readOrNull(file)) !== null));
+    try {
+      assert.equal((await Deno.lstat(file)).mode! & 0o777, 0o600);
+      const text = await Deno.readTextFile(file);
+      const [, url, token] = text.match(EXPORTS)!;
+      const answer = await fetch(url!, { headers: { authorization: token! } });
+      assert.equal(answer.status, 200);
+      await answer.body?.cancel();
+      // Refused: a file or a link already there (the link's target is untouched).
+      await Deno.writeTextFile(`${home.dir}/target`, "keep\n");
+      await Deno.symlink(`${home.dir}/target`, `${home.dir}/link.env`);
+      for (const taken of [file, `${home.dir}/link.env`]) {
+        const refused = await runCliProcess(
+          ["serve", "--profile", "dev", "--env-file", taken],
+          home.env,
+        );
+        assert.equal(refused.code, 253, refused.stderr);
+        assert.match(refused.stderr, /it already exists \(a file or a link\)/);
+        assert.equal(refused.stdout, "");
+      }
+      assert.equal(await Deno.readTextFile(`${home.dir}/target`), "keep\n");
+      assert.equal(await Deno.readTextFile(file), text);
+    } finally {
+      proc.kill("SIGTERM");
+    }
+    const result = await proc.finish();
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, "", "the token is not printed");
+    assert.match(
+      result.stderr,
+      /Wrote AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN to /,
+    );
+    assert.equal(await readOrNull(file), null, "removed when serve stopped");
+    assert.deepEqual(
+      (await listDir(home.dir)).filter((n) => n.includes(".tmp")),
+      [],
+    );
+  },
+);
+
+Deno.test(
+  needs(
+    "signals",
+    "the recipe in serve's documentation runs, loads the two variables, and returns",
+  ),
+  async () => {
+    await using server = await roleEmulator();
+    await using home = await roleHome(server, "");
+    const doc = await Deno.readTextFile(`${ROOT}/lib/commands/serve.ts`);
+    const recipe = doc.match(/```sh\n([\s\S]*?)```/)![1]!.split("\n")
+      .map((l) => l.replace(/^ \* ?/, ""))
+      .filter((l) => l.startsWith("aws-signin") || l.startsWith("until"))
+      .join("\n");
+    assert.match(recipe, /--env-file serve\.env &\nuntil /);
+    await Deno.mkdir(`${home.dir}/bin`);
+    await Deno.writeTextFile(
+      `${home.dir}/bin/aws-signin`,
+      `#!/bin/sh\nexec ${cliCommand([]).cmd} ${
+        cliCommand([]).args.map((a) => `'${a}'`).join(" ")
+      } "$@"\n`,
+      { mode: 0o755 },
+    );
+    const result = await runProcess("bash", [
+      "-c",
+      `${recipe.replace("--port 9911", "--port 0")}
+"$0" eval 'const r = await fetch(Deno.env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI"), { headers: { authorization: Deno.env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN") } }); console.log(r.status)'
+kill %1; wait`,
+      Deno.execPath(),
+    ], {
+      ...baseEnv(),
+      ...home.env,
+      PATH: `${home.dir}/bin:${baseEnv().PATH}`,
+    }, { cwd: home.dir, timeoutMs: 30_000 });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, "200\n");
+    assert.equal(await readOrNull(`${home.dir}/serve.env`), null);
+  },
+);
