@@ -47,6 +47,7 @@ import {
   ROLE_EXPIRY_WINDOW_MS,
   roleChain,
 } from "../credentials/role_config.ts";
+import { safeText } from "../util/safe_text.ts";
 import { formatExpiresAt } from "../util/time.ts";
 
 /** The command's spec. */
@@ -370,8 +371,9 @@ export function formatStatusText(s: ProfileStatus, now: number): string {
     ]);
   }
   if (s.note) lines.push(["note", s.note]);
-  return `profile ${s.profile} (${s.type})\n${
-    lines.map(([k, v]) => `  ${k.padEnd(16)} ${v}\n`).join("")
+  // Names, ARNs and account ids come from files: shown with control characters escaped.
+  return `profile ${safeText(s.profile)} (${s.type})\n${
+    lines.map(([k, v]) => `  ${k.padEnd(16)} ${safeText(v)}\n`).join("")
   }`;
 }
 

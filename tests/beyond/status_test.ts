@@ -218,3 +218,43 @@ Deno.test("status --verify calls GetCallerIdentity (refreshing as needed) and sh
     'No profile has a login_session. Run "aws-signin login" to sign one in.\n',
   );
 });
+
+Deno.test("status escapes outside text in its text output (names, ARNs, sessions, the cache's account); JSON stays JSON", async () => {
+  await using home = await tempHome();
+  await Deno.mkdir(home.cache, { recursive: true });
+  const session = "arn:aws:iam::111122223333:user/x\x1b]0;pwned\x07";
+  await Deno.writeTextFile(
+    home.config,
+    `[profile esc\x1b[2J]\nlogin_session = ${session}\n\n` +
+      `[profile role]\nrole_arn = arn:aws:iam::444455556666:role/R\x1b[31m\nsource_profile = esc\x1b[2J\n`,
+  );
+  await Deno.writeTextFile(
+    `${home.cache}/${sha256HexSync(session)}.json`,
+    entry(Date.now() + 14 * 60_000).replace(
+      '"accountId":"111122223333"',
+      '"accountId":"1111\\u001b]52;c;ZXZpbA==\\u0007"',
+    ),
+  );
+  const text = await runCliProcess(["status", "--all"], home.env);
+  for (const stream of [text.stdout, text.stderr]) {
+    assert.doesNotMatch(stream, /[\x07\x1b]/);
+  }
+  assert.match(text.stdout, /^profile esc\\x1b\[2J \(login\)$/m);
+  assert.match(
+    text.stdout,
+    /session +arn:aws:iam::111122223333:user\/x\\x1b\]0;pwned\\x07$/m,
+  );
+  assert.match(text.stdout, /account +1111\\x1b\]52;c;ZXZpbA==\\x07$/m);
+  assert.match(
+    text.stdout,
+    /role +arn:aws:iam::444455556666:role\/R\\x1b\[31m$/m,
+  );
+  assert.match(text.stdout, /source +esc\\x1b\[2J$/m);
+  const json = await runCliProcess(
+    ["status", "--all", "--output", "json"],
+    home.env,
+  );
+  const parsed = JSON.parse(json.stdout);
+  assert.equal(parsed.profiles[0].profile, "esc\x1b[2J");
+  assert.doesNotMatch(json.stdout, /[\x07\x1b]/);
+});
