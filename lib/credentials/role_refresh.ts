@@ -52,7 +52,7 @@ export async function refreshRoleChain(
   deps: RoleDeps,
 ): Promise<Credentials> {
   try {
-    return await assumeAt(0, chain, ctx, deps);
+    return await assumeAt(0, chain, ctx, deps, new Set());
   } catch (error) {
     const reported = error instanceof AwsSigninError
       ? error
@@ -64,11 +64,18 @@ export async function refreshRoleChain(
   }
 }
 
+/**
+ * Assumes the role at `index` under its cache entry's lock. `held` holds the
+ * locks this chain already holds: two levels of a chain may assume the same
+ * role with the same arguments (one cache entry), and the inner level then
+ * works under the outer one's lock instead of waiting for itself.
+ */
 async function assumeAt(
   index: number,
   chain: readonly RoleConfig[],
   ctx: ProviderContext,
   deps: RoleDeps,
+  held: Set<string>,
 ): Promise<Credentials> {
   const config = chain[index]!;
   const dir = roleCacheDir(ctx.env);
@@ -95,8 +102,16 @@ async function assumeAt(
       }.`,
     );
   }
+  const lock = `${file}.lock`;
+  if (held.has(lock)) {
+    ctx.debug(
+      `${config.roleArn} is assumed with the same arguments at two levels of the chain (one cache entry)`,
+    );
+    const source = await sourceCredentials(index, chain, ctx, deps, held);
+    return await callAssumeRole(config, source, file, ctx);
+  }
   try {
-    return await withFileLock(`${file}.lock`, async () => {
+    return await withFileLock(lock, async () => {
       const cached = fresh();
       if (cached) {
         ctx.debug(
@@ -104,8 +119,13 @@ async function assumeAt(
         );
         return fromCache(cached);
       }
-      const source = await sourceCredentials(index, chain, ctx, deps);
-      return await callAssumeRole(config, source, file, ctx);
+      held.add(lock);
+      try {
+        const source = await sourceCredentials(index, chain, ctx, deps, held);
+        return await callAssumeRole(config, source, file, ctx);
+      } finally {
+        held.delete(lock);
+      }
     }, {
       now: ctx.now,
       sleep: ctx.sleep,
@@ -138,13 +158,14 @@ async function sourceCredentials(
   chain: readonly RoleConfig[],
   ctx: ProviderContext,
   deps: RoleDeps,
+  held: Set<string>,
 ): Promise<Credentials> {
   const config = chain[index]!;
   if (config.credentialSource !== undefined) {
     return environmentSource(config, ctx);
   }
   if (index + 1 < chain.length) {
-    return await assumeAt(index + 1, chain, ctx, deps);
+    return await assumeAt(index + 1, chain, ctx, deps, held);
   }
   const name = config.sourceProfile!;
   const source = resolveProfile(

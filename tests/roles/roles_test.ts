@@ -354,3 +354,21 @@ Deno.test("16 concurrent export-credentials with an expired role cache make exac
     [],
   );
 });
+
+Deno.test("a chain that assumes the same role with the same arguments at two levels resolves at once, as botocore does", async () => {
+  await using server = await roleEmulator();
+  await using home = await roleHome(
+    server,
+    `[profile r1]\nrole_arn = ${ADMIN}\nsource_profile = r2\n\n[profile r2]\nrole_arn = ${ADMIN}\nsource_profile = dev\n`,
+  );
+  const started = Date.now();
+  const result = await runCliProcess(
+    ["configure", "export-credentials", "--profile", "r1"],
+    home.env,
+    { timeoutMs: 20_000 },
+  );
+  assert.equal(result.code, 0, result.stderr);
+  assert.ok(Date.now() - started < 10_000, "no wait on its own lock");
+  assert.match(JSON.parse(result.stdout).AccessKeyId, /^ASIA/);
+  assert.deepEqual(calls(server), ["AssumeRole/200", "AssumeRole/200"]);
+});
