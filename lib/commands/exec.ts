@@ -35,6 +35,7 @@ import { startCredentialServer } from "../serve/credential_server.ts";
 import type { Credentials } from "../credentials/types.ts";
 import type { Env } from "../util/env.ts";
 import { joinPath } from "../util/path.ts";
+import { signalExitCode } from "../util/signals.ts";
 import { credentialsFor, servedCredentials } from "./_credentials.ts";
 import { newToken } from "./serve.ts";
 
@@ -94,20 +95,6 @@ const REMOVED = [
   "AWS_CONTAINER_AUTHORIZATION_TOKEN",
   "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
 ];
-
-const SIGNAL_NUMBERS: Readonly<Record<string, number>> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGABRT: 6,
-  SIGKILL: 9,
-  SIGUSR1: 10,
-  SIGSEGV: 11,
-  SIGUSR2: 12,
-  SIGPIPE: 13,
-  SIGALRM: 14,
-  SIGTERM: 15,
-};
 
 /** The region to give the command, if one is known. */
 async function regionFor(
@@ -315,10 +302,13 @@ async function runCommand(
     });
   try {
     const status = await child.status;
-    // Killed by a signal: the shell's 128 + its number.
-    if (status.signal) return 128 + (SIGNAL_NUMBERS[status.signal] ?? 0);
+    // Killed by a signal: the shell's 128 + its number on this system.
+    if (status.signal) return signalExitCode(status.signal, Deno.build.os);
     return status.code;
   } catch (error) {
+    // Deno has no name for some signals (real-time ones) and says which number it got.
+    const unnamed = /^Invalid signal: (\d+)$/.exec((error as Error).message);
+    if (unnamed) return 128 + Number(unnamed[1]);
     throw new AwsSigninError(
       `Lost track of "${command}": ${(error as Error).message}.`,
     );

@@ -5,8 +5,26 @@
  */
 import assert from "node:assert/strict";
 import { spawnCli } from "../../dev/interactive.ts";
-import { readOrNull, runCliProcess, tempHome } from "../helpers.ts";
-import { ADMIN, calls, roleEmulator, roleHome } from "../roles/_setup.ts";
+import {
+  baseEnv,
+  cliCommand,
+  listDir,
+  mapLimit,
+  readOrNull,
+  runCliProcess,
+  runProcess,
+  tempHome,
+} from "../helpers.ts";
+import { commandLine, needs } from "../_platform.ts";
+import { signalExitCode } from "../../lib/util/signals.ts";
+import {
+  ADMIN,
+  calls,
+  MFA_SERIAL,
+  roleEmulator,
+  roleHome,
+  SECURE,
+} from "../roles/_setup.ts";
 
 /** The AWS_* variables a child saw, from `env` output. */
 function awsVars(stdout: string): Record<string, string> {
@@ -203,4 +221,130 @@ Deno.test("exec needs a command", async () => {
     result.stderr,
     /"aws-signin exec" needs COMMAND \[ARG\.\.\.\]\./,
   );
+});
+
+Deno.test({
+  name:
+    "on a terminal, exec asks for the MFA code of the role's first credentials, as sts does (also with --server)",
+  ignore: Deno.build.os !== "linux" || !hasScript(),
+  async fn() {
+    await using server = await roleEmulator();
+    await using home = await roleHome(
+      server,
+      `[profile secure]\nrole_arn = ${SECURE}\nsource_profile = dev\nmfa_serial = ${MFA_SERIAL}\n`,
+    );
+    for (const server of [[], ["--server"]]) {
+      await Deno.remove(`${home.dir}/.aws/cli`, { recursive: true }).catch(
+        () => {},
+      );
+      // script(1) gives exec a terminal; the code typed there answers the prompt.
+      const { cmd, args } = cliCommand([
+        "exec",
+        "--profile",
+        "secure",
+        ...server,
+        "--",
+        "sh",
+        "-c",
+        server.length
+          ? 'test -n "$AWS_CONTAINER_CREDENTIALS_FULL_URI" && echo served'
+          : 'echo "key=$AWS_ACCESS_KEY_ID"',
+      ]);
+      const result = await runProcess(
+        "script",
+        ["-qec", commandLine([cmd, ...args]), "/dev/null"],
+        { ...baseEnv(), ...home.env },
+        { stdin: "123456\n", timeoutMs: 30_000 },
+      );
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.match(
+        result.stdout,
+        new RegExp(`Enter MFA code for ${MFA_SERIAL}: `),
+      );
+      assert.match(result.stdout, server.length ? /served/ : /key=ASIA/);
+      assert.ok(
+        (await listDir(`${home.dir}/.aws/cli/cache`)).some((n) =>
+          n.endsWith(".json")
+        ),
+        "the role's credentials were cached",
+      );
+    }
+  },
+});
+
+function hasScript(): boolean {
+  try {
+    return Deno.statSync("/usr/bin/script").isFile;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test(
+  needs(
+    "signals",
+    "a command ended by any signal exits 128 + that signal's number on this system, as a shell says",
+  ),
+  async () => {
+    await using server = await roleEmulator();
+    await using home = await roleHome(server, "");
+    // Every signal whose default action ends the process (not the ones that stop it or are ignored).
+    const names = [
+      "HUP",
+      "INT",
+      "QUIT",
+      "ILL",
+      "TRAP",
+      "ABRT",
+      "BUS",
+      "FPE",
+      "KILL",
+      "USR1",
+      "SEGV",
+      "USR2",
+      "PIPE",
+      "ALRM",
+      "TERM",
+      "XCPU",
+      "XFSZ",
+      "VTALRM",
+      "PROF",
+      "SYS",
+      ...(Deno.build.os === "linux"
+        ? ["STKFLT", "IO", "PWR", "RTMIN+1"]
+        : ["EMT"]),
+    ];
+    const results = await mapLimit(names, 6, async (name) => {
+      const script = `ulimit -c 0; kill -s ${name} $$`;
+      const shell = await runProcess("bash", [
+        "-c",
+        `bash -c '${script}'; echo $?`,
+      ], baseEnv());
+      const ours = await runCliProcess(
+        ["exec", "--profile", "dev", "--", "bash", "-c", script],
+        home.env,
+        { cwd: home.dir },
+      );
+      return { name, shell: Number(shell.stdout.trim()), ours: ours.code };
+    });
+    // A signal this test process ignores is ignored by its children too: nothing to compare there.
+    const ending = results.filter((r) => r.shell > 128);
+    for (const must of ["BUS", "SYS", "XCPU", "TERM", "HUP"]) {
+      assert.ok(ending.some((r) => r.name === must), must);
+    }
+    for (const { name, shell, ours } of ending) {
+      assert.equal(ours, shell, `SIG${name}`);
+    }
+  },
+);
+
+Deno.test("signal numbers differ by system: the BSDs and macOS, Solaris, Linux", () => {
+  assert.equal(signalExitCode("SIGBUS", "linux"), 135);
+  assert.equal(signalExitCode("SIGSYS", "linux"), 159);
+  assert.equal(signalExitCode("SIGXCPU", "linux"), 152);
+  assert.equal(signalExitCode("SIGBUS", "darwin"), 138);
+  assert.equal(signalExitCode("SIGUSR1", "darwin"), 158);
+  assert.equal(signalExitCode("SIGUSR1", "freebsd"), 158);
+  assert.equal(signalExitCode("SIGUSR1", "illumos"), 144);
+  assert.equal(signalExitCode("SIGTERM", "windows"), 143);
 });
