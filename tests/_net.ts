@@ -1,9 +1,16 @@
 /**
  * Test helpers for corporate networks: a throwaway CA with a certificate for
- * 127.0.0.1/localhost (made with openssl), and a small proxy on 127.0.0.1
+ * 127.0.0.1, localhost and emulator.test (made with openssl), and a small proxy on 127.0.0.1
  * that counts what goes through it (CONNECT tunnels for https://, forwarded
  * requests for http://).
  */
+
+/**
+ * A host name only the test proxy knows (it sends it to 127.0.0.1): how
+ * proxy tests reach the emulator, since aws-signin never sends an endpoint
+ * on this computer (127.0.0.1, localhost) to a proxy.
+ */
+export const PROXIED_HOST = "emulator.test";
 
 /** A throwaway CA and a server certificate it signed. */
 export interface TestCa {
@@ -64,7 +71,7 @@ export async function makeTestCa(): Promise<TestCa> {
   ], dir);
   await Deno.writeTextFile(
     `${dir}/ext.cnf`,
-    "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    `subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:${PROXIED_HOST}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`,
   );
   await openssl([
     "x509",
@@ -139,7 +146,8 @@ async function pipe(a: Deno.Conn, b: Deno.Conn): Promise<void> {
 
 /**
  * Starts a proxy that tunnels CONNECT and forwards absolute-form requests,
- * only to loopback; with `tls`, clients reach the proxy itself over HTTPS
+ * only to loopback (and to {@linkcode PROXIED_HOST}, which it resolves to
+ * 127.0.0.1); with `tls`, clients reach the proxy itself over HTTPS
  * (an `https://` proxy URL, as some companies run them).
  */
 export function startTestProxy(
@@ -159,7 +167,7 @@ export function startTestProxy(
       const url = method === "CONNECT"
         ? new URL(`http://${target}`)
         : new URL(target!);
-      if (url.hostname !== "127.0.0.1") {
+      if (url.hostname !== "127.0.0.1" && url.hostname !== PROXIED_HOST) {
         await conn.write(encoder.encode("HTTP/1.1 403 Forbidden\r\n\r\n"));
         return;
       }

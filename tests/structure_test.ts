@@ -138,6 +138,7 @@ const LAYERS = [
   "errors",
   "version",
   "util",
+  "error_format",
   "config",
   "endpoints",
   "http",

@@ -19,8 +19,8 @@
  */
 
 import { AwsSigninError, type ErrorKind, UsageError } from "../errors.ts";
+import { formatError } from "../error_format.ts";
 import type { Env } from "../util/env.ts";
-import { safeLines } from "../util/safe_text.ts";
 import type { CommandEntry } from "./command.ts";
 import { makeContext, type World } from "./context.ts";
 import { GLOBAL_OPTIONS, parseArgs } from "./flags.ts";
@@ -54,30 +54,6 @@ const VALUE_OPTIONS = new Set(
     [name],
   ) => `--${name}`),
 );
-
-/**
- * Formats an error for stderr: `aws-signin: [ERROR]: message` plus a hint
- * line for usage errors. Control characters are escaped whatever the message
- * holds (outside text is escaped where it enters a message too).
- */
-export function formatError(error: unknown, debug: boolean): string {
-  return safeLines(unsafeFormatError(error, debug));
-}
-
-function unsafeFormatError(error: unknown, debug: boolean): string {
-  if (error instanceof AwsSigninError) {
-    const hint = error instanceof UsageError && error.hint
-      ? `${error.hint}\n`
-      : "";
-    const stack = debug && error.cause instanceof Error
-      ? `${error.cause.stack}\n`
-      : "";
-    return `${stack}aws-signin: [ERROR]: ${error.message}\n${hint}`;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  const stack = debug && error instanceof Error ? `${error.stack}\n` : "";
-  return `${stack}aws-signin: [ERROR]: ${message}\n`;
-}
 
 /** Runs one command line and returns its exit code. */
 export async function runCli(

@@ -25,11 +25,7 @@ import {
 import { resolveCredentials } from "../credentials/chain.ts";
 import type { Credentials } from "../credentials/types.ts";
 import { trustingFetch } from "../http/tls.ts";
-import { sharedFilePaths } from "../config/paths.ts";
-import { loginCacheDir } from "../cache/login_cache.ts";
-import { rememberingCredentials } from "../serve/credential_memory.ts";
 import type { Env } from "../util/env.ts";
-import { joinPath } from "../util/path.ts";
 import type { Sleep } from "../util/sleep.ts";
 
 /** What every call to AWS from a command gets: the clock, `fetch` trusting the profile's CA bundle, timers, Ctrl-C, the debug log. */
@@ -71,6 +67,7 @@ export function credentialsFor(
     env,
     now: ctx.now,
     fetch: trustingFetch(ctx.fetch, { env, profile: profile.settings }),
+    baseFetch: ctx.fetch,
     sleep: ctx.sleep,
     debug: (m) => ctx.debug(m),
     warn: (m) => ctx.warn(m),
@@ -110,58 +107,4 @@ export async function currentCredentials(
     );
   }
   return creds;
-}
-
-/**
- * What changes when the user signs in again or edits the shared files: the
- * config and credentials files and the login cache entries (name, inode,
- * size, time), read without opening any of them.
- */
-export function filesFingerprint(env: Env): string {
-  const stat = (path: string) => {
-    try {
-      const info = Deno.statSync(path);
-      return `${info.ino}:${info.size}:${info.mtime?.getTime()}`;
-    } catch {
-      return "-";
-    }
-  };
-  const parts: string[] = [];
-  try {
-    const paths = sharedFilePaths(env);
-    parts.push(stat(paths.config), stat(paths.credentials));
-    const dir = loginCacheDir(env);
-    for (const entry of Deno.readDirSync(dir)) {
-      if (entry.name.endsWith(".json")) {
-        parts.push(`${entry.name}=${stat(joinPath(dir, entry.name))}`);
-      }
-    }
-  } catch {
-    // A folder that cannot be listed changes nothing to compare.
-  }
-  return parts.sort().join("|");
-}
-
-/**
- * The credentials a long-running server hands out for a profile: looked up
- * for each request, with the memory of {@linkcode rememberingCredentials}
- * (lasting refusals until the files change, back-off after failures that may
- * pass, one warning per situation).
- */
-export function servedCredentials(
-  ctx: Context,
-  name: string,
-  options: { readonly seed?: Credentials } = {},
-): () => Promise<Credentials> {
-  return rememberingCredentials({
-    lookup: () => currentCredentials(ctx, name),
-    fingerprint: () => filesFingerprint(ctx.env),
-    now: ctx.now,
-    warn: (m) => ctx.warn(m),
-    debug: (m) => ctx.debug(m),
-    lastingHint: `Clients get an error until then: run "${
-      loginCommand(name)
-    }" (the server keeps running).`,
-    ...(options.seed ? { seed: options.seed } : {}),
-  });
 }

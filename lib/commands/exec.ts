@@ -36,7 +36,8 @@ import type { Credentials } from "../credentials/types.ts";
 import type { Env } from "../util/env.ts";
 import { joinPath } from "../util/path.ts";
 import { signalExitCode } from "../util/signals.ts";
-import { credentialsFor, servedCredentials } from "./_credentials.ts";
+import { credentialsFor } from "./_credentials.ts";
+import { servedCredentials } from "./_served.ts";
 import { newToken } from "./serve.ts";
 
 /** The command's spec. */

@@ -18,13 +18,13 @@ import {
   type ParsedArgs,
   PROFILE_FLAG,
 } from "../cli/flags.ts";
-import { AwsSigninError, ConfigurationError } from "../errors.ts";
+import { ConfigurationError } from "../errors.ts";
 import { loadSharedConfig } from "../config/profiles.ts";
+import { resolveProfile, selectProfile } from "../config/selection.ts";
 import {
-  loginCommand,
-  resolveProfile,
-  selectProfile,
-} from "../config/selection.ts";
+  exportError,
+  noCredentialsError,
+} from "../credentials/export_error.ts";
 import { PROFILE_CHAIN_VAR } from "../credentials/chain.ts";
 import { parseCsvRow } from "../util/csv.ts";
 import { credentialsFor } from "./_credentials.ts";
@@ -93,30 +93,9 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     // Not interruptible: Ctrl-C simply ends a credential_process (writes are atomic, locks die with us).
     creds = await credentialsFor(ctx, profile, { interruptible: false });
   } catch (error) {
-    // As the AWS CLI: a refresh's errors (expired session, network) as they are;
-    // errors in loading the credentials (profile, cache file, process) wrapped.
-    if (error instanceof AwsSigninError && error.duringRefresh) throw error;
-    if (
-      error instanceof AwsSigninError &&
-      (error.kind === "service" || error.kind === "interrupted")
-    ) {
-      throw new AwsSigninError(
-        `Unable to retrieve credentials: ${error.message}`,
-        error.kind,
-      );
-    }
-    throw new ConfigurationError(
-      `Unable to retrieve credentials: ${(error as Error).message}`,
-      { cause: error },
-    );
+    throw exportError(error);
   }
-  if (!creds) {
-    throw new ConfigurationError(
-      `Unable to retrieve credentials: no credentials found. Run "${
-        loginCommand(selected.name)
-      }" to sign in.`,
-    );
-  }
+  if (!creds) throw noCredentialsError(selected.name);
   ctx.debug(
     `credentials from ${creds.method}; access key ****${
       creds.accessKeyId.slice(-4)

@@ -33,7 +33,7 @@ import {
 import { isLoopbackHost } from "../endpoints/resolve.ts";
 import { base64url } from "../util/encoding.ts";
 import { startCredentialServer } from "../serve/credential_server.ts";
-import { servedCredentials } from "./_credentials.ts";
+import { servedCredentials } from "./_served.ts";
 
 /** The command's spec. */
 export const spec: CommandSpec = {

@@ -15,7 +15,14 @@
  * @module
  */
 
-import { ConfigurationError } from "../errors.ts";
+import {
+  AwsSigninError,
+  ConfigurationError,
+  InterruptedError,
+} from "../errors.ts";
+import { trustingFetch } from "../http/tls.ts";
+import { safeText } from "../util/safe_text.ts";
+import { exportError, noCredentialsError } from "./export_error.ts";
 import {
   ProfileNotFoundError,
   type ProfileValues,
@@ -92,10 +99,12 @@ function environmentCredentials(
 
 /**
  * What aws-signin's own `configure export-credentials` would print as this
- * profile's `credential_process`, resolved here instead of in a new process;
- * `undefined` whenever the answer would not be credentials (a loop, too deep,
- * an error): then the process is run, so its output and errors are exactly a
- * process's.
+ * profile's `credential_process`, resolved here instead of in a new process,
+ * as that process would: no terminal to ask on, its own chain of profiles,
+ * its own profile's TLS settings. `undefined` only for what this path cannot
+ * answer (a name it refuses, a loop, a chain too deep): then the process is
+ * run, and reports it. Any other failure is the process's failure, with its
+ * message: never followed by a process that would try again.
  */
 async function ownCredentials(
   own: { profile?: string },
@@ -104,26 +113,50 @@ async function ownCredentials(
   const seen = ctx.profile.chain.length > 0
     ? ctx.profile.chain
     : parseCsvRow(ctx.env[PROFILE_CHAIN_VAR] ?? "");
+  let selected;
   try {
-    const selected = selectProfile(own.profile, ctx.env);
-    if (seen.length >= 4 || seen.includes(selected.name)) return undefined;
-    const profile = resolveProfile(ctx.profile.shared, selected, [
-      ...seen,
-      selected.name,
-    ]);
-    ctx.debug(
-      `credential_process is aws-signin's own export-credentials for profile '${selected.name}': ` +
-        "resolved in this process",
-    );
-    // As in a process: no terminal to ask on, and its own chain of profiles.
-    const { prompt: _, ...noPrompt } = ctx;
-    const creds = await resolveCredentials({ ...noPrompt, profile });
-    if (!creds) return undefined;
-    const { parseProcessOutput } = await import("./process_provider.ts");
-    return parseProcessOutput(formatCredentials(creds, "process"));
+    selected = selectProfile(own.profile, ctx.env);
   } catch {
     return undefined;
   }
+  if (seen.length >= 4 || seen.includes(selected.name)) return undefined;
+  const profile = resolveProfile(ctx.profile.shared, selected, [
+    ...seen,
+    selected.name,
+  ]);
+  ctx.debug(
+    `credential_process is aws-signin's own export-credentials for profile '${selected.name}': ` +
+      "resolved in this process",
+  );
+  const { prompt: _, ...noPrompt } = ctx;
+  let creds: Credentials | undefined;
+  try {
+    creds = await resolveCredentials({
+      ...noPrompt,
+      profile,
+      fetch: trustingFetch(ctx.baseFetch ?? ctx.fetch, {
+        env: ctx.env,
+        profile: profile.settings,
+      }),
+    });
+  } catch (error) {
+    if (error instanceof InterruptedError) throw error;
+    throw await asProcessFailure(exportError(error));
+  }
+  if (!creds) throw await asProcessFailure(noCredentialsError(selected.name));
+  const { parseProcessOutput } = await import("./process_provider.ts");
+  return parseProcessOutput(formatCredentials(creds, "process"));
+}
+
+/** The error the process provider would raise for a process that failed with `error`. */
+async function asProcessFailure(error: AwsSigninError): Promise<Error> {
+  const [{ formatError }, { CredentialProcessError }] = await Promise.all([
+    import("../error_format.ts"),
+    import("./process_provider.ts"),
+  ]);
+  return new CredentialProcessError(
+    safeText(formatError(error, false).trim()),
+  );
 }
 
 /** Finds credentials for the profile, or `undefined` when none are configured. */

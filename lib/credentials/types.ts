@@ -53,7 +53,10 @@ export interface ProviderContext {
   readonly warn: (message: string) => void;
   /** Aborts waits and calls (not given when Ctrl-C should simply end the process). */
   readonly signal?: AbortSignal | undefined;
+  /** The network, trusting the CA bundle of the profile the command resolves. */
   readonly fetch: typeof fetch;
+  /** The network without any profile's CA bundle, for a profile resolved as its own command would (default `fetch`). */
+  readonly baseFetch?: typeof fetch;
   readonly sleep: Sleep;
   /**
    * Asks the person at the terminal (the question goes to stderr); absent

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { startEmulator } from "../../lib/emulator/server.ts";
 import { sha256HexSync } from "../helpers.ts";
-import { makeTestCa, startTestProxy } from "../_net.ts";
+import { makeTestCa, PROXIED_HOST, startTestProxy } from "../_net.ts";
 import {
   ageEntry,
   DEMO_SESSION,
@@ -163,6 +163,13 @@ Deno.test("a CA bundle that is missing or holds no certificate is a configuratio
   );
 });
 
+/** The emulator's URL under the name only the test proxy resolves. */
+function proxied(url: string): string {
+  const u = new URL(url);
+  u.hostname = PROXIED_HOST;
+  return u.origin;
+}
+
 Deno.test("HTTPS_PROXY carries login, refresh and STS to the TLS emulator (still verified); NO_PROXY bypasses it", async () => {
   await using ca = await makeTestCa();
   await using server = await startEmulator({
@@ -172,26 +179,27 @@ Deno.test("HTTPS_PROXY carries login, refresh and STS to the TLS emulator (still
   await using proxy = startTestProxy();
   await using home = await tempHome();
   const port = new URL(server.url).port;
+  const endpoint = proxied(server.url);
   const viaProxy = {
     AWS_CA_BUNDLE: ca.caFile,
     HTTPS_PROXY: proxy.url,
     NO_PROXY: "",
     no_proxy: "",
   };
-  const loggedIn = await login(home, server.url, ca.caFile, viaProxy);
+  const loggedIn = await login(home, endpoint, ca.caFile, viaProxy);
   assert.equal(loggedIn.code, 0, loggedIn.stderr);
-  assert.deepEqual(proxy.seen, [`CONNECT 127.0.0.1:${port}`]);
+  assert.deepEqual(proxy.seen, [`CONNECT ${PROXIED_HOST}:${port}`]);
   await ageEntry(`${home.cache}/${ENTRY}`, 60);
   const refreshed = await runCliProcess(
     ["configure", "export-credentials", "--profile", "dev"],
-    { ...home.env, AWS_ENDPOINT_URL_SIGNIN: server.url, ...viaProxy },
+    { ...home.env, AWS_ENDPOINT_URL_SIGNIN: endpoint, ...viaProxy },
   );
   assert.equal(refreshed.code, 0, refreshed.stderr);
   const sts = await runCliProcess(
     ["sts", "get-caller-identity", "--profile", "dev"],
     {
       ...home.env,
-      AWS_ENDPOINT_URL_STS: server.url,
+      AWS_ENDPOINT_URL_STS: endpoint,
       AWS_REGION: "us-east-1",
       ...viaProxy,
     },
@@ -203,7 +211,7 @@ Deno.test("HTTPS_PROXY carries login, refresh and STS to the TLS emulator (still
     ["sts", "get-caller-identity", "--profile", "dev"],
     {
       ...home.env,
-      AWS_ENDPOINT_URL_STS: server.url,
+      AWS_ENDPOINT_URL_STS: endpoint,
       AWS_REGION: "us-east-1",
       ...viaProxy,
       AWS_CA_BUNDLE: "",
@@ -211,18 +219,20 @@ Deno.test("HTTPS_PROXY carries login, refresh and STS to the TLS emulator (still
   );
   assert.equal(untrusted.code, 255);
   assert.match(untrusted.stderr, /TLS certificate could not be verified/);
+  // NO_PROXY: straight to a name only the proxy knows, so the call fails and the proxy saw nothing.
   const seenBefore = proxy.seen.length;
   const direct = await runCliProcess(
     ["sts", "get-caller-identity", "--profile", "dev"],
     {
       ...home.env,
-      AWS_ENDPOINT_URL_STS: server.url,
+      AWS_ENDPOINT_URL_STS: endpoint,
       AWS_REGION: "us-east-1",
       ...viaProxy,
-      NO_PROXY: "127.0.0.1",
+      NO_PROXY: PROXIED_HOST,
     },
   );
-  assert.equal(direct.code, 0, direct.stderr);
+  assert.equal(direct.code, 255, direct.stderr);
+  assert.match(direct.stderr, /Could not connect to the endpoint URL/);
   assert.equal(
     proxy.seen.length,
     seenBefore,
@@ -234,11 +244,12 @@ Deno.test("HTTP_PROXY carries calls to an http:// endpoint", async () => {
   await using server = await startEmulator({ autoApprove: true });
   await using proxy = startTestProxy();
   await using home = await tempHome();
+  const endpoint = proxied(server.url);
   const result = await runCliProcess(
     ["login", "--profile", "dev", "--region", "us-east-1"],
     {
       ...home.env,
-      AWS_ENDPOINT_URL_SIGNIN: server.url,
+      AWS_ENDPOINT_URL_SIGNIN: endpoint,
       BROWSER: standInBrowser("approve"),
       HTTP_PROXY: proxy.url,
       NO_PROXY: "",
@@ -246,7 +257,57 @@ Deno.test("HTTP_PROXY carries calls to an http:// endpoint", async () => {
     },
   );
   assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(proxy.seen, [`POST ${server.url}/v1/token`]);
+  assert.deepEqual(proxy.seen, [`POST ${endpoint}/v1/token`]);
+});
+
+Deno.test("an endpoint on this computer is never sent to a proxy (plain http or https, 127.0.0.1 or localhost)", async () => {
+  await using ca = await makeTestCa();
+  await using plain = await startEmulator({ autoApprove: true });
+  await using tls = await startEmulator({
+    autoApprove: true,
+    tls: { cert: ca.cert, key: ca.key },
+  });
+  await using proxy = startTestProxy();
+  const proxies = {
+    HTTP_PROXY: proxy.url,
+    HTTPS_PROXY: proxy.url,
+    http_proxy: proxy.url,
+    https_proxy: proxy.url,
+    NO_PROXY: "",
+    no_proxy: "",
+  };
+  // Signed in at 127.0.0.1; then refreshed and called at each name of this computer.
+  const cases: [string, string, Record<string, string>][] = [
+    [plain.url, plain.url, {}],
+    [plain.url, plain.url.replace("127.0.0.1", "localhost"), {}],
+    [tls.url, tls.url, { AWS_CA_BUNDLE: ca.caFile }],
+  ];
+  for (const [loginAt, endpoint, extra] of cases) {
+    await using home = await tempHome();
+    const loggedIn = await login(home, loginAt, ca.caFile, {
+      ...proxies,
+      ...extra,
+    });
+    assert.equal(loggedIn.code, 0, `${endpoint}: ${loggedIn.stderr}`);
+    await ageEntry(`${home.cache}/${ENTRY}`, 60);
+    const refreshed = await runCliProcess(
+      ["configure", "export-credentials", "--profile", "dev"],
+      { ...home.env, AWS_ENDPOINT_URL_SIGNIN: endpoint, ...proxies, ...extra },
+    );
+    assert.equal(refreshed.code, 0, refreshed.stderr);
+    const sts = await runCliProcess(
+      ["sts", "get-caller-identity", "--profile", "dev"],
+      {
+        ...home.env,
+        AWS_ENDPOINT_URL_STS: endpoint,
+        AWS_REGION: "us-east-1",
+        ...proxies,
+        ...extra,
+      },
+    );
+    assert.equal(sts.code, 0, sts.stderr);
+  }
+  assert.deepEqual(proxy.seen, [], "the proxy saw nothing");
 });
 
 Deno.test("an https:// proxy whose certificate the company CA signed works with the same AWS_CA_BUNDLE", async () => {
@@ -260,7 +321,7 @@ Deno.test("an https:// proxy whose certificate the company CA signed works with 
     AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
     AWS_SECRET_ACCESS_KEY: "secret",
     AWS_REGION: "us-east-1",
-    AWS_ENDPOINT_URL_STS: server.url,
+    AWS_ENDPOINT_URL_STS: proxied(server.url),
     AWS_CA_BUNDLE: ca.caFile,
     HTTPS_PROXY: proxy.url,
     NO_PROXY: "",
@@ -271,6 +332,6 @@ Deno.test("an https:// proxy whose certificate the company CA signed works with 
   assert.equal(result.code, 254, result.stderr);
   assert.match(result.stderr, /InvalidClientTokenId/);
   assert.deepEqual(proxy.seen, [
-    `CONNECT 127.0.0.1:${new URL(server.url).port}`,
+    `CONNECT ${PROXIED_HOST}:${new URL(server.url).port}`,
   ]);
 });

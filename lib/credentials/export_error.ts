@@ -1,0 +1,45 @@
+/**
+ * What `configure export-credentials` reports when it has no credentials to
+ * print, as the AWS CLI does: errors in loading the credentials (the
+ * profile, a cache file, a process) wrapped as "Unable to retrieve
+ * credentials", a refresh's errors (an expired session, the network) as they
+ * are. Shared by the command and by the in-process answer to aws-signin's own
+ * `credential_process`, which must fail exactly as the process would.
+ *
+ * @example
+ * ```ts
+ * import { ConfigurationError } from "../errors.ts";
+ * exportError(new ConfigurationError("bad profile")).message; // "Unable to retrieve credentials: bad profile"
+ * ```
+ * @module
+ */
+
+import { AwsSigninError, ConfigurationError } from "../errors.ts";
+import { loginCommand } from "../config/selection.ts";
+
+/** The error `configure export-credentials` reports for an error met while resolving credentials. */
+export function exportError(error: unknown): AwsSigninError {
+  if (error instanceof AwsSigninError && error.duringRefresh) return error;
+  if (
+    error instanceof AwsSigninError &&
+    (error.kind === "service" || error.kind === "interrupted")
+  ) {
+    return new AwsSigninError(
+      `Unable to retrieve credentials: ${error.message}`,
+      error.kind,
+    );
+  }
+  return new ConfigurationError(
+    `Unable to retrieve credentials: ${(error as Error).message}`,
+    { cause: error },
+  );
+}
+
+/** The error when a profile has no credentials at all. */
+export function noCredentialsError(profile: string): ConfigurationError {
+  return new ConfigurationError(
+    `Unable to retrieve credentials: no credentials found. Run "${
+      loginCommand(profile)
+    }" to sign in.`,
+  );
+}
