@@ -7,6 +7,7 @@
  * - read/write: ~/.aws/config, ~/.aws/credentials, the login cache and its locks
  * - env: AWS_* settings, HOME, BROWSER, proxies
  * - run: the browser opener and credential_process commands
+ * - sys (uid only): to tell cache entries of another user from ours
  *
  * @module
  */
@@ -18,4 +19,5 @@ export const PERMISSIONS: readonly string[] = [
   "--allow-write",
   "--allow-env",
   "--allow-run",
+  "--allow-sys=uid",
 ];

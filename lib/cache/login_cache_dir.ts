@@ -13,16 +13,31 @@
 import { ConfigurationError } from "../errors.ts";
 import { joinPath } from "../util/path.ts";
 
+/** What a private cache folder is called in messages, and what to do when it cannot be used. */
+export interface CacheDirNames {
+  /** e.g. "login cache folder". */
+  readonly what: string;
+  /** The sentence that says what to do when the folder cannot be created. */
+  readonly fix: string;
+}
+
+const LOGIN_CACHE: CacheDirNames = {
+  what: "login cache folder",
+  fix: "Set AWS_LOGIN_CACHE_DIRECTORY to a folder you can write to.",
+};
+
 /**
- * Makes sure the cache folder exists with mode 0700: created so, or
+ * Makes sure a cache folder exists with mode 0700: created so, or
  * tightened when it is group- or world-accessible and ours (when it is not
- * ours, `warn` says so).
+ * ours, `warn` says so). The login cache folder by default; the role cache
+ * folder follows the same rule.
  *
- * @throws {ConfigurationError} naming `AWS_LOGIN_CACHE_DIRECTORY` when it cannot be created.
+ * @throws {ConfigurationError} with `names.fix` when it cannot be created.
  */
 export async function prepareCacheDir(
   dir: string,
   warn: (message: string) => void,
+  names: CacheDirNames = LOGIN_CACHE,
 ): Promise<void> {
   try {
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
@@ -33,7 +48,7 @@ export async function prepareCacheDir(
       // Only the owner may change the mode: that is how we learn whether it is ours.
       await Deno.chmod(dir, 0o700).catch(() =>
         warn(
-          `The login cache folder "${dir}" can be read by other users (mode ${
+          `The ${names.what} "${dir}" can be read by other users (mode ${
             (info.mode! & 0o777).toString(8)
           }) and belongs to someone else, so aws-signin cannot make it private. Make it mode 700.`,
         )
@@ -41,9 +56,9 @@ export async function prepareCacheDir(
     }
   } catch (error) {
     throw new ConfigurationError(
-      `Cannot use the login cache folder "${dir}": ${
+      `Cannot use the ${names.what} "${dir}": ${
         (error as Error).message
-      }. Set AWS_LOGIN_CACHE_DIRECTORY to a folder you can write to.`,
+      }. ${names.fix}`,
     );
   }
 }

@@ -21,7 +21,7 @@
  */
 
 import { type Env, homeDir } from "../util/env.ts";
-import { refuseSymlink } from "../util/read.ts";
+import { ownedByAnotherUser, refuseSymlink } from "../util/read.ts";
 import { joinPath } from "../util/path.ts";
 import { pyJsonDumps } from "../util/py_json.ts";
 import { parseTime } from "../util/time.ts";
@@ -79,13 +79,20 @@ export function parseRoleExpiration(text: string): number {
 
 /**
  * Reads a cache entry; `undefined` when there is none or it is not a usable
- * entry (botocore treats an unreadable entry as a miss too).
+ * entry (botocore treats an unreadable entry as a miss too), or it belongs
+ * to another user.
  *
  * @throws {ConfigurationError} when the entry is a symbolic link.
  */
 export function readRoleCache(file: string): CachedRole | undefined {
   refuseSymlink(file, "the role cache entry");
   let raw: unknown;
+  try {
+    // Another user's entry (left by "sudo aws ...") is never used: it may hold someone else's keys.
+    if (ownedByAnotherUser(Deno.lstatSync(file))) return undefined;
+  } catch {
+    return undefined;
+  }
   try {
     raw = JSON.parse(Deno.readTextFileSync(file));
   } catch {

@@ -125,8 +125,9 @@ export const spec: CommandSpec = {
   extra: [
     [
       "Control API (for tests)",
-      "  Only a client on this computer may use it: requests must name a loopback host, carry no other\n" +
-      "  origin's Origin header, and POST with Content-Type: application/json.\n\n" +
+      "  Only a client on this computer may use it: its connection must come from a loopback address, and\n" +
+      "  requests must name a loopback host, carry no other origin's Origin header, and POST with\n" +
+      "  Content-Type: application/json.\n\n" +
       "  GET  /_emulator/requests  the request log as a JSON array\n" +
       '  POST /_emulator/faults    {"operation": "CreateOAuth2Token" | "GetCallerIdentity" | "AssumeRole",\n' +
       '                            "count": N,\n' +

@@ -31,6 +31,7 @@ import {
   roleCacheKey,
 } from "../cache/role_cache.ts";
 import { writeRoleCache } from "../cache/role_cache_write.ts";
+import { prepareCacheDir } from "../cache/login_cache_dir.ts";
 import { assumeRole } from "../sts/client.ts";
 import { LockTimeoutError, withFileLock } from "../util/lock.ts";
 import { parseTime } from "../util/time.ts";
@@ -93,15 +94,11 @@ async function assumeAt(
       return fromCache(cached);
     }
   }
-  try {
-    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    throw new ConfigurationError(
-      `Cannot create the role cache folder "${dir}": ${
-        (error as Error).message
-      }.`,
-    );
-  }
+  await prepareCacheDir(dir, ctx.warn, {
+    what: "role cache folder",
+    fix:
+      "Make the folder yours and writable (it is the AWS CLI's ~/.aws/cli/cache), or remove it.",
+  });
   const lock = `${file}.lock`;
   if (held.has(lock)) {
     ctx.debug(

@@ -105,3 +105,29 @@ export function refuseSymlink(path: string, what: string): void {
     );
   }
 }
+
+let uid: number | null | undefined;
+
+/**
+ * This process's user id, or `null` where there is none (Windows) or it may
+ * not be asked for (without `--allow-sys=uid`: never prompts).
+ */
+export function processUid(): number | null {
+  if (uid === undefined) {
+    try {
+      uid = Deno.permissions.querySync({ name: "sys", kind: "uid" }).state ===
+          "granted"
+        ? Deno.uid()
+        : null;
+    } catch {
+      uid = null;
+    }
+  }
+  return uid;
+}
+
+/** Whether a file belongs to another user than this process's (`false` when either is unknown). */
+export function ownedByAnotherUser(info: Deno.FileInfo): boolean {
+  const mine = processUid();
+  return info.uid !== null && mine !== null && info.uid !== mine;
+}
