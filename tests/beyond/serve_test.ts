@@ -435,3 +435,26 @@ kill %1; wait`,
     assert.equal(await readOrNull(`${home.dir}/serve.env`), null);
   },
 );
+
+Deno.test("100 concurrent requests when a refresh is due: all answered, one CreateOAuth2Token", async () => {
+  await using server = await roleEmulator();
+  await using home = await roleHome(server, "");
+  const served = await startServe(home.env);
+  try {
+    await ageEntry(`${home.cache}/${sha256HexSync(DEMO_SESSION)}.json`, 60);
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, async () => {
+        const r = await fetch(served.url, {
+          headers: { authorization: served.token },
+        });
+        return [r.status, (await r.json()).AccessKeyId] as const;
+      }),
+    );
+    assert.ok(answers.every(([status]) => status === 200));
+    assert.equal(new Set(answers.map(([, key]) => key)).size, 1);
+    assert.deepEqual(calls(server), ["CreateOAuth2Token(refresh_token)/200"]);
+  } finally {
+    served.proc.kill("SIGTERM");
+    await served.proc.finish();
+  }
+});
