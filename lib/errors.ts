@@ -42,18 +42,40 @@ export class AwsSigninError extends Error {
 export class UsageError extends AwsSigninError {
   /** One sentence that says how to get it right. */
   readonly hint: string | undefined;
-  constructor(message: string, hint?: string) {
+  /**
+   * An option or argument the command does not take (the AWS CLI's
+   * `UnknownArgumentError`, never printed as structured output); other usage
+   * errors are its `ParamValidation`.
+   */
+  readonly unknownArgument: boolean;
+  constructor(
+    message: string,
+    hint?: string,
+    options: { unknownArgument?: boolean } = {},
+  ) {
     super(message, "usage");
     this.name = "UsageError";
     this.hint = hint;
+    this.unknownArgument = options.unknownArgument ?? false;
   }
 }
 
-/** The configuration (files, environment, profile) does not allow the request. */
+/**
+ * The configuration (files, environment, profile) does not allow the
+ * request. `code` is what the AWS CLI's structured errors call it:
+ * `Configuration`, or `NoRegion` / `NoCredentials` for those two cases.
+ */
 export class ConfigurationError extends AwsSigninError {
-  constructor(message: string, options?: ErrorOptions) {
+  readonly code: "Configuration" | "NoRegion" | "NoCredentials";
+  constructor(
+    message: string,
+    options?: ErrorOptions & {
+      code?: "Configuration" | "NoRegion" | "NoCredentials";
+    },
+  ) {
     super(message, "configuration", options);
     this.name = "ConfigurationError";
+    this.code = options?.code ?? "Configuration";
   }
 }
 
@@ -72,6 +94,12 @@ export class ServiceError extends AwsSigninError {
   readonly status: number;
   /** The operation, e.g. `CreateOAuth2Token`. */
   readonly operation: string;
+  /**
+   * The error as the AWS CLI's structured output shows it: `Code`,
+   * `Message` and the service's modeled fields (`error` for Sign-In), in the
+   * order the AWS CLI has them. Default: `Code` and `Message`.
+   */
+  readonly details: Readonly<Record<string, string>>;
   constructor(
     init: {
       code: string;
@@ -79,6 +107,7 @@ export class ServiceError extends AwsSigninError {
       message: string;
       status: number;
       operation: string;
+      details?: Readonly<Record<string, string>>;
     },
   ) {
     super(
@@ -91,6 +120,8 @@ export class ServiceError extends AwsSigninError {
     this.serviceMessage = init.message;
     this.status = init.status;
     this.operation = init.operation;
+    this.details = init.details ??
+      { Code: init.code, Message: init.message };
   }
 }
 

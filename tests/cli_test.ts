@@ -47,7 +47,7 @@ Deno.test("no command is a usage error", async () => {
   assert.equal(result.code, 252);
   assert.match(
     result.stderr,
-    /aws-signin: \[ERROR\]: No command given\.\nRun "aws-signin --help" to see the commands\.\n$/,
+    /aws-signin: \[ERROR\]: An error occurred \(ParamValidation\): No command given\.\nRun "aws-signin --help" to see the commands\.\n$/,
   );
 });
 
@@ -56,7 +56,7 @@ Deno.test("an unknown command is a usage error with a hint", async () => {
   assert.equal(result.code, 252);
   assert.equal(
     result.stderr,
-    'aws-signin: [ERROR]: Unknown command "confgure".\nDid you mean "configure"? Run "aws-signin --help" to see the commands.\n',
+    'aws-signin: [ERROR]: An error occurred (ParamValidation): Unknown command "confgure".\nDid you mean "configure"? Run "aws-signin --help" to see the commands.\n',
   );
 });
 

@@ -263,7 +263,7 @@ Deno.test("no region and no terminal: refused before any network step, nothing w
     code: 253,
     stdout: "",
     stderr:
-      "aws-signin: [ERROR]: No AWS region is configured for profile 'dev', and there is no terminal to ask " +
+      "aws-signin: [ERROR]: An error occurred (NoRegion): No AWS region is configured for profile 'dev', and there is no terminal to ask " +
       'for one. Pass --region (for example "aws-signin login --profile dev --region us-east-1") or set AWS_REGION.\n',
   });
   assert.deepEqual(await files(home), {
@@ -316,7 +316,7 @@ Deno.test("every other credential style in the profile is refused before any net
       code: 253,
       stdout: "",
       stderr:
-        `aws-signin: [ERROR]: Profile 'dev' is already configured with ${style} credentials.\n\n` +
+        `aws-signin: [ERROR]: An error occurred (Configuration): Profile 'dev' is already configured with ${style} credentials.\n\n` +
         "You may run 'aws-signin login --profile new-profile-name' to create a new profile with the specified " +
         `name. Otherwise you must first manually remove the existing credentials from 'dev'.${
           more ?? ""
@@ -453,13 +453,13 @@ Deno.test("token exchange errors: expired code, insufficient permissions, other 
       { error: "TOKEN_EXPIRED", message: "The refresh token has expired." },
       254,
       "aws-signin: [ERROR]: An error occurred (AccessDeniedException) when calling the CreateOAuth2Token " +
-      "operation: The refresh token has expired.\n",
+      "operation: The refresh token has expired.\n\nAdditional error details:\nerror: TOKEN_EXPIRED\n",
     ],
     [
       { error: "INVALID_REQUEST", message: "Bad request." },
       254,
       "aws-signin: [ERROR]: An error occurred (ValidationException) when calling the CreateOAuth2Token " +
-      "operation: Bad request.\n",
+      "operation: Bad request.\n\nAdditional error details:\nerror: INVALID_REQUEST\n",
     ],
   ];
   for (const [body, code, stderr] of cases) {

@@ -120,7 +120,7 @@ Deno.test("service errors print the AWS CLI's line and exit 254; a wrong region 
   assert.equal(none.code, 253);
   assert.equal(
     none.stderr,
-    'aws-signin: [ERROR]: Unable to locate credentials. You can configure credentials by running "aws-signin login".\n',
+    'aws-signin: [ERROR]: An error occurred (NoCredentials): Unable to locate credentials. You can configure credentials by running "aws-signin login".\n',
   );
   const noRegion = await runCliProcess(["sts", "get-caller-identity"], {
     ...home.env,

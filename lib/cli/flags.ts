@@ -61,7 +61,17 @@ export interface CommandSpec {
   readonly extra?: readonly (readonly [string, string])[];
 }
 
-/** Flags every command takes. */
+/** The values of `--cli-error-format` (the AWS CLI's). */
+export const ERROR_FORMATS = [
+  "legacy",
+  "json",
+  "yaml",
+  "text",
+  "table",
+  "enhanced",
+] as const;
+
+/** Flags every command takes: the AWS CLI's global options that mean something here. */
 export const COMMON_FLAGS: Readonly<Record<string, FlagSpec>> = {
   debug: {
     type: "boolean",
@@ -69,6 +79,67 @@ export const COMMON_FLAGS: Readonly<Record<string, FlagSpec>> = {
       "Print where settings and credentials come from, to stderr. Secrets are redacted.",
   },
   help: { type: "boolean", help: "Show this help and exit." },
+  "cli-error-format": {
+    type: "string",
+    placeholder: "FORMAT",
+    choices: ERROR_FORMATS,
+    help:
+      "How errors are printed, as the AWS CLI prints them: enhanced (default: the error line, then any " +
+      "details the service sent), legacy (the line alone), or json, yaml, text or table (for scripts). " +
+      "Default: AWS_CLI_ERROR_FORMAT, else cli_error_format in the profile, else enhanced.",
+  },
+  "ca-bundle": {
+    type: "string",
+    placeholder: "PATH",
+    help:
+      "A PEM file of CA certificates to trust for Sign-In and STS (before AWS_CA_BUNDLE, the profile's " +
+      "ca_bundle and REQUESTS_CA_BUNDLE).",
+  },
+  "no-verify-ssl": {
+    type: "boolean",
+    help:
+      "Do not verify TLS certificates of Sign-In and STS (a warning says so each time). For tests only.",
+  },
+  "cli-connect-timeout": {
+    type: "string",
+    placeholder: "SECONDS",
+    help:
+      "The longest a connection to Sign-In or STS may take to open; 0 waits for ever. Default 20 per attempt.",
+  },
+  "cli-read-timeout": {
+    type: "string",
+    placeholder: "SECONDS",
+    help:
+      "The longest Sign-In or STS may take to answer; 0 waits for ever. Default 20 per attempt.",
+  },
+};
+
+/**
+ * AWS CLI global options that mean nothing here, accepted (and ignored) so
+ * that an `aws ...` line keeps working as `aws-signin ...`.
+ */
+export const IGNORED_AWS_CLI_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  "no-cli-pager": {
+    type: "boolean",
+    help: "Accepted; aws-signin never pages.",
+  },
+  "no-paginate": { type: "boolean", help: "Accepted; nothing here paginates." },
+  color: {
+    type: "string",
+    placeholder: "on|off|auto",
+    choices: ["on", "off", "auto"],
+    help: "Accepted; aws-signin colours only a terminal.",
+  },
+  "cli-binary-format": {
+    type: "string",
+    placeholder: "FORMAT",
+    choices: ["base64", "raw-in-base64-out"],
+    help: "Accepted; nothing here takes binary input.",
+  },
+  "no-cli-auto-prompt": {
+    type: "boolean",
+    help: "Accepted; aws-signin never auto-prompts.",
+  },
 };
 
 /** `--profile`, shared by most commands. */
@@ -102,7 +173,8 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, FlagSpec>> = {
     placeholder: "FORMAT",
     help: "Format of the credentials.",
   },
-  debug: COMMON_FLAGS.debug!,
+  ...COMMON_FLAGS,
+  ...IGNORED_AWS_CLI_FLAGS,
 };
 
 /** Parsed command-line values. */
@@ -152,7 +224,11 @@ export function parseArgs(
   spec: CommandSpec,
   argv: readonly string[],
 ): ParsedArgs {
-  const flags: Record<string, FlagSpec> = { ...COMMON_FLAGS, ...spec.flags };
+  const flags: Record<string, FlagSpec> = {
+    ...IGNORED_AWS_CLI_FLAGS,
+    ...COMMON_FLAGS,
+    ...spec.flags,
+  };
   const values = new Map<string, string[] | true>();
   const positionals: string[] = [];
   let onlyPositionals = false;
@@ -178,6 +254,7 @@ export function parseArgs(
       throw new UsageError(
         `Unknown option "${arg}" for "aws-signin ${spec.name}".`,
         usageHint(spec),
+        { unknownArgument: true },
       );
     }
     const eq = arg.indexOf("=");
@@ -187,6 +264,7 @@ export function parseArgs(
       throw new UsageError(
         `Unknown option "--${name}" for "aws-signin ${spec.name}".`,
         usageHint(spec),
+        { unknownArgument: true },
       );
     }
     if (flag.type === "boolean") {
@@ -245,6 +323,7 @@ export function parseArgs(
         positionals[spec.positionals.length]
       }" for "aws-signin ${spec.name}".`,
       usageHint(spec),
+      { unknownArgument: true },
     );
   }
   if (positionals.length < spec.positionals.length) {

@@ -23,6 +23,8 @@ export interface Io {
   readonly stdinIsTerminal: boolean;
   /** Whether stderr is a terminal (spinners and colour are allowed). */
   readonly stderrIsTerminal: boolean;
+  /** The terminal's width when stdout is one, else 80 (as the AWS CLI's tables measure it). */
+  columns?(): number;
 }
 
 const encoder = new TextEncoder();
@@ -134,6 +136,13 @@ export function denoIo(): Io {
     readLine: () => lines.readLine(),
     stdinIsTerminal: Deno.stdin.isTerminal(),
     stderrIsTerminal: Deno.stderr.isTerminal(),
+    columns: () => {
+      try {
+        return Deno.stdout.isTerminal() ? Deno.consoleSize().columns : 80;
+      } catch {
+        return 80;
+      }
+    },
   };
 }
 

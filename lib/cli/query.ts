@@ -14,7 +14,7 @@
 
 import { UsageError } from "../errors.ts";
 import { safeText } from "../util/safe_text.ts";
-import type { JsonValue } from "./aws_output.ts";
+import type { JsonValue } from "../util/aws_output.ts";
 
 /** A compiled query. */
 export type Query = (data: JsonValue) => JsonValue;

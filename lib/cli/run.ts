@@ -19,11 +19,17 @@
  */
 
 import { AwsSigninError, type ErrorKind, UsageError } from "../errors.ts";
-import { formatError } from "../error_format.ts";
+import {
+  type ErrorFormat,
+  errorInfo,
+  formatError,
+  resolveErrorFormat,
+} from "../error_format.ts";
+import { safeText } from "../util/safe_text.ts";
 import type { Env } from "../util/env.ts";
 import type { CommandEntry } from "./command.ts";
 import { makeContext, type World } from "./context.ts";
-import { GLOBAL_OPTIONS, parseArgs } from "./flags.ts";
+import { GLOBAL_OPTIONS, parseArgs, type ParsedArgs } from "./flags.ts";
 import type { Io } from "./io.ts";
 
 /** The AWS CLI's exit codes. */
@@ -63,6 +69,7 @@ export async function runCli(
 ): Promise<number> {
   const debug = argv.includes("--debug");
   const { io } = deps;
+  let parsed: ParsedArgs | undefined;
   try {
     // The command is the first one or two words that are not options.
     const words: number[] = [];
@@ -100,6 +107,7 @@ export async function runCli(
         throw new UsageError(
           `Unknown option "${unknown}".`,
           `Run "aws-signin --help" to see the commands.`,
+          { unknownArgument: true },
         );
       }
       await io.err(
@@ -156,6 +164,7 @@ export async function runCli(
       rest[rest.length - 1] = "--help";
     }
     const args = parseArgs(module.spec, rest);
+    parsed = args;
     if (args.bool("help")) {
       await io.out((await import("./help.ts")).formatHelp(module.spec));
       return 0;
@@ -171,7 +180,53 @@ export async function runCli(
     });
     return await module.run(args, ctx);
   } catch (error) {
-    await io.err(formatError(error, debug));
+    const format = errorInfo(error) === undefined
+      ? "legacy"
+      : await errorFormatFor(parsed, deps.env, (m) => {
+        if (debug) void io.err(`aws-signin [debug] ${safeText(m)}\n`);
+      });
+    await io.err(
+      formatError(error, {
+        debug,
+        format,
+        ...(io.columns ? { columns: io.columns() } : {}),
+      }),
+    );
     return error instanceof AwsSigninError ? EXIT_CODES[error.kind] : 255;
   }
+}
+
+/**
+ * The error format for this run, as the AWS CLI resolves it: the flag (when
+ * the command line parsed), else `AWS_CLI_ERROR_FORMAT`, else the selected
+ * profile's `cli_error_format`, else `enhanced`.
+ */
+async function errorFormatFor(
+  args: ParsedArgs | undefined,
+  env: Env,
+  why: (message: string) => void,
+): Promise<ErrorFormat> {
+  const flag = args?.string("cli-error-format");
+  let setting: string | undefined;
+  if (!flag && env.AWS_CLI_ERROR_FORMAT === undefined) {
+    try {
+      const { loadSharedConfig } = await import("../config/profiles.ts");
+      const { resolveProfile, selectProfile, stringSetting } = await import(
+        "../config/selection.ts"
+      );
+      const profile = resolveProfile(
+        await loadSharedConfig(env),
+        selectProfile(args?.string("profile"), env),
+      );
+      setting = stringSetting(profile.settings, "cli_error_format");
+    } catch {
+      // A config that cannot be read has no setting to honour.
+    }
+  }
+  return resolveErrorFormat({
+    flag,
+    env: env.AWS_CLI_ERROR_FORMAT,
+    setting,
+    why,
+  });
 }

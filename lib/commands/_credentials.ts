@@ -104,6 +104,7 @@ export async function currentCredentials(
       `Profile '${name}' has no credentials. Run "${
         loginCommand(name)
       }" to sign in.`,
+      { code: "NoCredentials" },
     );
   }
   return creds;

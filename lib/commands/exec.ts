@@ -205,6 +205,7 @@ function noCredentials(name: string): ConfigurationError {
     `Profile '${name}' has no credentials. Run "${
       loginCommand(name)
     }" to sign in.`,
+    { code: "NoCredentials" },
   );
 }
 

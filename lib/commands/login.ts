@@ -223,6 +223,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       throw new ConfigurationError(
         `No AWS region is configured for profile '${profile.name}', and there is no terminal to ask for one. ` +
           `Pass --region (for example "${retry} --region us-east-1") or set AWS_REGION.`,
+        { code: "NoRegion" },
       );
     }
     region = await promptRegion(ctx.io, KNOWN_REGIONS);

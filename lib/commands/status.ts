@@ -19,7 +19,7 @@ import {
   type ParsedArgs,
   PROFILE_FLAG,
 } from "../cli/flags.ts";
-import { formatJson, type JsonValue } from "../cli/aws_output.ts";
+import { formatJson, type JsonValue } from "../util/aws_output.ts";
 import { loadSharedConfig, type SharedConfig } from "../config/profiles.ts";
 import {
   loginCommand,

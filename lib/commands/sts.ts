@@ -25,7 +25,7 @@ import {
   stringSetting,
 } from "../config/selection.ts";
 import { resolveRegion } from "../config/region.ts";
-import { formatJson, formatText, type JsonValue } from "../cli/aws_output.ts";
+import { formatJson, formatText, type JsonValue } from "../util/aws_output.ts";
 import { credentialsFor } from "./_credentials.ts";
 import { callerIdentity } from "./_verify.ts";
 
@@ -85,6 +85,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       `Unable to locate credentials. You can configure credentials by running "${
         loginCommand(profile.name)
       }".`,
+      { code: "NoCredentials" },
     );
   }
   // A bad --query is a usage error before any call is made.
@@ -101,6 +102,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   if (!resolved) {
     throw new ConfigurationError(
       'You must specify a region. Pass --region, set AWS_REGION, or run "aws-signin configure set region REGION".',
+      { code: "NoRegion" },
     );
   }
   const region = resolved.region;

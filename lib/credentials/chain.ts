@@ -26,6 +26,7 @@ import { exportError, noCredentialsError } from "./export_error.ts";
 import {
   ProfileNotFoundError,
   type ProfileValues,
+  type ResolvedProfile,
   resolveProfile,
   selectProfile,
   stringSetting,
@@ -141,21 +142,36 @@ async function ownCredentials(
     });
   } catch (error) {
     if (error instanceof InterruptedError) throw error;
-    throw await asProcessFailure(exportError(error));
+    throw await asProcessFailure(exportError(error), ctx, profile);
   }
-  if (!creds) throw await asProcessFailure(noCredentialsError(selected.name));
+  if (!creds) {
+    throw await asProcessFailure(
+      noCredentialsError(selected.name),
+      ctx,
+      profile,
+    );
+  }
   const { parseProcessOutput } = await import("./process_provider.ts");
   return parseProcessOutput(formatCredentials(creds, "process"));
 }
 
-/** The error the process provider would raise for a process that failed with `error`. */
-async function asProcessFailure(error: AwsSigninError): Promise<Error> {
-  const [{ formatError }, { CredentialProcessError }] = await Promise.all([
-    import("../error_format.ts"),
-    import("./process_provider.ts"),
-  ]);
+/** The error the process provider would raise for a process that failed with `error` (printed in its error format). */
+async function asProcessFailure(
+  error: AwsSigninError,
+  ctx: ProviderContext,
+  profile: ResolvedProfile,
+): Promise<Error> {
+  const [{ formatError, resolveErrorFormat }, { CredentialProcessError }] =
+    await Promise.all([
+      import("../error_format.ts"),
+      import("./process_provider.ts"),
+    ]);
+  const format = resolveErrorFormat({
+    env: ctx.env.AWS_CLI_ERROR_FORMAT,
+    setting: stringSetting(profile.settings, "cli_error_format"),
+  });
   return new CredentialProcessError(
-    safeText(formatError(error, false).trim()),
+    safeText(formatError(error, { format }).trim()),
   );
 }
 

@@ -150,6 +150,7 @@ async function refreshLocked(
     throw new ConfigurationError(
       `Cannot refresh the login session of profile '${profile.name}': no region is known for it. Set one with ` +
         `"aws-signin configure set region us-east-1 --profile ${profile.name}" or AWS_REGION.`,
+      { code: "NoRegion" },
     );
   }
   const endpoint = resolveEndpoint("signin", {

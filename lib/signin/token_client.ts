@@ -162,14 +162,47 @@ export async function createOAuth2Token(
     };
   }
   // The service's words are outside text: escaped before they can reach a terminal.
+  const code = safeText(errorCodeOf(response.headers, body, response.status));
+  const message = safeText(
+    nonEmpty(body.message) ?? nonEmpty(body.Message) ??
+      (response.statusText || "Unknown error"),
+  );
   throw new ServiceError({
-    code: safeText(errorCodeOf(response.headers, body, response.status)),
+    code,
     errorCode: typeof body.error === "string" ? body.error : undefined,
-    message: safeText(
-      nonEmpty(body.message) ?? nonEmpty(body.Message) ??
-        (response.statusText || "Unknown error"),
-    ),
+    message,
     status: response.status,
     operation: "CreateOAuth2Token",
+    details: errorDetails(code, message, body),
   });
+}
+
+/** Sign-In's modeled errors: every one has the members `error` and `message`. */
+const MODELED_ERRORS = new Set([
+  "AccessDeniedException",
+  "ValidationException",
+  "TooManyRequestsError",
+  "InternalServerException",
+  "ResourceNotFoundException",
+  "ConflictException",
+  "ServiceQuotaExceededException",
+]);
+
+/**
+ * The error as the AWS CLI's structured output shows it: `Message` and
+ * `Code` (restJson's order), then the modeled members the body has, in the
+ * model's order (botocore keeps only modeled fields).
+ */
+function errorDetails(
+  code: string,
+  message: string,
+  body: Record<string, unknown>,
+): Record<string, string> {
+  const details: Record<string, string> = { Message: message, Code: code };
+  if (!MODELED_ERRORS.has(code)) return details;
+  for (const member of ["error", "message"]) {
+    const value = body[member];
+    if (typeof value === "string") details[member] = safeText(value);
+  }
+  return details;
 }

@@ -133,7 +133,7 @@ Deno.test("a file that does not parse is never written to", async () => {
   assert.equal(result.code, 253);
   assert.equal(
     result.stderr,
-    `aws-signin: [ERROR]: Cannot parse config file "${home.config}" at line 3: section [default] already appears at line 1. ` +
+    `aws-signin: [ERROR]: An error occurred (Configuration): Cannot parse config file "${home.config}" at line 3: section [default] already appears at line 1. ` +
       "AWS tools refuse a file that repeats a section: merge the two and run the command again.\n",
   );
   assert.equal(result.stdout, "");

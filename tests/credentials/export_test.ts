@@ -246,7 +246,7 @@ Deno.test("errors: no credentials, unknown profile, partial keys, unsupported pr
     code: 253,
     stdout: "",
     stderr:
-      'aws-signin: [ERROR]: Unable to retrieve credentials: no credentials found. Run "aws-signin login" to sign in.\n',
+      'aws-signin: [ERROR]: An error occurred (Configuration): Unable to retrieve credentials: no credentials found. Run "aws-signin login" to sign in.\n',
   });
   assert.equal((await run(["--profile", "nope"])).code, 253);
   assert.match(
@@ -372,6 +372,6 @@ Deno.test("credential_process: our own export-credentials behind another profile
     code: 253,
     stdout: "",
     stderr:
-      "aws-signin: [ERROR]: Maximum recursive credential process resolution reached (4).\nProfiles seen: a -> b -> c -> d\n",
+      "aws-signin: [ERROR]: An error occurred (Configuration): Maximum recursive credential process resolution reached (4).\nProfiles seen: a -> b -> c -> d\n",
   });
 });

@@ -83,7 +83,7 @@ Deno.test(
     assert.equal(own.stderr, shell.stderr);
     assert.equal(
       own.stderr,
-      "aws-signin: [ERROR]: Unable to retrieve credentials: Error when retrieving credentials from " +
+      "aws-signin: [ERROR]: An error occurred (Configuration): Unable to retrieve credentials: Error when retrieving credentials from " +
         "custom-process: aws-signin: [ERROR]: Your session has expired. Please reauthenticate using " +
         "'aws-signin login --profile dev'.\n",
     );

@@ -80,7 +80,7 @@ Deno.test("the message says where the name came from and shows it escaped", asyn
   assert.equal(result.code, 252);
   assert.equal(
     result.stderr,
-    'aws-signin: [ERROR]: Invalid profile name "dev]\\ncredential_process=/tmp/evil.sh\\n[default" (from ' +
+    'aws-signin: [ERROR]: An error occurred (ParamValidation): Invalid profile name "dev]\\ncredential_process=/tmp/evil.sh\\n[default" (from ' +
       'AWS_PROFILE): a profile name cannot contain line breaks, "[", "]" or other control characters.\n',
   );
 });

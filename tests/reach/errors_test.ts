@@ -60,7 +60,7 @@ Deno.test("a missing cache entry is a loading error: wrapped, 253", async () => 
     code: 253,
     stdout: "",
     stderr:
-      "aws-signin: [ERROR]: Unable to retrieve credentials: Error loading login session token: Unable to load a " +
+      "aws-signin: [ERROR]: An error occurred (Configuration): Unable to retrieve credentials: Error loading login session token: Unable to load a " +
       `existing login session for session ${DEMO_SESSION}, Please reauthenticate with 'aws-signin login --profile ` +
       "dev'.\n",
   });

@@ -112,7 +112,7 @@ Deno.test("--query Account --output text prints the bare account; a bad query is
   assert.equal(bad.code, 252);
   assert.match(
     bad.stderr,
-    /^aws-signin: \[ERROR\]: Bad value for --query Account\[: Invalid jmespath expression: /,
+    /^aws-signin: \[ERROR\]: An error occurred \(ParamValidation\): Bad value for --query Account\[: Invalid jmespath expression: /,
   );
   assert.equal(server.emulator.requests.length, calls, "no call was made");
 });

@@ -140,7 +140,7 @@ Deno.test("a CA bundle that is missing or holds no certificate is a configuratio
   assert.equal(fromProfile.code, 253);
   assert.ok(
     fromProfile.stderr.startsWith(
-      `aws-signin: [ERROR]: Cannot read the CA bundle "${missing}" (from ca_bundle in the profile): `,
+      `aws-signin: [ERROR]: An error occurred (Configuration): Cannot read the CA bundle "${missing}" (from ca_bundle in the profile): `,
     ),
     fromProfile.stderr,
   );
@@ -158,7 +158,7 @@ Deno.test("a CA bundle that is missing or holds no certificate is a configuratio
   assert.equal(fromEnv.code, 253, fromEnv.stderr);
   assert.equal(
     fromEnv.stderr,
-    `aws-signin: [ERROR]: The CA bundle "${empty}" (from AWS_CA_BUNDLE) holds no PEM certificate ` +
+    `aws-signin: [ERROR]: An error occurred (Configuration): The CA bundle "${empty}" (from AWS_CA_BUNDLE) holds no PEM certificate ` +
       '("-----BEGIN CERTIFICATE-----"). Point AWS_CA_BUNDLE at a PEM file of CA certificates.\n',
   );
 });

@@ -201,7 +201,7 @@ Deno.test("MFA: the AWS CLI's prompt on a terminal; without one, a clear error a
     code: 253,
     stdout: "",
     stderr:
-      `aws-signin: [ERROR]: Profile 'secure' needs an MFA code for ${MFA_SERIAL} (mfa_serial), and there is no ` +
+      `aws-signin: [ERROR]: An error occurred (Configuration): Profile 'secure' needs an MFA code for ${MFA_SERIAL} (mfa_serial), and there is no ` +
       "terminal to ask for it. Run the command once in a terminal: the role's credentials are then cached in " +
       "~/.aws/cli/cache until they expire.\n",
   });
