@@ -613,25 +613,56 @@ Deno.test({
   },
 });
 
-Deno.test("--callback-port uses that port", async () => {
+Deno.test("--redirect-port (the AWS CLI's name) and its alias --callback-port use that port; --remote ignores it", async () => {
   await using server = await startEmulator({ autoApprove: true });
+  for (const flag of ["--redirect-port", "--callback-port"]) {
+    await using home = await tempHome();
+    const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (probe.addr as Deno.NetAddr).port;
+    probe.close();
+    const result = await login(home, server, [
+      "--region",
+      "us-east-1",
+      flag,
+      String(port),
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `redirect_uri=http%3A%2F%2F127\\.0\\.0\\.1%3A${port}%2Foauth%2Fcallback`,
+      ),
+      flag,
+    );
+  }
+  // With --remote there is no callback server: the AWS CLI ignores the option, and so do we (--debug says so).
   await using home = await tempHome();
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (probe.addr as Deno.NetAddr).port;
-  probe.close();
-  const result = await login(home, server, [
+  const remote = await runInProcess([
+    "login",
+    "--remote",
     "--region",
     "us-east-1",
-    "--callback-port",
-    String(port),
-  ]);
-  assert.equal(result.code, 0, result.stderr);
+    "--endpoint-url",
+    server.url,
+    "--redirect-port",
+    "8400",
+    "--debug",
+  ], { env: home.env, input: "" });
   assert.match(
-    result.stdout,
-    new RegExp(
-      `redirect_uri=http%3A%2F%2F127\\.0\\.0\\.1%3A${port}%2Foauth%2Fcallback`,
-    ),
+    remote.stderr,
+    /--redirect-port is ignored: --remote uses no callback server/,
   );
+  assert.match(
+    remote.stdout,
+    /redirect_uri=http[^&]*%2Fv1%2Fsessions%2Fconfirmation/,
+  );
+  assert.doesNotMatch(remote.stderr, /Unknown option/);
+  const both = await runInProcess(
+    ["login", "--redirect-port", "8400", "--callback-port", "8401"],
+    { env: home.env },
+  );
+  assert.equal(both.code, 252);
+  assert.match(both.stderr, /name different ports: give one of them/);
 });
 
 Deno.test({

@@ -94,12 +94,18 @@ export const spec: CommandSpec = {
       help:
         "The Sign-In endpoint (default: AWS_ENDPOINT_URL_SIGNIN, AWS_ENDPOINT_URL, or the region's).",
     },
-    "callback-port": {
+    "redirect-port": {
       type: "string",
       placeholder: "PORT",
       help:
-        "Listen for the browser's redirect on this 127.0.0.1 port instead of any free one " +
-        "(for ssh -L forwarding and containers).",
+        "The localhost port of the callback server the browser is redirected to, instead of any free one " +
+        "(for ssh -L forwarding and containers), as the AWS CLI's option of the same name. Ignored with " +
+        "--remote, which uses no callback server.",
+    },
+    "callback-port": {
+      type: "string",
+      placeholder: "PORT",
+      help: "The same as --redirect-port (aws-signin's earlier name for it).",
     },
     "callback-host": {
       type: "string",
@@ -125,8 +131,8 @@ export const spec: CommandSpec = {
     "aws-signin login                                   # default profile",
     "aws-signin login --profile dev --region eu-west-1",
     "aws-signin login --remote                          # on an SSH host: open the URL elsewhere, paste the code",
-    "ssh -L 8400:127.0.0.1:8400 host; aws-signin login --callback-port 8400 --no-browser",
-    "aws-signin login --callback-host 0.0.0.0 --callback-port 8400   # in a container run with -p 127.0.0.1:8400:8400",
+    "ssh -L 8400:127.0.0.1:8400 host; aws-signin login --redirect-port 8400 --no-browser",
+    "aws-signin login --callback-host 0.0.0.0 --redirect-port 8400   # in a container run with -p 127.0.0.1:8400:8400",
   ],
 };
 
@@ -200,11 +206,31 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
         "the network while the login waits (only a callback with this login's own state is accepted).",
     );
   }
-  const callbackPort = parsePositiveInt(
+  // --redirect-port is the AWS CLI's name (2.37.2); --callback-port stays as an alias.
+  const redirectPort = parsePositiveInt(
+    args.string("redirect-port"),
+    "redirect-port",
+    65535,
+  );
+  const aliasPort = parsePositiveInt(
     args.string("callback-port"),
     "callback-port",
     65535,
   );
+  if (
+    redirectPort !== undefined && aliasPort !== undefined &&
+    redirectPort !== aliasPort
+  ) {
+    throw new UsageError(
+      `"--redirect-port ${redirectPort}" and "--callback-port ${aliasPort}" name different ports: give one of them.`,
+    );
+  }
+  if (remote && redirectPort !== undefined) {
+    ctx.debug(
+      "--redirect-port is ignored: --remote uses no callback server (as in the AWS CLI)",
+    );
+  }
+  const callbackPort = remote ? undefined : redirectPort ?? aliasPort;
   const timeoutSeconds =
     parsePositiveInt(args.string("timeout"), "timeout", 86_400) ?? 600;
   // Where the credentials will be saved: checked before the user is asked for anything.

@@ -136,7 +136,7 @@ export async function startCallbackServer(init: {
         init.port ?? 0
       } for the sign-in callback: ${(error as Error).message}. ` +
         (init.port
-          ? "Choose another --callback-port, or leave it out to use any free port."
+          ? "Choose another --redirect-port, or leave it out to use any free port."
           : ""),
     );
   }
