@@ -7,7 +7,8 @@
  * - read/write: ~/.aws/config, ~/.aws/credentials, the login cache and its locks
  * - env: AWS_* settings, HOME, BROWSER, proxies
  * - run: the browser opener and credential_process commands
- * - sys (uid only): to tell cache entries of another user from ours
+ * - sys: the user id (to tell cache entries of another user from ours), and the TLS set-up of
+ *   `--no-verify-ssl` calls (node:https asks for it)
  *
  * @module
  */
@@ -19,5 +20,5 @@ export const PERMISSIONS: readonly string[] = [
   "--allow-write",
   "--allow-env",
   "--allow-run",
-  "--allow-sys=uid",
+  "--allow-sys",
 ];

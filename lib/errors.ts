@@ -153,3 +153,18 @@ export class EndpointConnectionError extends AwsSigninError {
     this.tls = options.tls ?? false;
   }
 }
+
+/**
+ * No connection in `--cli-connect-timeout`, or no answer in
+ * `--cli-read-timeout` (botocore's `ConnectTimeoutError` and
+ * `ReadTimeoutError`, with their words). Exit 255.
+ */
+export class EndpointTimeoutError extends EndpointConnectionError {
+  constructor(url: string, which: "connect" | "read") {
+    super(url, `${which} timeout`);
+    this.name = "EndpointTimeoutError";
+    this.message = `${
+      which === "connect" ? "Connect" : "Read"
+    } timeout on endpoint URL: "${url}". Check your network, or give it more time with --cli-${which}-timeout.`;
+  }
+}

@@ -12,6 +12,7 @@
  */
 
 import type { Env } from "../util/env.ts";
+import type { ConnectionOptions } from "../http/tls.ts";
 import type { CommandSpec } from "./flags.ts";
 import { type RandomSource, secureRandom } from "../util/encoding.ts";
 import { safeLines, safeText } from "../util/safe_text.ts";
@@ -52,6 +53,8 @@ export interface Context extends World {
   readonly debugEnabled: boolean;
   /** Every command (for `completion`). */
   readonly commands: CommandTable;
+  /** The AWS CLI's connection options (`--ca-bundle`, `--no-verify-ssl`, the timeouts). */
+  readonly connection: ConnectionOptions;
 }
 
 /** The command table as a command sees it: names, summaries and specs. */
@@ -72,6 +75,7 @@ export function makeContext(
     debug?: boolean;
     logSync?: (text: string) => void;
     commands?: CommandTable;
+    connection?: ConnectionOptions;
   },
 ): Context {
   const enabled = init.debug ?? false;
@@ -82,6 +86,7 @@ export function makeContext(
     io: init.io,
     env: init.env,
     commands: init.commands ?? {},
+    connection: init.connection ?? {},
     get signal() {
       signal ??= typeof init.signal === "function"
         ? init.signal()

@@ -31,6 +31,7 @@ import type { CommandEntry } from "./command.ts";
 import { makeContext, type World } from "./context.ts";
 import { GLOBAL_OPTIONS, parseArgs, type ParsedArgs } from "./flags.ts";
 import type { Io } from "./io.ts";
+import type { ConnectionOptions } from "../http/tls.ts";
 
 /** The AWS CLI's exit codes. */
 export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
@@ -172,6 +173,7 @@ export async function runCli(
     const ctx = makeContext({
       io,
       env: deps.env,
+      connection: connectionOptions(args),
       debug: args.bool("debug"),
       world: deps.world,
       commands: table,
@@ -229,4 +231,30 @@ async function errorFormatFor(
     setting,
     why,
   });
+}
+
+/** `--cli-connect-timeout` and `--cli-read-timeout`: seconds, 0 for no limit. */
+function seconds(args: ParsedArgs, flag: string): number | undefined {
+  const raw = args.string(flag);
+  if (raw === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(raw)) {
+    throw new UsageError(
+      `Invalid value "${raw}" for "--${flag}": expected a number of seconds (0 waits for ever).`,
+    );
+  }
+  const n = Number(raw);
+  return n === 0 ? Infinity : n * 1000;
+}
+
+/** The AWS CLI's connection options from the command line. */
+function connectionOptions(args: ParsedArgs): ConnectionOptions {
+  const caBundle = args.string("ca-bundle");
+  const connectTimeoutMs = seconds(args, "cli-connect-timeout");
+  const readTimeoutMs = seconds(args, "cli-read-timeout");
+  return {
+    ...(caBundle !== undefined ? { caBundle } : {}),
+    ...(args.bool("no-verify-ssl") ? { noVerifySsl: true } : {}),
+    ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
+    ...(readTimeoutMs !== undefined ? { readTimeoutMs } : {}),
+  };
 }

@@ -41,6 +41,8 @@ export function callWorld(ctx: Context, profile: ResolvedProfile): {
     fetch: trustingFetch(ctx.fetch, {
       env: ctx.env,
       profile: profile.settings,
+      connection: ctx.connection,
+      warn: (m) => ctx.warn(m),
     }),
     sleep: ctx.sleep,
     signal: ctx.signal,
@@ -66,7 +68,12 @@ export function credentialsFor(
     profile,
     env,
     now: ctx.now,
-    fetch: trustingFetch(ctx.fetch, { env, profile: profile.settings }),
+    fetch: trustingFetch(ctx.fetch, {
+      env,
+      profile: profile.settings,
+      connection: ctx.connection,
+      warn: (m) => ctx.warn(m),
+    }),
     baseFetch: ctx.fetch,
     sleep: ctx.sleep,
     debug: (m) => ctx.debug(m),

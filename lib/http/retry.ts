@@ -26,8 +26,10 @@
 import {
   AwsSigninError,
   EndpointConnectionError,
+  EndpointTimeoutError,
   InterruptedError,
 } from "../errors.ts";
+import type { TimedFetch } from "./tls.ts";
 import type { Sleep } from "../util/sleep.ts";
 
 /** An answer and its body. */
@@ -69,6 +71,53 @@ const ATTEMPTS = 3;
 const TLS_FAILURE =
   /certificate|UnknownIssuer|NotValidForName|BadSignature|tls handshake|InvalidCertificate/i;
 
+/** The connection did not open in time. */
+class ConnectTimeout extends Error {}
+
+/** Whether a proxy will make the connection instead of us (then its time is not ours to measure). */
+function proxied(url: URL): boolean {
+  const vars = url.protocol === "https:"
+    ? ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+    : ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"];
+  try {
+    return vars.some((k) => Deno.env.get(k));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens (and closes) a TCP connection to the endpoint within `ms`, for
+ * `--cli-connect-timeout` (fetch cannot tell connecting from waiting).
+ *
+ * @throws {ConnectTimeout} when it does not open in time; other failures are left to the request.
+ */
+async function probeConnection(url: URL, ms: number): Promise<void> {
+  if (proxied(url)) return;
+  const port = Number(url.port) || (url.protocol === "https:" ? 443 : 80);
+  const connecting = Deno.connect({
+    hostname: url.hostname.replace(/^\[|\]$/g, ""),
+    port,
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"late">((resolve) =>
+    timer = setTimeout(() => resolve("late"), Math.max(1, ms))
+  );
+  try {
+    const first = await Promise.race([connecting, late]);
+    if (first === "late") {
+      connecting.then((c) => c.close(), () => {});
+      throw new ConnectTimeout();
+    }
+    first.close();
+  } catch (error) {
+    if (error instanceof ConnectTimeout) throw error;
+    // Refused or unresolvable: the request itself says so.
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The useful part of a fetch failure: Deno puts it in `cause` ("client error (Connect): ..."). */
 function connectionDetail(error: unknown): string {
   const cause = (error as { cause?: unknown }).cause;
@@ -102,14 +151,31 @@ export async function sendWithRetries(
         Math.round((deadline - started) / 1000)
       } s, retries included`,
     );
+  const timeouts = (init.fetch as TimedFetch).timeouts;
+  const readMs = timeouts?.readMs ?? init.timeoutMs ?? 20_000;
   for (let attempt = 1;; attempt++) {
     if (init.signal?.aborted) throw new InterruptedError();
     const left = deadline - init.now();
     if (left <= 0) throw outOfTime();
+    const connectMs = timeouts?.connectMs;
+    if (connectMs !== undefined && Number.isFinite(connectMs)) {
+      try {
+        await probeConnection(new URL(url), Math.min(connectMs, left));
+      } catch (error) {
+        if (!(error instanceof ConnectTimeout)) throw error;
+        if (attempt < ATTEMPTS && init.now() + 250 * attempt < deadline) {
+          debug(`no connection within ${connectMs / 1000} s; retrying`);
+          await init.sleep(250 * attempt, init.signal);
+          continue;
+        }
+        throw new EndpointTimeoutError(url, "connect");
+      }
+    }
     const request = await init.request(init.now() + skewMs);
-    const timeout = AbortSignal.timeout(
-      Math.max(1, Math.min(init.timeoutMs ?? 20_000, left)),
-    );
+    const limit = Math.min(readMs, left);
+    const timeout = Number.isFinite(limit)
+      ? AbortSignal.timeout(Math.max(1, limit))
+      : new AbortController().signal;
     const signal = init.signal
       ? AbortSignal.any([init.signal, timeout])
       : timeout;
@@ -129,9 +195,19 @@ export async function sendWithRetries(
         await init.sleep(250 * attempt, init.signal);
         continue;
       }
+      if (timeout.aborted && timeouts?.readMs !== undefined) {
+        throw new EndpointTimeoutError(url, "read");
+      }
       throw new EndpointConnectionError(url, detail);
     }
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      if (init.signal?.aborted) throw new InterruptedError();
+      if (timeout.aborted) throw new EndpointTimeoutError(url, "read");
+      throw new EndpointConnectionError(url, connectionDetail(error));
+    }
     const dateHeader = response.headers.get("date");
     const exchange: Exchange = {
       response,

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { ConfigurationError } from "../errors.ts";
+import { AwsSigninError, ConfigurationError } from "../errors.ts";
 import { type ProfileValues, stringSetting } from "../config/selection.ts";
 import { isLoopbackHost } from "../endpoints/resolve.ts";
 import { type Env, expandHome } from "../util/env.ts";
@@ -22,29 +22,61 @@ import { type Env, expandHome } from "../util/env.ts";
 /** Where the CA bundle setting came from. */
 export interface CaBundleSource {
   readonly path: string;
-  /** `AWS_CA_BUNDLE` or `ca_bundle in the profile`. */
+  /** `--ca-bundle`, `AWS_CA_BUNDLE`, `ca_bundle in the profile` or `REQUESTS_CA_BUNDLE`. */
   readonly from: string;
 }
 
-/** The configured CA bundle: `AWS_CA_BUNDLE` > the profile's `ca_bundle`; `undefined` when neither is set. */
+/** The AWS CLI's connection options, as a command got them. */
+export interface ConnectionOptions {
+  /** `--ca-bundle`. */
+  readonly caBundle?: string;
+  /** `--no-verify-ssl`: certificates are not checked (with a warning). */
+  readonly noVerifySsl?: boolean;
+  /** `--cli-connect-timeout` in milliseconds (`Infinity`: wait for ever). */
+  readonly connectTimeoutMs?: number;
+  /** `--cli-read-timeout` in milliseconds (`Infinity`: wait for ever). */
+  readonly readTimeoutMs?: number;
+}
+
+/** The AWS CLI 2.36.6's refusal of a CA bundle setting that is empty or blank (a botocore error: exit 255). */
+export class InvalidCaBundleError extends AwsSigninError {
+  constructor() {
+    super(
+      "Invalid CA bundle: the configured value (ca_bundle, AWS_CA_BUNDLE, REQUESTS_CA_BUNDLE, or verify) " +
+        "resolved to an empty or whitespace-only string. Provide a valid path to a CA bundle file.",
+    );
+    this.name = "InvalidCaBundleError";
+  }
+}
+
+/**
+ * The CA bundle in effect, in the AWS CLI's order: `--ca-bundle` >
+ * `AWS_CA_BUNDLE` > the profile's `ca_bundle` > `REQUESTS_CA_BUNDLE`;
+ * `undefined` when none is set (the system's roots alone).
+ *
+ * @throws {InvalidCaBundleError} when the setting in effect is empty or blank.
+ */
 export function caBundleSource(
   env: Env,
   profile: ProfileValues,
+  flag?: string,
 ): CaBundleSource | undefined {
-  if (env.AWS_CA_BUNDLE) {
-    return {
-      path: expandHome(env.AWS_CA_BUNDLE, env, "AWS_CA_BUNDLE"),
-      from: "AWS_CA_BUNDLE",
-    };
-  }
   const setting = stringSetting(profile, "ca_bundle");
-  if (setting) {
-    return {
-      path: expandHome(setting, env, "ca_bundle"),
-      from: "ca_bundle in the profile",
-    };
-  }
-  return undefined;
+  const [value, from] = flag !== undefined
+    ? [flag, "--ca-bundle"]
+    : env.AWS_CA_BUNDLE !== undefined
+    ? [env.AWS_CA_BUNDLE, "AWS_CA_BUNDLE"]
+    : setting !== undefined
+    ? [setting, "ca_bundle in the profile"]
+    : env.REQUESTS_CA_BUNDLE !== undefined
+    ? [env.REQUESTS_CA_BUNDLE, "REQUESTS_CA_BUNDLE"]
+    : [undefined, ""];
+  if (value === undefined) return undefined;
+  if (value.trim() === "") throw new InvalidCaBundleError();
+  return {
+    path: expandHome(value, env, from.split(" ")[0]!),
+    from,
+  };
 }
 
 /**
@@ -115,22 +147,57 @@ function proxySet(): boolean {
   }
 }
 
+/** A fetch that carries the timeouts `sendWithRetries` must apply to each attempt. */
+export type TimedFetch = typeof fetch & {
+  readonly timeouts?: {
+    readonly connectMs: number | undefined;
+    readonly readMs: number | undefined;
+  };
+};
+
 /**
- * The fetch every call to AWS goes through: it trusts the configured CA
- * bundle as well as the system's roots, follows `HTTPS_PROXY`/`HTTP_PROXY`/
- * `NO_PROXY` as Deno's own fetch does, and never sends a request for an
- * endpoint on this computer (127.0.0.0/8, ::1, localhost) to a proxy, as Go's
- * HTTP client (aws-vault, Terraform) does not.
+ * The fetch every call to AWS goes through: it trusts the CA bundle in
+ * effect as well as the system's roots (or, with `--no-verify-ssl`, checks
+ * no certificate, saying so once), follows `HTTPS_PROXY`/`HTTP_PROXY`/
+ * `NO_PROXY` as Deno's own fetch does, never sends a request for an endpoint
+ * on this computer (127.0.0.0/8, ::1, localhost) to a proxy, as Go's HTTP
+ * client (aws-vault, Terraform) does not, and carries the connect and read
+ * timeouts for each attempt.
  */
 export function trustingFetch(
   base: typeof fetch,
-  init: { readonly env: Env; readonly profile: ProfileValues },
-): typeof fetch {
-  const source = caBundleSource(init.env, init.profile);
+  init: {
+    readonly env: Env;
+    readonly profile: ProfileValues;
+    readonly connection?: ConnectionOptions;
+    readonly warn?: (message: string) => void;
+  },
+): TimedFetch {
+  const connection = init.connection ?? {};
   let client: Deno.HttpClient | undefined;
   const direct = new Map<string, Deno.HttpClient>();
-  return (input, requestInit) => {
+  let warned = false;
+  const fetcher = (input: RequestInfo | URL, requestInit?: RequestInit) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
+    if (connection.noVerifySsl) {
+      if (!warned && url.protocol === "https:") {
+        warned = true;
+        init.warn?.(
+          `Certificate verification is off (--no-verify-ssl): the TLS certificate of ${url.origin} is not ` +
+            "checked, so anyone on the network path can read and change these calls. Use --ca-bundle with " +
+            "your company's CA certificates instead.",
+        );
+      }
+      return import("./insecure.ts").then((m) =>
+        m.insecureFetch(url, requestInit ?? {})
+      );
+    }
+    let source: CaBundleSource | undefined;
+    try {
+      source = caBundleSource(init.env, init.profile, connection.caBundle);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const loopback = isLoopbackHost(url.hostname) && proxySet();
     if (!source && !loopback) return base(input, requestInit);
     let chosen: Deno.HttpClient;
@@ -150,4 +217,10 @@ export function trustingFetch(
     };
     return base(input, withClient);
   };
+  return Object.assign(fetcher, {
+    timeouts: {
+      connectMs: connection.connectTimeoutMs,
+      readMs: connection.readTimeoutMs,
+    },
+  }) as TimedFetch;
 }
