@@ -135,7 +135,7 @@ export function formatError(
       : ""
     : "";
   const message = error instanceof Error ? error.message : String(error);
-  const hint = error instanceof UsageError && error.hint
+  const hint = error instanceof AwsSigninError && error.hint
     ? `${error.hint}\n`
     : "";
   const info = format === "legacy" ? undefined : errorInfo(error);

@@ -27,6 +27,8 @@ export class AwsSigninError extends Error {
    * AWS CLI does, instead of as "Unable to retrieve credentials".
    */
   duringRefresh = false;
+  /** A line that says what to do, printed after the error line (not part of the structured error). */
+  hint: string | undefined;
   constructor(
     message: string,
     kind: ErrorKind = "other",
@@ -40,8 +42,6 @@ export class AwsSigninError extends Error {
 
 /** The command line is wrong: unknown command or flag, missing argument. */
 export class UsageError extends AwsSigninError {
-  /** One sentence that says how to get it right. */
-  readonly hint: string | undefined;
   /**
    * An option or argument the command does not take (the AWS CLI's
    * `UnknownArgumentError`, never printed as structured output); other usage

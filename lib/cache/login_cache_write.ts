@@ -54,9 +54,39 @@ export function loginCacheJson(entry: NewCacheEntry): string {
   });
 }
 
+/** The AWS CLI's order of an entry's keys (and of `accessToken`'s); other keys follow in their own order. */
+const ENTRY_KEYS = [
+  "accessToken",
+  "tokenType",
+  "clientId",
+  "refreshToken",
+  "idToken",
+  "dpopKey",
+];
+const ACCESS_KEYS = [
+  "accessKeyId",
+  "secretAccessKey",
+  "sessionToken",
+  "accountId",
+  "expiresAt",
+];
+
+function inOrder(
+  value: Record<string, unknown>,
+  order: readonly string[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of order) if (k in value) out[k] = value[k];
+  for (const [k, v] of Object.entries(value)) if (!(k in out)) out[k] = v;
+  return out;
+}
+
 /**
- * The entry after a refresh, as botocore rewrites it: `accessToken` replaced
- * (keeping the old `accountId`), `refreshToken` replaced, every other key kept.
+ * The entry after a refresh, in the AWS CLI's layout whoever wrote it last
+ * (the Java, .NET, Go and Rust SDKs each write their own): `accessToken`
+ * replaced (keeping the old `accountId`), `refreshToken` replaced, the known
+ * keys in the AWS CLI's order and every other key kept after them (nothing
+ * added: the AWS SDKs' cross-SDK suite wants the other keys unchanged).
  */
 export function refreshedCacheJson(
   old: LoginCacheEntry,
@@ -69,18 +99,18 @@ export function refreshedCacheJson(
   },
 ): string {
   const oldAccess = old.raw.accessToken as Record<string, unknown>;
-  return pyJsonDumps({
+  return pyJsonDumps(inOrder({
     ...old.raw,
-    accessToken: {
+    accessToken: inOrder({
       ...oldAccess,
       accessKeyId: fresh.accessKeyId,
       secretAccessKey: fresh.secretAccessKey,
       sessionToken: fresh.sessionToken,
       accountId: old.accessToken.accountId,
       expiresAt: formatExpiresAt(fresh.expiresAtMs),
-    },
+    }, ACCESS_KEYS),
     refreshToken: fresh.refreshToken,
-  });
+  }, ENTRY_KEYS));
 }
 
 /** Creates the cache folder (0700) if needed and atomically writes a 0600 entry. */

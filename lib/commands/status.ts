@@ -107,6 +107,8 @@ export interface ProfileStatus {
   sessionEndsAt: null;
   refreshRegion?: string | null;
   refreshRegionFrom?: string | null;
+  /** The region the cache entry says issued the session (`null`: not recorded, e.g. another SDK rewrote the entry). */
+  issuingRegion?: string | null;
   cacheFile: string | null;
   usable: boolean;
   /** Why it is not usable, or what to do. */
@@ -176,6 +178,7 @@ async function loginStatus(
     expiresAt: formatExpiresAt(entry.expiresAtMs),
     refreshRegion: region?.region ?? null,
     refreshRegionFrom: region?.source ?? null,
+    issuingRegion: entry.signInRegion ?? null,
     usable,
     ...(usable ? {} : {
       note: `the console session has ended: run "${
@@ -360,6 +363,12 @@ export function formatStatusText(s: ProfileStatus, now: number): string {
         })`
         : "unknown",
     ]);
+    if (s.issuingRegion === null && s.state !== "absent") {
+      lines.push([
+        "issuing region",
+        "not recorded (the AWS CLI does not record it, other SDKs drop it): refreshes go to the refresh region",
+      ]);
+    }
   }
   if (s.cacheFile) lines.push(["cache", s.cacheFile]);
   if (s.identity) {

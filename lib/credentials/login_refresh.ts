@@ -209,6 +209,9 @@ async function refreshLocked(
         staleReason: (error as Error).message.replace(/\.$/, ""),
       };
     }
+    if (isInvalidGrant(error)) {
+      error.hint = invalidGrantHint(region, entry, profile.name);
+    }
     throw refreshErrorFor(error, profile.name);
   }
   const expiresAtMs = ctx.now() + out.expiresIn * 1000;
@@ -275,4 +278,35 @@ async function saveRefreshed(
         "permissions.",
     );
   }
+}
+
+/** Sign-In's answer to a refresh token it does not know: sent to another region than the one that issued it, most often. */
+function isInvalidGrant(error: unknown): error is ServiceError {
+  return error instanceof ServiceError && error.status === 400 &&
+    (error.errorCode === "INVALID_REQUEST" ||
+      error.code === "ValidationException");
+}
+
+const REGION_FROM: Readonly<Record<string, string>> = {
+  "login session": "the region the login cache entry says issued the session",
+  "profile": "the profile's region",
+  "AWS_REGION": "AWS_REGION",
+  "AWS_DEFAULT_REGION": "AWS_DEFAULT_REGION",
+};
+
+/** What to do about an invalid grant: where the refresh went, why there, and how to send it where the session is. */
+function invalidGrantHint(
+  region: { region: string; source: string },
+  entry: LoginCacheEntry,
+  profile: string,
+): string {
+  const lost = entry.signInRegion === undefined
+    ? " The login cache entry does not record which region issued the session (the AWS CLI does not record " +
+      "it, and other AWS SDKs drop it when they rewrite the entry)."
+    : "";
+  return `The refresh went to Sign-In in ${region.region} (${
+    REGION_FROM[region.source] ?? region.source
+  }), and a session can only be refreshed in the region that issued it.${lost} Set the profile's region to ` +
+    `the region you signed in to ("aws-signin configure set region REGION --profile ${profile}"), or sign in ` +
+    `again with '${loginCommand(profile)} --region REGION'.`;
 }

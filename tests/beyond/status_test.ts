@@ -103,6 +103,7 @@ profile due (login)
   credentials      valid until 2026-06-01T12:03:00Z (in 3 min); refreshed on next use
   console session  ends: unknown
   refresh region   eu-west-1 (the profile's region)
+  issuing region   not recorded (the AWS CLI does not record it, other SDKs drop it): refreshes go to the refresh region
   cache            ${cache("due")}
 
 profile expired (login)
@@ -152,8 +153,10 @@ profile admin (assume-role)
     expiresAt: "2026-06-01T12:14:00Z",
     refreshRegion: "us-west-2",
     refreshRegionFrom: "login session",
+    issuingRegion: "us-west-2",
     usable: true,
   });
+  assert.equal(parsed[1].issuingRegion, null, "not recorded");
   assert.deepEqual(
     parsed.map((
       p: { profile: string; state: string; usable: boolean },
