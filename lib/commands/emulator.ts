@@ -79,6 +79,15 @@ export const spec: CommandSpec = {
       placeholder: "CODE",
       help: "The one MFA code the emulator accepts. Default 123456.",
     },
+    "skew-answer": {
+      type: "string",
+      placeholder: "ANSWER",
+      choices: ["invalid-request", "token-expired"],
+      help:
+        "How CreateOAuth2Token answers a DPoP proof from a clock more than five minutes off: invalid-request " +
+        "(400 ValidationException, the default) or token-expired (401 AccessDeniedException TOKEN_EXPIRED, as " +
+        "seen from skewed VMs).",
+    },
     "auto-approve": {
       type: "boolean",
       help:
@@ -135,6 +144,8 @@ export const spec: CommandSpec = {
       '                            "status": 500, "message": "...", "delayMs": 2000}: the next N calls fail\n' +
       "                            (or are delayed)\n" +
       '  POST /_emulator/clock     {"advanceSeconds": N}: move the emulator\'s clock forward\n' +
+      '  POST /_emulator/skew      {"answer": "invalid-request" | "token-expired"}: how a skewed DPoP proof\n' +
+      "                            is answered (as --skew-answer)\n" +
       '  POST /_emulator/revoke    {"principal": ARN} (or {} for all): end sessions; their refresh tokens\n' +
       "                            then get TOKEN_EXPIRED",
     ],
@@ -272,6 +283,13 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       roleExternalIds,
       roleMfa: args.list("role-mfa"),
       ...(args.has("mfa-code") ? { mfaCode: args.string("mfa-code")! } : {}),
+      ...(args.has("skew-answer")
+        ? {
+          skewAnswer: args.string("skew-answer") as
+            | "invalid-request"
+            | "token-expired",
+        }
+        : {}),
       ...(accessTtl ? { accessTtl } : {}),
       ...(sessionTtl ? { sessionTtl } : {}),
       ...(codeTtl ? { codeTtl } : {}),

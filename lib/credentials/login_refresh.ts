@@ -209,7 +209,7 @@ async function refreshLocked(
         staleReason: (error as Error).message.replace(/\.$/, ""),
       };
     }
-    if (isInvalidGrant(error)) {
+    if (isInvalidGrant(error) && error.hint === undefined) {
       error.hint = invalidGrantHint(region, entry, profile.name);
     }
     throw refreshErrorFor(error, profile.name);

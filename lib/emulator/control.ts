@@ -74,12 +74,21 @@ function revoke(state: EmulatorState, body: Input): Response {
   return json({ revoked });
 }
 
+function skew(state: EmulatorState, body: Input): Response {
+  if (body.answer !== "invalid-request" && body.answer !== "token-expired") {
+    throw new Error('answer must be "invalid-request" or "token-expired"');
+  }
+  state.skewAnswer = body.answer;
+  return json({ answer: state.skewAnswer });
+}
+
 const POST_ROUTES: Readonly<
   Record<string, (state: EmulatorState, body: Input) => Response>
 > = {
   "/_emulator/clock": clock,
   "/_emulator/faults": faults,
   "/_emulator/revoke": revoke,
+  "/_emulator/skew": skew,
 };
 
 function loopbackHost(host: string): boolean {

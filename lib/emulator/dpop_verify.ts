@@ -29,7 +29,12 @@ export type DpopVerification =
     readonly jti: string;
     readonly iat: number;
   }
-  | { readonly ok: false; readonly reason: string };
+  | {
+    readonly ok: false;
+    readonly reason: string;
+    /** Set when the only thing wrong is an `iat` too far from the server's clock. */
+    readonly skewed?: boolean;
+  };
 
 /** What the proof must match. */
 export interface DpopExpectations {
@@ -144,9 +149,12 @@ export async function verifyDpopProof(
   }
   const skew = expect.maxSkewSeconds ?? 300;
   if (Math.abs(iat - expect.now / 1000) > skew) {
-    return fail(
-      `the DPoP proof's "iat" is more than ${skew} seconds from the server's clock`,
-    );
+    return {
+      ok: false,
+      reason:
+        `the DPoP proof's "iat" is more than ${skew} seconds from the server's clock`,
+      skewed: true,
+    };
   }
   const jti = payload.jti;
   if (typeof jti !== "string" || jti === "") {

@@ -50,6 +50,13 @@ export interface EmulatorOptions {
   readonly roleMfa?: readonly string[];
   /** The one MFA code the emulator accepts (default `123456`). */
   readonly mfaCode?: string;
+  /**
+   * How `CreateOAuth2Token` answers a DPoP proof whose `iat` is too far from
+   * its clock: `invalid-request` (400 `ValidationException`, the default) or
+   * `token-expired` (401 `AccessDeniedException` `TOKEN_EXPIRED`, as users of
+   * skewed VMs saw in aws/aws-cli#10330).
+   */
+  readonly skewAnswer?: "invalid-request" | "token-expired";
 }
 
 /** One line of the request log. Never contains a secret, token or code. */
@@ -137,6 +144,8 @@ export interface RoleRules {
 
 /** The emulator's state. */
 export interface EmulatorState {
+  /** How a skewed DPoP proof is answered (the control API can change it). */
+  skewAnswer: "invalid-request" | "token-expired";
   readonly region: string;
   readonly principals: readonly string[];
   readonly autoApprove: boolean;
@@ -179,6 +188,7 @@ export function createState(options: EmulatorOptions = {}): EmulatorState {
   const now = () => wallClock() + offsetMs;
   return {
     region: options.region ?? "us-east-1",
+    skewAnswer: options.skewAnswer ?? "invalid-request",
     principals: options.principals && options.principals.length > 0
       ? options.principals
       : [DEFAULT_PRINCIPAL],

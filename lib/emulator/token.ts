@@ -281,6 +281,10 @@ export async function createToken(
     seenJti: (jti) => (state.seenJti.get(jti) ?? 0) > state.now(),
   });
   if (!proof.ok) {
+    // A proof from a skewed clock: as Sign-In answered it in aws/aws-cli#10330, when asked to.
+    if (proof.skewed && state.skewAnswer === "token-expired") {
+      return fail("TOKEN_EXPIRED", "The refresh token has expired.");
+    }
     return fail("INVALID_REQUEST", `Invalid DPoP proof: ${proof.reason}.`);
   }
   state.seenJti.set(proof.jti, state.now() + 10 * 60_000);

@@ -128,9 +128,11 @@ export async function createOAuth2Token(
     signal: request.signal,
     ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
     ...(request.deadline ? { deadline: request.deadline } : {}),
-    // A refused proof from a server whose clock differs from ours by more than a minute.
+    // Any refusal from a server whose clock differs from ours by more than a minute: the DPoP proof's
+    // time may be why (Sign-In has answered 400 INVALID_REQUEST, and 401 TOKEN_EXPIRED, to it).
     clockSkewed: (e) =>
-      e.response.status === 400 && Math.abs(e.serverTime - now()) > 60_000,
+      e.response.status >= 400 && e.response.status < 500 &&
+      Math.abs(e.serverTime - now()) > CLOCK_TOLERANCE_MS,
     retryable: (e) => RETRYABLE_STATUS.has(e.response.status),
     ...(request.debug ? { debug: request.debug } : {}),
   });
@@ -167,7 +169,7 @@ export async function createOAuth2Token(
     nonEmpty(body.message) ?? nonEmpty(body.Message) ??
       (response.statusText || "Unknown error"),
   );
-  throw new ServiceError({
+  const error = new ServiceError({
     code,
     errorCode: typeof body.error === "string" ? body.error : undefined,
     message,
@@ -175,6 +177,33 @@ export async function createOAuth2Token(
     operation: "CreateOAuth2Token",
     details: errorDetails(code, message, body),
   });
+  const skewMs = serverTime - now();
+  if (Math.abs(skewMs) > CLOCK_TOLERANCE_MS) {
+    error.hint = clockHint(skewMs, serverTime);
+  }
+  throw error;
+}
+
+/** How far our clock may be from Sign-In's before it is named as a cause. */
+export const CLOCK_TOLERANCE_MS = 60_000;
+
+function span(ms: number): string {
+  const s = Math.round(Math.abs(ms) / 1000);
+  if (s < 120) return `${s} seconds`;
+  if (s < 7200) return `${Math.round(s / 60)} minutes`;
+  if (s < 172_800) return `${Math.round(s / 3600)} hours`;
+  return `${Math.round(s / 86_400)} days`;
+}
+
+/** What to say when our clock is off: how far, which way, and how to set it right. */
+export function clockHint(skewMs: number, serverTime: number): string {
+  return `This computer's clock is ${span(skewMs)} ${
+    skewMs > 0 ? "behind" : "ahead of"
+  } Sign-In's (which said ${
+    new Date(serverTime).toISOString().replace(/\.\d{3}Z$/, "Z")
+  }), and Sign-In refuses proofs from a clock that far off, even after one try with its time. Set the ` +
+    'clock right, then run the command again: sync it with NTP (Linux: "sudo timedatectl set-ntp true"; WSL: ' +
+    '"sudo hwclock -s"; macOS and Windows: set the time automatically in the date and time settings).';
 }
 
 /** Sign-In's modeled errors: every one has the members `error` and `message`. */

@@ -52,6 +52,10 @@ function isAccessDenied(error: unknown): error is ServiceError {
  * or the error itself when the AWS CLI reports it as it is.
  */
 export function exchangeErrorFor(error: unknown, profile: string): unknown {
+  return withHint(exchangeError(error, profile), error);
+}
+
+function exchangeError(error: unknown, profile: string): unknown {
   const command = loginCommand(profile);
   if (isAccessDenied(error)) {
     if (error.errorCode === "AUTHCODE_EXPIRED") {
@@ -77,6 +81,21 @@ export function exchangeErrorFor(error: unknown, profile: string): unknown {
  * empty answer), or the error itself for anything else.
  */
 export function refreshErrorFor(error: unknown, profile: string): unknown {
+  return withHint(refreshError(error, profile), error);
+}
+
+/** The error reported in place of `original` keeps what it said to do (a clock that is off). */
+function withHint(reported: unknown, original: unknown): unknown {
+  if (
+    reported !== original && reported instanceof AwsSigninError &&
+    original instanceof AwsSigninError && original.hint !== undefined
+  ) {
+    reported.hint ??= original.hint;
+  }
+  return reported;
+}
+
+function refreshError(error: unknown, profile: string): unknown {
   const command = loginCommand(profile);
   if (error instanceof EmptyTokenResponseError) {
     return new LoginRefreshError(
