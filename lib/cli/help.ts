@@ -16,7 +16,12 @@
  * @module
  */
 
-import { type CommandSpec, COMMON_FLAGS, type FlagSpec } from "./flags.ts";
+import {
+  type CommandSpec,
+  COMMON_FLAGS,
+  type FlagSpec,
+  IGNORED_AWS_CLI_FLAGS,
+} from "./flags.ts";
 import type { CommandEntry } from "./command.ts";
 
 /** The closest command word within two edits, for "Did you mean ...?". */
@@ -144,6 +149,15 @@ export function formatHelp(spec: CommandSpec): string {
     const choices = f.choices ? ` One of: ${f.choices.join(", ")}.` : "";
     out += `  ${head}\n${wrap(f.help + choices, 78, "      ")}\n`;
   }
+  out += `${
+    wrap(
+      `Also accepted, with no effect (AWS CLI global options): ${
+        Object.keys(IGNORED_AWS_CLI_FLAGS).map((f) => `--${f}`).join(", ")
+      }.`,
+      78,
+      "  ",
+    )
+  }\n`;
   for (const [title, text] of spec.extra ?? []) {
     out += `\n${title}:\n${wrap(text, 78, "  ")}\n`;
   }

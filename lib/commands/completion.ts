@@ -81,7 +81,7 @@ export async function completionModel(ctx: Context): Promise<CompletionModel> {
     flags[name] = Object.entries(all).map((
       [flag, f],
     ) => [`--${flag}`, short(f.help), f.type === "string"]);
-    for (const [flag, f] of Object.entries(module.spec.flags)) {
+    for (const [flag, f] of Object.entries(all)) {
       if (f.choices) {
         choices[`--${flag}`] = [
           ...new Set([...(choices[`--${flag}`] ?? []), ...f.choices]),
