@@ -55,9 +55,12 @@ export interface LoginCacheEntry {
 
 /** The cache entry is missing or unusable: the next step is to sign in again. */
 export class LoginCacheError extends AwsSigninError {
-  constructor(message: string) {
+  /** The entry does not exist (logged out, or never signed in). */
+  readonly missing: boolean;
+  constructor(message: string, options: { missing?: boolean } = {}) {
     super(message, "other");
     this.name = "LoginCacheError";
+    this.missing = options.missing ?? false;
   }
 }
 
@@ -182,6 +185,7 @@ export function readCacheFile(
       throw new LoginCacheError(
         `Error loading login session token: Unable to load a existing login session for session ${loginSession}, ` +
           `Please reauthenticate with '${loginCommand(profile)}'.`,
+        { missing: true },
       );
     }
     throw new LoginCacheError(

@@ -149,6 +149,22 @@ export const PROFILE_FLAG: FlagSpec = {
   help: "Use this profile instead of AWS_PROFILE or `default`.",
 };
 
+/** `--auto-login` and its timeout, on the commands that hand out credentials. */
+export const AUTO_LOGIN_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  "auto-login": {
+    type: "boolean",
+    help:
+      "When the profile's login session has ended or was logged out, sign it in again in the browser (where one " +
+      "can open here) instead of failing, and carry on. Also AWS_SIGNIN_AUTO_LOGIN=true.",
+  },
+  "auto-login-timeout": {
+    type: "string",
+    placeholder: "SECONDS",
+    help:
+      "How long --auto-login waits for the sign-in in the browser. Default 120.",
+  },
+};
+
 /**
  * Options that, as in the AWS CLI, may come before the command
  * (`aws-signin --profile dev login`): the parser skips their values when it

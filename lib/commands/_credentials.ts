@@ -15,7 +15,8 @@
  */
 
 import type { Context } from "../cli/context.ts";
-import { ConfigurationError } from "../errors.ts";
+import type { ParsedArgs } from "../cli/flags.ts";
+import { ConfigurationError, UsageError } from "../errors.ts";
 import { loadSharedConfig } from "../config/profiles.ts";
 import {
   loginCommand,
@@ -23,9 +24,10 @@ import {
   resolveProfile,
 } from "../config/selection.ts";
 import { resolveCredentials } from "../credentials/chain.ts";
-import type { Credentials } from "../credentials/types.ts";
+import type { AutoLogin, Credentials } from "../credentials/types.ts";
 import { trustingFetch } from "../http/tls.ts";
-import type { Env } from "../util/env.ts";
+import { type Env, envFlag } from "../util/env.ts";
+import { browserAvailability } from "../util/desktop.ts";
 import type { Sleep } from "../util/sleep.ts";
 
 /** What every call to AWS from a command gets: the clock, `fetch` trusting the profile's CA bundle, timers, Ctrl-C, the debug log. */
@@ -61,10 +63,14 @@ export function credentialsFor(
     readonly interruptible?: boolean;
     /** Whether an MFA code may be asked for on the terminal (default: when stdin is one). */
     readonly prompt?: boolean;
+    /** `--auto-login`: sign the session in again in the browser when it can give no credentials. */
+    readonly autoLogin?: AutoLogin | undefined;
   } = {},
 ): Promise<Credentials | undefined> {
   const env = options.env ?? ctx.env;
   return resolveCredentials({
+    ...(options.autoLogin ? { autoLogin: options.autoLogin } : {}),
+    makeAutoLogin: (timeoutMs) => autoLoginFor(ctx, { timeoutMs }),
     profile,
     env,
     now: ctx.now,
@@ -97,6 +103,7 @@ export function credentialsFor(
 export async function currentCredentials(
   ctx: Context,
   name: string,
+  autoLogin?: AutoLogin,
 ): Promise<Credentials> {
   const profile = resolveProfile(await loadSharedConfig(ctx.env), {
     name,
@@ -105,6 +112,7 @@ export async function currentCredentials(
   const creds = await credentialsFor(ctx, profile, {
     interruptible: false,
     prompt: false,
+    autoLogin,
   });
   if (!creds) {
     throw new ConfigurationError(
@@ -115,4 +123,43 @@ export async function currentCredentials(
     );
   }
   return creds;
+}
+
+/** The `--auto-login` settings of a command: enabled by the flag or `AWS_SIGNIN_AUTO_LOGIN`, with its timeout. */
+export function autoLoginSetting(
+  args: ParsedArgs,
+  env: Env,
+): { readonly timeoutMs: number } | undefined {
+  const raw = args.string("auto-login-timeout");
+  if (raw !== undefined && (!/^\d+$/.test(raw) || Number(raw) < 1)) {
+    throw new UsageError(
+      `Invalid value "${raw}" for "--auto-login-timeout": expected a whole number of seconds from 1.`,
+    );
+  }
+  if (!args.bool("auto-login") && !envFlag(env.AWS_SIGNIN_AUTO_LOGIN)) {
+    return undefined;
+  }
+  return { timeoutMs: (raw === undefined ? 120 : Number(raw)) * 1000 };
+}
+
+/**
+ * The sign-in `--auto-login` runs for this command (the flow's code is
+ * loaded only when a sign-in starts).
+ */
+export function autoLoginFor(
+  ctx: Context,
+  options: {
+    readonly timeoutMs: number;
+    readonly onSignIn?: (active: boolean) => void;
+  },
+): AutoLogin {
+  const available = browserAvailability(ctx.env);
+  return {
+    timeoutMs: options.timeoutMs,
+    available: available.ok ? { ok: true } : available,
+    onSignIn: options.onSignIn,
+    signIn: async (request) =>
+      await (await import("../flow/auto_login.ts")).browserSignIn(ctx, options)
+        .signIn(request),
+  };
 }

@@ -8,8 +8,8 @@
  * ```ts
  * import type { Context } from "../cli/context.ts";
  * declare const ctx: Context;
- * const lookup = servedCredentials(ctx, "dev");
- * await lookup();
+ * const served = servedCredentials(ctx, "dev");
+ * await served.credentials();
  * ```
  * @module
  */
@@ -22,7 +22,7 @@ import type { Credentials } from "../credentials/types.ts";
 import { rememberingCredentials } from "../serve/credential_memory.ts";
 import type { Env } from "../util/env.ts";
 import { joinPath } from "../util/path.ts";
-import { currentCredentials } from "./_credentials.ts";
+import { autoLoginFor, currentCredentials } from "./_credentials.ts";
 
 /**
  * What changes when the user signs in again or edits the shared files: the
@@ -63,10 +63,23 @@ export function filesFingerprint(env: Env): string {
 export function servedCredentials(
   ctx: Context,
   name: string,
-  options: { readonly seed?: Credentials } = {},
-): () => Promise<Credentials> {
-  return rememberingCredentials({
-    lookup: () => currentCredentials(ctx, name),
+  options: {
+    readonly seed?: Credentials;
+    /** `--auto-login`: a session that ended is signed in again, while the server keeps answering. */
+    readonly autoLogin?: { readonly timeoutMs: number };
+  } = {},
+): {
+  readonly credentials: () => Promise<Credentials>;
+  readonly busy: () => string | undefined;
+} {
+  let signingIn = false;
+  const autoLogin = options.autoLogin &&
+    autoLoginFor(ctx, {
+      timeoutMs: options.autoLogin.timeoutMs,
+      onSignIn: (active) => (signingIn = active),
+    });
+  const credentials = rememberingCredentials({
+    lookup: () => currentCredentials(ctx, name, autoLogin),
     fingerprint: () => filesFingerprint(ctx.env),
     now: ctx.now,
     warn: (m) => ctx.warn(m),
@@ -76,4 +89,12 @@ export function servedCredentials(
     }" (the server keeps running).`,
     ...(options.seed ? { seed: options.seed } : {}),
   });
+  return {
+    credentials,
+    // While a person signs in at the browser, requests are answered at once (SDKs do not wait that long).
+    busy: () =>
+      signingIn
+        ? `Sign-in for profile '${name}' is waiting in the browser (--auto-login); try again when it is done.`
+        : undefined,
+  };
 }

@@ -21,6 +21,7 @@ import { plainHttpWarning, resolveEndpoint } from "../endpoints/resolve.ts";
 import { type CallerIdentity, getCallerIdentity } from "../sts/client.ts";
 import type { Credentials } from "../credentials/types.ts";
 import { callWorld, credentialsFor } from "./_credentials.ts";
+import type { AutoLogin } from "../credentials/types.ts";
 
 /** Calls `GetCallerIdentity` for the profile (`endpointUrl`: `--endpoint-url`, when given). */
 export async function callerIdentity(
@@ -55,9 +56,13 @@ export async function callerIdentity(
 export async function verifyIdentity(
   ctx: Context,
   profile: ResolvedProfile,
+  autoLogin?: AutoLogin,
 ): Promise<CallerIdentity | { error: string }> {
   try {
-    const credentials = await credentialsFor(ctx, profile, { prompt: false });
+    const credentials = await credentialsFor(ctx, profile, {
+      prompt: false,
+      autoLogin,
+    });
     if (!credentials) return { error: "no credentials" };
     const region = resolveRegion({ env: ctx.env, profile: profile.settings })
       ?.region ?? "us-east-1";

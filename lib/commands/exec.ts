@@ -14,6 +14,7 @@
 
 import type { Context } from "../cli/context.ts";
 import {
+  AUTO_LOGIN_FLAGS,
   type CommandSpec,
   type ParsedArgs,
   PROFILE_FLAG,
@@ -36,7 +37,11 @@ import type { Credentials } from "../credentials/types.ts";
 import type { Env } from "../util/env.ts";
 import { joinPath } from "../util/path.ts";
 import { signalExitCode } from "../util/signals.ts";
-import { credentialsFor } from "./_credentials.ts";
+import {
+  autoLoginFor,
+  autoLoginSetting,
+  credentialsFor,
+} from "./_credentials.ts";
 import { servedCredentials } from "./_served.ts";
 import { newToken } from "./serve.ts";
 
@@ -68,6 +73,7 @@ export const spec: CommandSpec = {
       help:
         "Give the command a credential endpoint on 127.0.0.1 that keeps the credentials fresh, instead of keys.",
     },
+    ...AUTO_LOGIN_FLAGS,
   },
   positionals: [],
   rest: {
@@ -154,7 +160,12 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   // before it starts simply ends exec. An MFA code is asked for on a terminal.
   // Environment credentials of this shell are never used: always the profile's.
   const own = resolveProfile(shared, { name: profile.name, source: "flag" });
-  const resolve = () => credentialsFor(ctx, own, { interruptible: false });
+  const auto = autoLoginSetting(args, ctx.env);
+  const resolve = () =>
+    credentialsFor(ctx, own, {
+      interruptible: false,
+      autoLogin: auto && autoLoginFor(ctx, auto),
+    });
   if (!args.bool("server")) {
     const creds = await resolve();
     if (!creds) throw noCredentials(profile.name);
@@ -174,7 +185,10 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   if (!first) throw noCredentials(profile.name);
   await using server = await startCredentialServer({
     token: newToken(ctx),
-    credentials: servedCredentials(ctx, profile.name, { seed: first }),
+    ...servedCredentials(ctx, profile.name, {
+      seed: first,
+      ...(auto ? { autoLogin: auto } : {}),
+    }),
     log: (line) => ctx.debug(`credential server: ${line}`),
     now: ctx.now,
   });

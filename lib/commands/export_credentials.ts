@@ -14,6 +14,7 @@
 
 import type { Context } from "../cli/context.ts";
 import {
+  AUTO_LOGIN_FLAGS,
   type CommandSpec,
   type ParsedArgs,
   PROFILE_FLAG,
@@ -27,7 +28,11 @@ import {
 } from "../credentials/export_error.ts";
 import { PROFILE_CHAIN_VAR } from "../credentials/chain.ts";
 import { parseCsvRow } from "../util/csv.ts";
-import { credentialsFor } from "./_credentials.ts";
+import {
+  autoLoginFor,
+  autoLoginSetting,
+  credentialsFor,
+} from "./_credentials.ts";
 import {
   type CredentialFormat,
   formatCredentials,
@@ -56,12 +61,14 @@ export const spec: CommandSpec = {
         "process (default: the JSON credential_process expects), env (export lines), env-no-export, " +
         "powershell, windows-cmd or fish.",
     },
+    ...AUTO_LOGIN_FLAGS,
   },
   positionals: [],
   examples: [
     "aws-signin configure export-credentials --profile dev",
     'eval "$(aws-signin configure export-credentials --profile dev --format env)"',
     "credential_process = aws-signin configure export-credentials --profile dev   # in ~/.aws/config",
+    "credential_process = aws-signin configure export-credentials --profile dev --auto-login   # past 12 hours",
   ],
 };
 
@@ -91,7 +98,11 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     const shared = await loadSharedConfig(ctx.env);
     const profile = resolveProfile(shared, selected, [...seen, selected.name]);
     // Not interruptible: Ctrl-C simply ends a credential_process (writes are atomic, locks die with us).
-    creds = await credentialsFor(ctx, profile, { interruptible: false });
+    const auto = autoLoginSetting(args, ctx.env);
+    creds = await credentialsFor(ctx, profile, {
+      interruptible: false,
+      autoLogin: auto && autoLoginFor(ctx, auto),
+    });
   } catch (error) {
     throw exportError(error);
   }

@@ -65,6 +65,8 @@ function parse(
   let format: CredentialFormat = "process";
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    // Only fresh caches are answered here: --auto-login has nothing to do until a session has ended.
+    if (arg === "--auto-login") continue;
     const eq = arg.indexOf("=");
     const name = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
     const value = name === arg ? argv[++i] : arg.slice(eq + 1);
@@ -72,7 +74,9 @@ function parse(
       return undefined;
     }
     if (name === "--profile") profile = value;
-    else if (
+    else if (name === "--auto-login-timeout" && /^[1-9]\d*$/.test(value)) {
+      continue;
+    } else if (
       name === "--format" && (FORMATS as readonly string[]).includes(value)
     ) format = value as CredentialFormat;
     else return undefined;

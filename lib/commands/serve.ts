@@ -19,6 +19,7 @@
 
 import type { Context } from "../cli/context.ts";
 import {
+  AUTO_LOGIN_FLAGS,
   type CommandSpec,
   type ParsedArgs,
   PROFILE_FLAG,
@@ -33,6 +34,7 @@ import {
 import { isLoopbackHost } from "../endpoints/resolve.ts";
 import { base64url } from "../util/encoding.ts";
 import { startCredentialServer } from "../serve/credential_server.ts";
+import { autoLoginSetting } from "./_credentials.ts";
 import { servedCredentials } from "./_served.ts";
 
 /** The command's spec. */
@@ -72,6 +74,7 @@ export const spec: CommandSpec = {
       help:
         "Write the two export lines to this new file (mode 0600, removed when serve stops) instead of stdout.",
     },
+    ...AUTO_LOGIN_FLAGS,
   },
   positionals: [],
   examples: [
@@ -114,12 +117,15 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
         "and knows the token gets the profile's credentials.",
     );
   }
+  const auto = autoLoginSetting(args, ctx.env);
   const token = newToken(ctx);
   const server = await startCredentialServer({
     host,
     port,
     token,
-    credentials: servedCredentials(ctx, profile.name),
+    ...servedCredentials(ctx, profile.name, {
+      ...(auto ? { autoLogin: auto } : {}),
+    }),
     log: (line) => void ctx.io.err(`${line}\n`),
     now: ctx.now,
   }).catch((error) => {

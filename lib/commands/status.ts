@@ -15,6 +15,7 @@
 
 import type { Context } from "../cli/context.ts";
 import {
+  AUTO_LOGIN_FLAGS,
   type CommandSpec,
   type ParsedArgs,
   PROFILE_FLAG,
@@ -48,6 +49,8 @@ import {
   roleChain,
 } from "../credentials/role_config.ts";
 import { safeText } from "../util/safe_text.ts";
+import { autoLoginFor, autoLoginSetting } from "./_credentials.ts";
+import { browserAvailability } from "../util/desktop.ts";
 import { formatExpiresAt } from "../util/time.ts";
 
 /** The command's spec. */
@@ -82,6 +85,7 @@ export const spec: CommandSpec = {
       help:
         "Call STS GetCallerIdentity for each profile (refreshing as needed) and show the live identity.",
     },
+    ...AUTO_LOGIN_FLAGS,
   },
   positionals: [],
   examples: [
@@ -113,6 +117,8 @@ export interface ProfileStatus {
   usable: boolean;
   /** Why it is not usable, or what to do. */
   note?: string;
+  /** Login profiles: whether `--auto-login` is on for this run, and whether a browser can open here. */
+  autoSignIn?: { enabled: boolean; possible: boolean; why?: string };
   identity?: { UserId: string; Account: string; Arn: string } | {
     error: string;
   };
@@ -363,6 +369,16 @@ export function formatStatusText(s: ProfileStatus, now: number): string {
         })`
         : "unknown",
     ]);
+    if (s.autoSignIn && !s.usable) {
+      lines.push([
+        "auto sign-in",
+        !s.autoSignIn.enabled
+          ? "off (--auto-login or AWS_SIGNIN_AUTO_LOGIN=true signs the session in again on next use)"
+          : s.autoSignIn.possible
+          ? "on: the next use opens a browser here to sign in again"
+          : `on, but not possible here: ${s.autoSignIn.why}`,
+      ]);
+    }
     if (s.issuingRegion === null && s.state !== "absent") {
       lines.push([
         "issuing region",
@@ -402,12 +418,25 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     }
     profiles = [profile];
   }
+  const auto = autoLoginSetting(args, ctx.env);
   const statuses: ProfileStatus[] = [];
+  const browser = browserAvailability(ctx.env);
   for (const profile of profiles) {
     const s = await statusOf(profile, ctx);
+    if (s.type === "login") {
+      s.autoSignIn = {
+        enabled: auto !== undefined,
+        possible: browser.ok,
+        ...(browser.ok ? {} : { why: browser.why }),
+      };
+    }
     if (args.bool("verify") && s.type !== "other") {
       const { verifyIdentity } = await import("./_verify.ts");
-      s.identity = await verifyIdentity(ctx, profile);
+      s.identity = await verifyIdentity(
+        ctx,
+        profile,
+        auto && autoLoginFor(ctx, auto),
+      );
       s.usable = !("error" in s.identity);
     }
     statuses.push(s);

@@ -12,6 +12,7 @@
 
 import type { Context } from "../cli/context.ts";
 import {
+  AUTO_LOGIN_FLAGS,
   type CommandSpec,
   type ParsedArgs,
   PROFILE_FLAG,
@@ -26,7 +27,11 @@ import {
 } from "../config/selection.ts";
 import { resolveRegion } from "../config/region.ts";
 import { formatJson, formatText, type JsonValue } from "../util/aws_output.ts";
-import { credentialsFor } from "./_credentials.ts";
+import {
+  autoLoginFor,
+  autoLoginSetting,
+  credentialsFor,
+} from "./_credentials.ts";
 import { callerIdentity } from "./_verify.ts";
 
 /** The command's spec. */
@@ -65,6 +70,7 @@ export const spec: CommandSpec = {
         "A JMESPath expression applied to the result before it is printed, as the AWS CLI's --query: " +
         "Account, Arn, [Account, Arn], {id: Account}.",
     },
+    ...AUTO_LOGIN_FLAGS,
   },
   positionals: [],
   examples: [
@@ -79,7 +85,10 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     await loadSharedConfig(ctx.env),
     selectProfile(args.string("profile"), ctx.env),
   );
-  const credentials = await credentialsFor(ctx, profile);
+  const auto = autoLoginSetting(args, ctx.env);
+  const credentials = await credentialsFor(ctx, profile, {
+    autoLogin: auto && autoLoginFor(ctx, auto),
+  });
   if (!credentials) {
     throw new ConfigurationError(
       `Unable to locate credentials. You can configure credentials by running "${

@@ -33,7 +33,8 @@ import {
 } from "../config/selection.ts";
 import { csvRow, parseCsvRow } from "../util/csv.ts";
 import { formatCredentials } from "./format.ts";
-import { ownExportCommand } from "./own_command.ts";
+import { type OwnExport, ownExportCommand } from "./own_command.ts";
+import { envFlag } from "../util/env.ts";
 import { parseTime } from "../util/time.ts";
 import { loginCredentials } from "./login_provider.ts";
 import { unsupportedCredentialStyle } from "./styles.ts";
@@ -108,7 +109,7 @@ function environmentCredentials(
  * message: never followed by a process that would try again.
  */
 async function ownCredentials(
-  own: { profile?: string },
+  own: OwnExport,
   ctx: ProviderContext,
 ): Promise<Credentials | undefined> {
   const seen = ctx.profile.chain.length > 0
@@ -129,11 +130,16 @@ async function ownCredentials(
     `credential_process is aws-signin's own export-credentials for profile '${selected.name}': ` +
       "resolved in this process",
   );
-  const { prompt: _, ...noPrompt } = ctx;
+  const { prompt: _, autoLogin: __, ...asAProcess } = ctx;
+  // --auto-login as that command line (or its environment) asks for it, not as ours does.
+  const autoLogin = own.autoLogin || envFlag(ctx.env.AWS_SIGNIN_AUTO_LOGIN)
+    ? ctx.makeAutoLogin?.(own.autoLoginTimeoutMs ?? 120_000)
+    : undefined;
   let creds: Credentials | undefined;
   try {
     creds = await resolveCredentials({
-      ...noPrompt,
+      ...asAProcess,
+      ...(autoLogin ? { autoLogin } : {}),
       profile,
       fetch: trustingFetch(ctx.baseFetch ?? ctx.fetch, {
         env: ctx.env,

@@ -13,7 +13,12 @@
  * @module
  */
 
-import { loginCacheDir, readCacheEntry } from "../cache/login_cache.ts";
+import {
+  loginCacheDir,
+  LoginCacheError,
+  readCacheEntry,
+} from "../cache/login_cache.ts";
+import { loginCommand } from "../config/selection.ts";
 import { credentialsFromEntry, needsRefresh } from "./login_entry.ts";
 import type { Credentials, ProviderContext } from "./types.ts";
 
@@ -23,7 +28,26 @@ export async function loginCredentials(
   ctx: ProviderContext,
 ): Promise<Credentials> {
   const dir = loginCacheDir(ctx.env);
-  const entry = await readCacheEntry(dir, loginSession, ctx.profile.name);
+  let entry;
+  try {
+    entry = await readCacheEntry(dir, loginSession, ctx.profile.name);
+  } catch (error) {
+    // Logged out, with --auto-login: signed in again, where a browser can open.
+    if (
+      ctx.autoLogin && error instanceof LoginCacheError && error.missing
+    ) {
+      if (!ctx.autoLogin.available.ok) {
+        error.hint ??=
+          `No sign-in was started (--auto-login): ${ctx.autoLogin.available.why}. Run '${
+            loginCommand(ctx.profile.name)
+          }' where a browser can open, or with --remote.`;
+        throw error;
+      }
+      const { refreshLoginSession } = await import("./login_refresh.ts");
+      return await refreshLoginSession(loginSession, dir, ctx);
+    }
+    throw error;
+  }
   const left = entry.expiresAtMs - ctx.now();
   if (!needsRefresh(entry, ctx.now())) {
     ctx.debug(

@@ -38,6 +38,7 @@ import {
   cacheFilePath,
   lockFilePath,
   type LoginCacheEntry,
+  LoginCacheError,
   readCacheFile,
 } from "../cache/login_cache.ts";
 import { prepareCacheDir } from "../cache/login_cache_dir.ts";
@@ -48,6 +49,7 @@ import {
 import { dpopKeyFromPem } from "../signin/dpop.ts";
 import { createOAuth2Token, type TokenOutput } from "../signin/token_client.ts";
 import { LoginRefreshError, refreshErrorFor } from "../signin/token_errors.ts";
+import { SESSION_ENDED_CODES, signInAgain } from "./login_again.ts";
 import { LockTimeoutError, withFileLock } from "../util/lock.ts";
 import { formatExpiresAt } from "../util/time.ts";
 import { credentialsFromEntry, needsRefresh } from "./login_entry.ts";
@@ -94,7 +96,26 @@ async function refreshWithLock(
   await prepareCacheDir(dir, ctx.warn);
   try {
     return await withFileLock(lockFilePath(file), async ({ waited }) => {
-      const entry = readCacheFile(file, loginSession, profile.name);
+      let entry: LoginCacheEntry;
+      try {
+        entry = readCacheFile(file, loginSession, profile.name);
+      } catch (error) {
+        // Logged out: with --auto-login, signed in again (unless another process just did it).
+        if (
+          ctx.autoLogin && error instanceof LoginCacheError && error.missing
+        ) {
+          return await signInAgain({
+            session: loginSession,
+            file,
+            entry: undefined,
+            failure: error,
+            errorCode: undefined,
+            waited,
+            ctx,
+          });
+        }
+        throw error;
+      }
       if (!needsRefresh(entry, ctx.now())) {
         ctx.debug(
           "another process refreshed the session while we waited; using its credentials",
@@ -111,12 +132,39 @@ async function refreshWithLock(
           staleReason: "another process could not refresh the session",
         };
       }
-      return await refreshLocked(entry, file, ctx);
+      try {
+        return await refreshLocked(entry, file, ctx);
+      } catch (error) {
+        if (
+          ctx.autoLogin && error instanceof LoginRefreshError &&
+          SESSION_ENDED_CODES.has(error.errorCode ?? "")
+        ) {
+          return await signInAgain({
+            session: loginSession,
+            file,
+            entry,
+            failure: error,
+            errorCode: error.errorCode,
+            waited,
+            ctx,
+          });
+        }
+        throw error;
+      }
     }, {
       now: ctx.now,
       sleep: ctx.sleep,
       signal: ctx.signal,
-      timeoutMs: LOCK_WAIT_MS,
+      // With --auto-login, another process may be waiting for a person at a browser.
+      timeoutMs: ctx.autoLogin
+        ? ctx.autoLogin.timeoutMs + LOCK_WAIT_MS
+        : LOCK_WAIT_MS,
+      ...(ctx.autoLogin
+        ? {
+          purpose:
+            "to finish signing in again (or refreshing) this login session",
+        }
+        : {}),
       debug: ctx.debug,
     });
   } catch (error) {

@@ -31,29 +31,51 @@ function isOurs(program: string): boolean {
     : false;
 }
 
+/** What an own `configure export-credentials` command line asks for. */
+export interface OwnExport {
+  /** `--profile` (undefined: the default selection). */
+  readonly profile?: string;
+  /** `--auto-login`. */
+  readonly autoLogin?: boolean;
+  /** `--auto-login-timeout`, in milliseconds. */
+  readonly autoLoginTimeoutMs?: number;
+}
+
 /**
- * The profile an own `aws-signin configure export-credentials [--profile P]
- * [--format process]` command line asks for (`profile` undefined: the
- * default selection), or `undefined` for any other command line.
+ * What an own `aws-signin configure export-credentials [--profile P]
+ * [--format process] [--auto-login] [--auto-login-timeout N]` command line
+ * asks for, or `undefined` for any other command line.
  */
 export function ownExportCommand(
   commandLine: string,
-): { profile?: string } | undefined {
+): OwnExport | undefined {
   const argv = splitCommandLine(commandLine);
   if (!argv || argv.length < 3 || !isOurs(argv[0]!)) return undefined;
   if (argv[1] !== "configure" || argv[2] !== "export-credentials") {
     return undefined;
   }
   let profile: string | undefined;
+  let autoLogin = false;
+  let autoLoginTimeoutMs: number | undefined;
   for (let i = 3; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (arg === "--auto-login") {
+      autoLogin = true;
+      continue;
+    }
     const [name, inline] = arg.startsWith("--") && arg.includes("=")
       ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
       : [arg, undefined];
     const value = inline ?? argv[++i];
     if (value === undefined || value.startsWith("--")) return undefined;
     if (name === "--profile") profile = value;
-    else if (name !== "--format" || value !== "process") return undefined;
+    else if (name === "--auto-login-timeout" && /^[1-9]\d*$/.test(value)) {
+      autoLoginTimeoutMs = Number(value) * 1000;
+    } else if (name !== "--format" || value !== "process") return undefined;
   }
-  return profile === undefined || profile === "" ? {} : { profile };
+  return {
+    ...(profile === undefined || profile === "" ? {} : { profile }),
+    ...(autoLogin ? { autoLogin } : {}),
+    ...(autoLoginTimeoutMs !== undefined ? { autoLoginTimeoutMs } : {}),
+  };
 }

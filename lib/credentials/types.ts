@@ -43,6 +43,39 @@ export interface Credentials {
   readonly staleReason?: string | undefined;
 }
 
+/**
+ * Signing a login session in again in the browser when it can give no
+ * credentials (`--auto-login`): given to providers by commands that opt in.
+ */
+export interface AutoLogin {
+  /** How long to wait for the browser, in milliseconds. */
+  readonly timeoutMs: number;
+  /** Whether a browser can be opened here (and why not). */
+  readonly available:
+    | { readonly ok: true }
+    | { readonly ok: false; readonly why: string };
+  /**
+   * Runs the same-device sign-in for the profile's session (the caller
+   * holds the entry's lock and writes what this returns): the entry's JSON
+   * and its credentials.
+   *
+   * @throws when the browser picks another session, the sign-in fails or times out.
+   */
+  signIn(request: {
+    readonly profile: ResolvedProfile;
+    readonly session: string;
+    readonly region: string;
+    readonly endpoint: string;
+    /** Why, in a few words ("has expired", "was logged out"). */
+    readonly reason: string;
+    readonly fetch: typeof fetch;
+  }): Promise<
+    { readonly cacheJson: string; readonly credentials: Credentials }
+  >;
+  /** Told when a sign-in starts (`true`) and ends (`false`): a server answers meanwhile. */
+  readonly onSignIn?: ((active: boolean) => void) | undefined;
+}
+
 /** What providers get: the profile, resolved once by the command, and the outside world. */
 export interface ProviderContext {
   readonly profile: ResolvedProfile;
@@ -63,4 +96,8 @@ export interface ProviderContext {
    * when there is no terminal, so nothing ever waits for an answer.
    */
   readonly prompt?: ((question: string) => Promise<string | null>) | undefined;
+  /** `--auto-login`: a session that can give no credentials is signed in again in the browser. */
+  readonly autoLogin?: AutoLogin | undefined;
+  /** Makes an {@linkcode AutoLogin} for aws-signin's own `credential_process` run with `--auto-login`. */
+  readonly makeAutoLogin?: ((timeoutMs: number) => AutoLogin) | undefined;
 }

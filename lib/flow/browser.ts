@@ -9,38 +9,17 @@
  * @example
  * ```ts
  * const env = { BROWSER: "true" };
- * if (!sshWithoutDisplay(env)) await openBrowser("https://example.com/", { env });
+ * await openBrowser("https://example.com/", { env });
  * ```
  * @module
  */
 
 import type { Env } from "../util/env.ts";
+import { isWsl } from "../util/desktop.ts";
 import { shlexSplit } from "../util/shlex.ts";
 
 /** Runs a command; resolves `true` if it started and did not fail quickly. */
 export type Launcher = (argv: readonly string[]) => Promise<boolean>;
-
-/** Whether this is an SSH session with no display to open a browser on. */
-export function sshWithoutDisplay(
-  env: Env,
-  os: string = Deno.build.os,
-): boolean {
-  if (os === "windows" || os === "darwin") return false;
-  const ssh = Boolean(env.SSH_CONNECTION || env.SSH_CLIENT || env.SSH_TTY);
-  return ssh && !env.DISPLAY && !env.WAYLAND_DISPLAY;
-}
-
-/** Whether Linux here is Windows Subsystem for Linux. */
-export function isWsl(env: Env): boolean {
-  if (env.WSL_DISTRO_NAME || env.WSL_INTEROP) return true;
-  try {
-    return /microsoft|wsl/i.test(
-      Deno.readTextFileSync("/proc/sys/kernel/osrelease"),
-    );
-  } catch {
-    return false;
-  }
-}
 
 /** The commands to try, in order. */
 export function browserCommands(

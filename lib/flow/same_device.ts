@@ -27,7 +27,7 @@ import type {
   AuthorizationRequest,
   FlowContext,
 } from "./authorization.ts";
-import { sshWithoutDisplay } from "./browser.ts";
+import { sshWithoutDisplay } from "../util/desktop.ts";
 import { startCallbackServer } from "./callback_server.ts";
 
 /** Options of the same-device flow. */

@@ -29,6 +29,7 @@
 import { AwsSigninError, ConfigurationError, ServiceError } from "../errors.ts";
 import { LoginCacheError } from "../cache/login_cache.ts";
 import { LoginRefreshError } from "../signin/token_errors.ts";
+import { AutoLoginFailedError } from "../credentials/login_again.ts";
 import type { Credentials } from "../credentials/types.ts";
 import { formatExpiresAt } from "../util/time.ts";
 
@@ -59,7 +60,7 @@ export interface MemoryOptions {
 export function isLasting(error: unknown): boolean {
   if (
     error instanceof LoginRefreshError || error instanceof LoginCacheError ||
-    error instanceof ConfigurationError
+    error instanceof ConfigurationError || error instanceof AutoLoginFailedError
   ) return true;
   return error instanceof ServiceError &&
     error.operation === "CreateOAuth2Token" && error.status >= 400 &&

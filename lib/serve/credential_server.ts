@@ -35,6 +35,8 @@ export interface CredentialServerOptions {
   readonly token: string;
   /** The credentials to serve (looked up for every request that needs them). */
   readonly credentials: () => Promise<Credentials>;
+  /** A reason to answer 500 at once instead of waiting for the lookup (a sign-in in the browser). */
+  readonly busy?: () => string | undefined;
   /** One line per request (time, method, path, status), and problems. Never a secret. */
   readonly log: (line: string) => void;
   /** Tells the user why a request failed (a session that ended), once per distinct message. */
@@ -111,6 +113,13 @@ export async function startCredentialServer(
         Message:
           "The Authorization header is missing or does not match AWS_CONTAINER_AUTHORIZATION_TOKEN.",
       }, { status: 401, headers: JSON_HEADERS });
+    }
+    const busy = options.busy?.();
+    if (busy !== undefined) {
+      return Response.json(
+        { Code: "CredentialsUnavailable", Message: busy },
+        { status: 500, headers: JSON_HEADERS },
+      );
     }
     let creds: Credentials;
     try {

@@ -50,3 +50,9 @@ export function expandHome(path: string, env: Env, from = "the path"): string {
   }
   return path;
 }
+
+/** Whether a yes/no environment variable says yes (`true`, `1`, `yes`, `on`, in any case). */
+export function envFlag(value: string | undefined): boolean {
+  return value !== undefined &&
+    ["true", "1", "yes", "on"].includes(value.trim().toLowerCase());
+}

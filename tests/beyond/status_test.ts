@@ -120,6 +120,7 @@ profile ended (login)
   credentials      expired at 2026-05-31T23:00:00Z (13 h ago)
   console session  ends: unknown
   refresh region   ap-south-1 (the region that issued the session)
+  auto sign-in     off (--auto-login or AWS_SIGNIN_AUTO_LOGIN=true signs the session in again on next use)
   cache            ${cache("ended")}
   note             the console session has ended: run "aws-signin login --profile ended"
 
@@ -129,6 +130,7 @@ profile out (login)
   credentials      absent (logged out)
   console session  ends: unknown
   refresh region   unknown
+  auto sign-in     off (--auto-login or AWS_SIGNIN_AUTO_LOGIN=true signs the session in again on next use)
   cache            ${cache("out")}
   note             logged out: run "aws-signin login --profile out"
 
@@ -142,6 +144,9 @@ profile admin (assume-role)
   );
   const json = await run(["--all", "--output", "json"]);
   const parsed = JSON.parse(json.stdout).profiles;
+  // Whether a browser can open depends on the machine: checked in auto_login_test.ts.
+  assert.equal(parsed[0].autoSignIn.enabled, false);
+  delete parsed[0].autoSignIn;
   assert.deepEqual(parsed[0], {
     profile: "valid",
     type: "login",

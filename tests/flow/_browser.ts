@@ -8,6 +8,11 @@
  */
 const [mode, start] = Deno.args;
 if (!start) Deno.exit(2);
+// BROWSER_COUNT: a file that gets one line per opening; BROWSER_DELAY_MS: a person who takes their time.
+const count = Deno.env.get("BROWSER_COUNT");
+if (count) Deno.writeTextFileSync(count, `${mode}\n`, { append: true });
+const delay = Number(Deno.env.get("BROWSER_DELAY_MS") ?? "0");
+if (delay > 0) await new Promise((r) => setTimeout(r, delay));
 if (mode === "fail") Deno.exit(1);
 if (mode === "record") {
   Deno.writeTextFileSync(Deno.env.get("BROWSER_RECORD")!, start);

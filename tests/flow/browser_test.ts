@@ -1,9 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  browserCommands,
-  openBrowser,
-  sshWithoutDisplay,
-} from "../../lib/flow/browser.ts";
+import { browserCommands, openBrowser } from "../../lib/flow/browser.ts";
+import { sshWithoutDisplay } from "../../lib/util/desktop.ts";
 
 const URL = "https://example.test/v1/authorize?a=1&b=2";
 
