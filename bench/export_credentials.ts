@@ -153,13 +153,14 @@ async function buildBundle(dir: string): Promise<string> {
 function subjects(home: string, bundle: string): Subject[] {
   const deno = Deno.execPath();
   const run = (file: string) => [deno, "run", "--quiet", ...PERMISSIONS, file];
-  const exportOf = (profile: string) => [
+  const exportOf = (profile: string, ...more: string[]) => [
     "configure",
     "export-credentials",
     "--profile",
     profile,
     "--format",
     "process",
+    ...more,
   ];
   const list: Subject[] = [
     {
@@ -173,9 +174,10 @@ function subjects(home: string, bundle: string): Subject[] {
     },
   ];
   const kinds = [
-    ["login", "bench"],
-    ["credential_process -> login", "via-process"],
-    ["role (fresh role cache)", "role"],
+    ["login", "bench", []],
+    ["login --auto-login", "bench", ["--auto-login"]],
+    ["credential_process -> login", "via-process", []],
+    ["role (fresh role cache)", "role", []],
   ] as const;
   for (
     const [what, file, cwd] of [
@@ -183,10 +185,10 @@ function subjects(home: string, bundle: string): Subject[] {
       ["bundle", bundle, home],
     ] as const
   ) {
-    for (const [kind, profile] of kinds) {
+    for (const [kind, profile, more] of kinds) {
       list.push({
         name: `${what}: ${kind}`,
-        argv: [...run(file), ...exportOf(profile)],
+        argv: [...run(file), ...exportOf(profile, ...more)],
         cwd,
         floor: "deno run empty.ts",
         goal: true,
@@ -197,10 +199,10 @@ function subjects(home: string, bundle: string): Subject[] {
   const emptyBin = Deno.env.get("AWS_SIGNIN_EMPTY_BIN");
   if (emptyBin) list.push({ name: "compiled empty program", argv: [emptyBin] });
   if (bin) {
-    for (const [kind, profile] of kinds) {
+    for (const [kind, profile, more] of kinds) {
       list.push({
         name: `binary: ${kind}`,
-        argv: [bin, ...exportOf(profile)],
+        argv: [bin, ...exportOf(profile, ...more)],
         ...(emptyBin ? { floor: "compiled empty program", goal: true } : {}),
       });
     }

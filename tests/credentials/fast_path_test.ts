@@ -145,6 +145,16 @@ Deno.test("where the hot path answers, it prints exactly what the full command p
     ["powershell", ARGS("dev", "--format", "powershell"), {}],
     ["aws-signin's own export as credential_process", ARGS("tool"), {}],
     ["a fresh role cache entry", ARGS("admin"), {}],
+    [
+      "--auto-login, while the session is fresh",
+      ARGS("dev", "--auto-login"),
+      {},
+    ],
+    [
+      "--auto-login with its timeout",
+      ARGS("dev", "--auto-login", "--auto-login-timeout", "60"),
+      {},
+    ],
     ["--profile beats environment credentials", ARGS("dev"), {
       AWS_ACCESS_KEY_ID: "AKIAENV",
       AWS_SECRET_ACCESS_KEY: "envsecret",
@@ -186,6 +196,11 @@ Deno.test("the hot path leaves refreshes, errors and anything unusual to the ful
     ["an unknown format", ARGS("dev", "--format", "xml"), {}],
     ["an unknown flag", ARGS("dev", "--region", "us-east-1"), {}],
     ["a flag without its value", ["--profile"], {}],
+    [
+      "a bad --auto-login-timeout",
+      ARGS("dev", "--auto-login-timeout", "0"),
+      {},
+    ],
     ["a [DEFAULT] section", ARGS("dev"), {}, odd],
   ];
   for (const [what, args, extra, where = h] of left) {
