@@ -75,6 +75,10 @@ export const COMMAND_MODULES: Readonly<
       "Show login sessions and role profiles: valid, due, expired or logged out.",
     path: "./lib/commands/status.ts",
   },
+  "console": {
+    summary: "Open the AWS Management Console as the profile (roles too).",
+    path: "./lib/commands/console.ts",
+  },
   "completion": {
     summary: "Print a shell completion script (bash, zsh, fish, powershell).",
     path: "./lib/commands/completion.ts",

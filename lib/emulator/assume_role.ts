@@ -105,6 +105,13 @@ export const assumeRole: StsAction = (
   }
   const principal = assumedRoleArn(roleArn, session);
   const creds = issueCredentials(state, principal, duration * 1000);
+  if (caller.includes(":assumed-role/")) {
+    // Role chaining: what the federation endpoint later caps at an hour.
+    state.accessKeys.set(creds.accessKeyId, {
+      ...state.accessKeys.get(creds.accessKeyId)!,
+      chained: true,
+    });
+  }
   const expiration = new Date(state.now() + duration * 1000).toISOString()
     .replace(/\.\d{3}Z$/, "Z");
   return `    <AssumedRoleUser>

@@ -30,6 +30,7 @@ import {
 } from "./state.ts";
 import { sts } from "./sts.ts";
 import { createToken } from "./token.ts";
+import { federation } from "./federation.ts";
 
 export { CROSS_DEVICE_CLIENT, SAME_DEVICE_CLIENT } from "./authorize.ts";
 export {
@@ -68,6 +69,7 @@ const ROUTES: Readonly<Record<string, Route>> = {
   "GET /v1/sessions/confirmation": (state, _req, url) =>
     confirmation(state, url),
   "POST /v1/token": createToken,
+  "GET /federation": federation,
   "POST /": sts,
 };
 

@@ -148,3 +148,32 @@ export function errorPage(title: string, detail: string): string {
 </div>`,
   );
 }
+
+/** What the emulator's console shows after a federation sign-in (`Action=login`). */
+export function consolePage(init: {
+  readonly principal: string;
+  readonly region: string;
+  readonly destination: string;
+  readonly issuer: string;
+  readonly sessionDuration: number;
+}): string {
+  const parts = init.principal.split(":");
+  const account = parts[4] ?? "";
+  const [, role = "", session = ""] = (parts[5] ?? "").split("/");
+  return layout(
+    "AWS Management Console (emulator)",
+    `<h1>AWS Management Console</h1>
+<p class="muted">The local emulator's stand-in for the console: no real AWS account is used.</p>
+<dl>
+<dt>Role</dt><dd id="role">${escapeMarkup(role)}</dd>
+<dt>Session</dt><dd id="session">${escapeMarkup(session)}</dd>
+<dt>Account</dt><dd id="account">${escapeMarkup(account)}</dd>
+<dt>Region</dt><dd id="region">${escapeMarkup(init.region)}</dd>
+<dt>Destination</dt><dd id="destination"><code>${
+      escapeMarkup(init.destination)
+    }</code></dd>
+<dt>Signed in by</dt><dd id="issuer">${escapeMarkup(init.issuer)}</dd>
+<dt>Console session</dt><dd id="duration">${init.sessionDuration} seconds</dd>
+</dl>`,
+  );
+}

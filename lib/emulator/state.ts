@@ -134,6 +134,17 @@ export interface AccessKey {
   readonly expiresAt: number;
   /** The identity the credentials belong to (what GetCallerIdentity answers). */
   readonly principal: string;
+  /** Assumed with another role's credentials (role chaining: a console session of at most an hour). */
+  readonly chained?: boolean;
+}
+
+/** A federation sign-in token (`getSigninToken`), good for one console sign-in within 15 minutes. */
+export interface SigninToken {
+  readonly principal: string;
+  readonly expiresAt: number;
+  /** The console session's length, in seconds. */
+  readonly sessionDuration: number;
+  used: boolean;
 }
 
 /** What assuming a role requires. */
@@ -171,6 +182,7 @@ export interface EmulatorState {
   readonly sessions: Map<string, Session>;
   readonly refreshTokens: Map<string, RefreshRecord>;
   readonly accessKeys: Map<string, AccessKey>;
+  readonly signinTokens: Map<string, SigninToken>;
   /** DPoP `jti`s seen, with when they may be forgotten. */
   readonly seenJti: Map<string, number>;
   /** The key that signs ID tokens (made on first use). */
@@ -234,6 +246,7 @@ export function createState(options: EmulatorOptions = {}): EmulatorState {
     sessions: new Map(),
     refreshTokens: new Map(),
     accessKeys: new Map(),
+    signinTokens: new Map(),
     seenJti: new Map(),
     idTokenKey() {
       idTokenKey ??= crypto.subtle.generateKey(

@@ -111,7 +111,7 @@ ${complete(["aws-signin", "st"])}`;
     assert.equal(result.code, 0, result.stderr);
     assert.equal(
       result.stdout,
-      "complete -F _aws_signin aws-signin\nconfigure\nexport-credentials\n--format\nenv env-no-export\n" +
+      "complete -F _aws_signin aws-signin\nconfigure console\nexport-credentials\n--format\nenv env-no-export\n" +
         "dev devops\njson text\nsts status\n",
     );
   },
@@ -140,6 +140,7 @@ complete -C'aws-signin login --profile dev'`;
     );
     assert.deepEqual(words, [
       "configure",
+      "console",
       "list-profiles",
       "--all",
       "env",

@@ -232,3 +232,71 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name:
+    "console: Chromium opens the federated sign-in URL of a role profile and lands on the emulator's console as the role",
+  ...options,
+  async fn() {
+    const ADMIN = "arn:aws:iam::444455556666:role/Admin";
+    await using server = await startEmulator({
+      autoApprove: true,
+      roles: [ADMIN],
+      region: "eu-west-1",
+    });
+    await using home = await tempHome();
+    const login = spawnCli(
+      [
+        "login",
+        "--profile",
+        "dev",
+        "--region",
+        "eu-west-1",
+        "--endpoint-url",
+        server.url,
+      ],
+      {
+        ...home.env,
+        BROWSER: `${shlexQuote(Deno.execPath())} run --quiet -A ${
+          shlexQuote(`${ROOT}/tests/flow/_browser.ts`)
+        } approve %s`,
+      },
+    );
+    assert.equal((await login.finish()).code, 0);
+    await Deno.writeTextFile(
+      home.config,
+      `${await Deno.readTextFile(
+        home.config,
+      )}region = eu-west-1\n\n[profile admin]\nrole_arn = ${ADMIN}\n` +
+        "source_profile = dev\nrole_session_name = alice\nregion = eu-west-1\n",
+    );
+    const record = `${home.dir}/console-url`;
+    const consoleRun = spawnCli([
+      "console",
+      "--profile",
+      "admin",
+      "--destination",
+      "ec2",
+    ], {
+      ...home.env,
+      AWS_ENDPOINT_URL_SIGNIN: server.url,
+      AWS_ENDPOINT_URL_STS: server.url,
+      ...recordingBrowser(record),
+    });
+    const result = await consoleRun.finish();
+    assert.equal(result.code, 0, result.stderr);
+    const url = await waitForFile(record);
+    await withBrowser(async (page) => {
+      await page.goto(url);
+      assert.equal(await page.textContent("#role"), "Admin");
+      assert.equal(await page.textContent("#account"), "444455556666");
+      assert.equal(await page.textContent("#region"), "eu-west-1");
+      assert.equal(await page.textContent("#issuer"), "aws-signin");
+      assert.match(
+        (await page.textContent("#destination")) ?? "",
+        /^https:\/\/eu-west-1\.console\.aws\.amazon\.com\/ec2\/home\?region=eu-west-1$/,
+      );
+      await screenshot(page, "console-role");
+    });
+  },
+});

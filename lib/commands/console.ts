@@ -1,0 +1,258 @@
+/**
+ * `aws-signin console`: the AWS Management Console as the profile, in its
+ * region (aws/aws-cli#4642). Credentials of an assumed role (role profiles of
+ * any depth, and login sessions whose identity is an assumed role) are
+ * federated: `getSigninToken` with the session's keys, then `Action=login`
+ * with the console page as the `Destination`. A login session of an IAM user
+ * or the root user cannot be federated, but the browser that signed in holds
+ * that console session: its console URL is opened directly. Long-term keys
+ * are refused. The sign-in URL is a credential for 15 minutes: it is never
+ * written to `--debug`, and `--print` (which prints it instead of opening a
+ * browser) says so.
+ *
+ * @example
+ * ```sh
+ * aws-signin console --profile admin
+ * aws-signin console --profile admin --destination s3 --print
+ * ```
+ * @module
+ */
+
+import type { Context } from "../cli/context.ts";
+import {
+  AUTO_LOGIN_FLAGS,
+  type CommandSpec,
+  type ParsedArgs,
+  PROFILE_FLAG,
+} from "../cli/flags.ts";
+import { AwsSigninError, ConfigurationError, UsageError } from "../errors.ts";
+import { loadSharedConfig } from "../config/profiles.ts";
+import {
+  loginCommand,
+  ProfileNotFoundError,
+  resolveProfile,
+  selectProfile,
+  stringSetting,
+} from "../config/selection.ts";
+import { resolveRegion } from "../config/region.ts";
+import { partitionOf } from "../endpoints/partitions.ts";
+import { resolveEndpoint } from "../endpoints/resolve.ts";
+import { isRoleProfile, roleChain } from "../credentials/role_config.ts";
+import type { Credentials } from "../credentials/types.ts";
+import {
+  autoLoginFor,
+  autoLoginSetting,
+  callWorld,
+  credentialsFor,
+} from "./_credentials.ts";
+import { consoleUrl, federationBase, signinUrl } from "./_console_urls.ts";
+
+/** The command's spec. */
+export const spec: CommandSpec = {
+  name: "console",
+  summary: "Open the AWS Management Console as the profile (roles too).",
+  description:
+    "Opens the AWS Management Console in your browser as the profile, in its region. A role profile (of any " +
+    "depth), or a login session whose identity is an assumed role, signs in through the AWS federation " +
+    "endpoint with the role's temporary credentials, so you land in the role's account without \"Switch " +
+    'role". A login session of an IAM user or the root user cannot be federated: the browser you signed in ' +
+    "with already holds that console session, so its console page is opened directly. Long-term access keys " +
+    "are refused (put a role profile on top of them).\n\n" +
+    "The sign-in URL is a credential for 15 minutes: it is never written to --debug output, and --print, " +
+    "which prints it instead of opening a browser (to open it on another device), says so.",
+  flags: {
+    profile: PROFILE_FLAG,
+    region: {
+      type: "string",
+      placeholder: "REGION",
+      help:
+        "The console's region. Default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, or the region " +
+        "the login session was issued in.",
+    },
+    destination: {
+      type: "string",
+      placeholder: "PATH_OR_URL",
+      help:
+        "Where in the console to land: a service (s3, ec2), a path (/cloudwatch/home), or a console URL. " +
+        "Default: the console home.",
+    },
+    print: {
+      type: "boolean",
+      help:
+        "Print the sign-in URL instead of opening a browser (it is a credential for 15 minutes).",
+    },
+    duration: {
+      type: "string",
+      placeholder: "SECONDS",
+      help:
+        "How long the console session lasts, 900 to 43200 (SessionDuration). Not for chained roles, whose " +
+        "console session lasts at most an hour.",
+    },
+    ...AUTO_LOGIN_FLAGS,
+  },
+  positionals: [],
+  examples: [
+    "aws-signin console --profile admin",
+    "aws-signin console --profile admin --destination s3",
+    "aws-signin console --profile admin --print   # open the printed URL on another device",
+  ],
+};
+
+function parseDuration(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < 900 || Number(raw) > 43_200) {
+    throw new UsageError(
+      `Invalid value "${raw}" for "--duration": expected a number of seconds from 900 to 43200.`,
+    );
+  }
+  return Number(raw);
+}
+
+/** The session ARN of a login profile whose source chain ends at one, if the profile is (or stands on) a login. */
+function sourceSession(
+  profile: ReturnType<typeof resolveProfile>,
+): string | undefined {
+  if (!isRoleProfile(profile.settings)) {
+    return stringSetting(profile.settings, "login_session");
+  }
+  const chain = roleChain(profile, 0);
+  const last = chain[chain.length - 1]!.sourceProfile;
+  return last === undefined ? undefined : stringSetting(
+    resolveProfile(profile.shared, { name: last, source: "flag" }).settings,
+    "login_session",
+  );
+}
+
+/** Runs `console`. */
+export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
+  const duration = parseDuration(args.string("duration"));
+  const shared = await loadSharedConfig(ctx.env);
+  const selected = selectProfile(args.string("profile"), ctx.env);
+  const profile = resolveProfile(shared, selected);
+  if (profile.name !== "default" && !profile.exists) {
+    throw new ProfileNotFoundError(profile.name);
+  }
+  const own = resolveProfile(shared, { name: profile.name, source: "flag" });
+  const auto = autoLoginSetting(args, ctx.env);
+  const creds: Credentials | undefined = await credentialsFor(ctx, own, {
+    autoLogin: auto && autoLoginFor(ctx, auto),
+  });
+  if (!creds) {
+    throw new ConfigurationError(
+      `Profile '${profile.name}' has no credentials. Run "${
+        loginCommand(profile.name)
+      }" to sign in.`,
+      { code: "NoCredentials" },
+    );
+  }
+  const session = stringSetting(own.settings, "login_session");
+  const region = resolveRegion({
+    env: ctx.env,
+    profile: own.settings,
+    flag: args.string("region"),
+  })?.region ?? "us-east-1";
+  const partition = partitionOf(region);
+  const destination = consoleUrl(partition, region, args.string("destination"));
+  const open = async (url: string, what: string) => {
+    if (args.bool("print")) {
+      await ctx.io.err(
+        `The URL below ${what}. Open it in a browser; do not share it or paste it where it is logged.\n`,
+      );
+      await ctx.io.out(`${url}\n`);
+      return 0;
+    }
+    await ctx.io.err(`Opening the AWS console in your browser (${region}).\n`);
+    const opened = await ctx.openBrowser(url, {
+      env: ctx.env,
+      debug: () => {},
+    });
+    if (!opened) {
+      await ctx.io.err(
+        `No browser could be opened here. The URL below ${what}: open it in a browser, and do not share it.\n`,
+      );
+      await ctx.io.out(`${url}\n`);
+    }
+    return 0;
+  };
+  // A login session of an IAM user or root: nothing to federate, the browser already holds it.
+  if (creds.method === "login" && !session?.includes(":assumed-role/")) {
+    await ctx.io.err(
+      `Profile '${profile.name}' is the console session of ${session}, an IAM user or root session, which ` +
+        "cannot be federated; the browser you signed in with already holds that session, so its console is " +
+        "opened there directly." +
+        (duration !== undefined ? " --duration does not apply to it." : "") +
+        "\n",
+    );
+    return await open(
+      destination,
+      "opens the console (it is not a credential)",
+    );
+  }
+  if (creds.sessionToken === undefined) {
+    throw new ConfigurationError(
+      `Profile '${profile.name}' holds long-term access keys (${creds.method}), which the console's ` +
+        "federation endpoint does not accept. Put a role profile on top of them (role_arn = ..., " +
+        `source_profile = ${profile.name}) and run "aws-signin console --profile ROLE".`,
+    );
+  }
+  const chained = creds.method === "assume-role" &&
+    (roleChain(own, 0).length > 1 ||
+      (sourceSession(own)?.includes(":assumed-role/") ?? false));
+  if (chained && duration !== undefined) {
+    ctx.warn(
+      `--duration is not used: profile '${profile.name}' is a chained role (assumed with another role's ` +
+        "credentials), whose console session AWS caps at one hour.",
+    );
+  }
+  const endpoint = resolveEndpoint("signin", {
+    region,
+    env: ctx.env,
+    profile: own.settings,
+    shared: own.shared,
+  });
+  const base = federationBase(partition, endpoint);
+  ctx.debug(
+    `federation endpoint ${base} (the sign-in URL is not shown: it is a credential)`,
+  );
+  const world = callWorld(ctx, own);
+  const tokenUrl = new URL(base);
+  tokenUrl.searchParams.set("Action", "getSigninToken");
+  if (!chained && duration !== undefined) {
+    tokenUrl.searchParams.set("SessionDuration", String(duration));
+  }
+  tokenUrl.searchParams.set(
+    "Session",
+    JSON.stringify({
+      sessionId: creds.accessKeyId,
+      sessionKey: creds.secretAccessKey,
+      sessionToken: creds.sessionToken,
+    }),
+  );
+  let response: Response;
+  try {
+    response = await world.fetch(tokenUrl, { signal: world.signal });
+  } catch (error) {
+    throw new AwsSigninError(
+      `Could not reach the AWS federation endpoint ${base}: ${
+        (error as Error).message
+      }.`,
+    );
+  }
+  const text = await response.text();
+  let token: unknown;
+  try {
+    token = JSON.parse(text).SigninToken;
+  } catch {
+    token = undefined;
+  }
+  if (!response.ok || typeof token !== "string" || token === "") {
+    throw new AwsSigninError(
+      `The AWS federation endpoint refused the credentials of profile '${profile.name}' (HTTP ${response.status}). ` +
+        "Only temporary credentials of an assumed role can open the console this way.",
+    );
+  }
+  return await open(
+    signinUrl(base, token, destination),
+    "signs anyone who opens it in to the console as this profile for the next 15 minutes: it is a credential",
+  );
+}
