@@ -79,6 +79,11 @@ export const COMMAND_MODULES: Readonly<
     summary: "Open the AWS Management Console as the profile (roles too).",
     path: "./lib/commands/console.ts",
   },
+  "doctor": {
+    summary:
+      "Find out why credentials do not work, and what to do (never writes).",
+    path: "./lib/commands/doctor.ts",
+  },
   "completion": {
     summary: "Print a shell completion script (bash, zsh, fish, powershell).",
     path: "./lib/commands/completion.ts",

@@ -151,6 +151,7 @@ const LAYERS = [
   "flow",
   "serve",
   "emulator",
+  "doctor",
   "commands",
   "program",
   "main",

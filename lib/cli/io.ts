@@ -23,6 +23,8 @@ export interface Io {
   readonly stdinIsTerminal: boolean;
   /** Whether stderr is a terminal (spinners and colour are allowed). */
   readonly stderrIsTerminal: boolean;
+  /** Whether stdout is a terminal (colour in reports is allowed); unknown counts as no. */
+  readonly stdoutIsTerminal?: boolean;
   /** The terminal's width when stdout is one, else 80 (as the AWS CLI's tables measure it). */
   columns?(): number;
 }
@@ -136,6 +138,7 @@ export function denoIo(): Io {
     readLine: () => lines.readLine(),
     stdinIsTerminal: Deno.stdin.isTerminal(),
     stderrIsTerminal: Deno.stderr.isTerminal(),
+    stdoutIsTerminal: Deno.stdout.isTerminal(),
     columns: () => {
       try {
         return Deno.stdout.isTerminal() ? Deno.consoleSize().columns : 80;
@@ -174,6 +177,7 @@ export function memoryIo(input = "", terminal = false): MemoryIo {
       ),
     stdinIsTerminal: terminal,
     stderrIsTerminal: terminal,
+    stdoutIsTerminal: terminal,
     get stdout() {
       return stdout;
     },

@@ -48,6 +48,7 @@ import {
   ROLE_EXPIRY_WINDOW_MS,
   roleChain,
 } from "../credentials/role_config.ts";
+import { loginProfiles } from "../credentials/login_profiles.ts";
 import { safeText } from "../util/safe_text.ts";
 import { autoLoginFor, autoLoginSetting } from "./_credentials.ts";
 import { browserAvailability } from "../util/desktop.ts";
@@ -263,36 +264,6 @@ async function roleStatus(
   };
 }
 
-/** Whether a role profile's chain ends in a login profile. */
-function builtOnLogin(profile: ResolvedProfile): boolean {
-  try {
-    const chain = roleChain(profile, 0);
-    const source = chain[chain.length - 1]!.sourceProfile;
-    return source !== undefined &&
-      stringSetting(
-          resolveProfile(profile.shared, { name: source, source: "flag" })
-            .settings,
-          "login_session",
-        ) !== undefined;
-  } catch {
-    return true; // shown, with what is wrong with it
-  }
-}
-
-function listed(shared: SharedConfig): ResolvedProfile[] {
-  const names = [
-    ...new Set([
-      ...shared.configProfiles.keys(),
-      ...shared.credentialProfiles.keys(),
-    ]),
-  ];
-  return names.map((name) => resolveProfile(shared, { name, source: "flag" }))
-    .filter((p) =>
-      stringSetting(p.settings, "login_session") !== undefined ||
-      (isRoleProfile(p.settings) && builtOnLogin(p))
-    );
-}
-
 async function statusOf(
   profile: ResolvedProfile,
   ctx: Context,
@@ -407,7 +378,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   const shared = await loadSharedConfig(ctx.env);
   let profiles: ResolvedProfile[];
   if (args.bool("all")) {
-    profiles = listed(shared);
+    profiles = loginProfiles(shared);
   } else {
     const profile = resolveProfile(
       shared,

@@ -1,0 +1,427 @@
+/**
+ * The way to one endpoint, each step with a short deadline: the proxy in use
+ * (or the `NO_PROXY` entry that skips it), DNS and TCP to the endpoint or the
+ * proxy, then one `HEAD` request without credentials through the same fetch
+ * every call uses (CA bundle, proxy, loopback direct), whose `Date` tells
+ * how far this computer's clock is off.
+ *
+ * @example
+ * ```ts
+ * proxyFor(new URL("https://sts.us-east-1.amazonaws.com"), { HTTPS_PROXY: "http://proxy:3128", NO_PROXY: ".amazonaws.com" });
+ * // { bypass: ".amazonaws.com" }
+ * ```
+ * @module
+ */
+
+import { lookup } from "node:dns/promises";
+import type { Context } from "../cli/context.ts";
+import type { ProfileValues } from "../config/selection.ts";
+import { isLoopbackHost } from "../endpoints/resolve.ts";
+import { caBundleSource, trustingFetch } from "../http/tls.ts";
+import { isWsl } from "../util/desktop.ts";
+import type { Env } from "../util/env.ts";
+import { safeText } from "../util/safe_text.ts";
+import { type Area, type Check, check, clause } from "./check.ts";
+
+/** Deadlines of each step, in milliseconds. */
+export const DEADLINES = { dns: 1500, tcp: 1500, http: 2500, identity: 3000 };
+/** More than this between our clock and an endpoint's is an error (Sign-In refuses proofs from further off). */
+const CLOCK_LIMIT_MS = 60_000;
+
+/** The endpoints checked. */
+export type Service = "signin" | "sts";
+const NAMES: Readonly<Record<Service, string>> = {
+  signin: "Sign-In",
+  sts: "STS",
+};
+
+/** What {@linkcode within} gives when the deadline passed first. */
+export const TIMEOUT: unique symbol = Symbol("timeout");
+
+/** `promise`, or {@linkcode TIMEOUT} after `ms` (the promise is left to settle on its own). */
+export function within<T>(
+  promise: Promise<T>,
+  ms: number,
+): Promise<T | typeof TIMEOUT> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise,
+    new Promise<typeof TIMEOUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMEOUT), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** A proxy URL with any password hidden. */
+function shownProxy(url: URL): string {
+  const copy = new URL(url.href);
+  if (copy.password) copy.password = "****";
+  return copy.href.replace(/\/$/, "");
+}
+
+/** The proxy Deno's fetch uses for `url`, or what `NO_PROXY` entry sends it directly. */
+export function proxyFor(
+  url: URL,
+  env: Env,
+):
+  | { readonly proxy: URL; readonly from: string; readonly star?: boolean }
+  | { readonly bypass: string }
+  | undefined {
+  const vars = url.protocol === "https:"
+    ? ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+    : ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"];
+  const from = vars.find((v) => env[v]);
+  if (!from) return undefined;
+  const noProxy = env.NO_PROXY ?? env.no_proxy ?? "";
+  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  let star = false;
+  for (const raw of noProxy.split(",")) {
+    const entry = raw.trim().toLowerCase().replace(/:\d+$/, "");
+    if (entry === "") continue;
+    if (entry === "*") {
+      star = true;
+      continue;
+    }
+    const domain = entry.replace(/^\*?\./, "");
+    if (host === domain || host.endsWith(`.${domain}`)) {
+      return { bypass: raw.trim() };
+    }
+    if (entry.includes("/") && inCidr(host, entry)) {
+      return { bypass: raw.trim() };
+    }
+  }
+  let proxy: URL;
+  try {
+    proxy = new URL(
+      env[from]!.includes("://") ? env[from]! : `http://${env[from]}`,
+    );
+  } catch {
+    return undefined;
+  }
+  return { proxy, from, ...(star ? { star } : {}) };
+}
+
+function inCidr(host: string, cidr: string): boolean {
+  const [base, bitsText] = cidr.split("/");
+  const toInt = (ip: string) => {
+    const parts = ip.split(".").map(Number);
+    if (parts.length !== 4 || parts.some((p) => !(p >= 0 && p <= 255))) {
+      return undefined;
+    }
+    return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) |
+      parts[3]!) >>> 0;
+  };
+  const a = toInt(host);
+  const b = toInt(base ?? "");
+  const bits = Number(bitsText);
+  if (a === undefined || b === undefined || !(bits >= 0 && bits <= 32)) {
+    return false;
+  }
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  return (a & mask) === (b & mask);
+}
+
+const isAddress = (host: string) =>
+  /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(":");
+
+function clockFix(): string {
+  if (Deno.build.os === "darwin" || Deno.build.os === "windows") {
+    return 'Turn on "Set time automatically" in the date and time settings.';
+  }
+  if (isWsl({})) {
+    return "sudo hwclock -s   (WSL's clock drifts after the computer sleeps)";
+  }
+  return "sudo timedatectl set-ntp true   (or sync the clock with your NTP service)";
+}
+
+function span(ms: number): string {
+  const s = Math.round(Math.abs(ms) / 1000);
+  if (s < 120) return `${s} seconds`;
+  if (s < 7200) return `${Math.round(s / 60)} minutes`;
+  if (s < 172_800) return `${Math.round(s / 3600)} hours`;
+  return `${Math.round(s / 86_400)} days`;
+}
+
+/** One endpoint's reachability, and the clock it reports. */
+export async function probe(
+  ctx: Context,
+  service: Service,
+  url: string,
+  settings: ProfileValues,
+  profile: string | null,
+): Promise<Check[]> {
+  const out: Check[] = [];
+  const name = NAMES[service];
+  const target = new URL(url);
+  const host = target.hostname.replace(/^\[|\]$/g, "");
+  const port = Number(target.port) ||
+    (target.protocol === "https:" ? 443 : 80);
+  const add = (
+    step: string,
+    level: Check["level"],
+    message: string,
+    fix: string | null = null,
+    area: Area = "network",
+  ) =>
+    out.push(
+      check(
+        `${area}.${service}${step}`,
+        level,
+        area,
+        profile,
+        message,
+        fix,
+      ),
+    );
+  const loopback = isLoopbackHost(target.hostname);
+  const route = loopback ? undefined : proxyFor(target, ctx.env);
+  let connectHost = host;
+  let connectPort = port;
+  if (route && "proxy" in route) {
+    add(
+      "-proxy",
+      route.star ? "warning" : "ok",
+      `Calls to ${safeText(target.host)} go through the proxy ${
+        safeText(shownProxy(route.proxy))
+      } (from ${route.from})${
+        route.star
+          ? '; NO_PROXY has "*", which aws-signin (Deno) does not honour'
+          : ""
+      }.`,
+      route.star
+        ? "List the hosts to reach directly in NO_PROXY (domains and addresses), not *."
+        : null,
+    );
+    connectHost = route.proxy.hostname.replace(/^\[|\]$/g, "");
+    connectPort = Number(route.proxy.port) ||
+      (route.proxy.protocol === "https:" ? 443 : 80);
+  } else if (route && "bypass" in route) {
+    add(
+      "-proxy",
+      "ok",
+      `NO_PROXY (${safeText(route.bypass)}) sends calls to ${
+        safeText(target.host)
+      } directly, not through the proxy.`,
+    );
+  } else if (
+    loopback && ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"]
+      .some((v) => ctx.env[v])
+  ) {
+    add(
+      "-proxy",
+      "ok",
+      `${
+        safeText(target.host)
+      } is this computer: reached directly, never through the proxy.`,
+    );
+  }
+  const through = connectHost === host ? "" : " (the proxy)";
+  if (!isAddress(connectHost) && connectHost !== "localhost") {
+    const found = await within(
+      lookup(connectHost, { all: true }).then(
+        (a) => a.map((x) => x.address),
+        (e: Error & { code?: string }) => e,
+      ),
+      DEADLINES.dns,
+    );
+    if (found === TIMEOUT || found instanceof Error) {
+      add(
+        "-dns",
+        "error",
+        found === TIMEOUT
+          ? `The name ${
+            safeText(connectHost)
+          }${through} did not resolve within ${
+            DEADLINES.dns / 1000
+          } s: no DNS answer.`
+          : `The name ${safeText(connectHost)}${through} does not resolve (${
+            safeText(found.code ?? found.message)
+          }).`,
+        route && "proxy" in route
+          ? "Check the proxy's address in " + route.from + "."
+          : "Check the network connection, VPN and DNS settings (or a proxy: HTTPS_PROXY).",
+      );
+      return out.concat(clockUnknown(service, profile));
+    }
+    add(
+      "-dns",
+      "ok",
+      `${safeText(connectHost)}${through} resolves to ${
+        found.slice(0, 3).join(", ")
+      }.`,
+    );
+  }
+  const connected = await within(
+    Deno.connect({ hostname: connectHost, port: connectPort }).then(
+      (conn) => {
+        conn.close();
+        return true as const;
+      },
+      (e: Error) => e,
+    ),
+    DEADLINES.tcp,
+  );
+  if (connected !== true) {
+    add(
+      "-tcp",
+      "error",
+      connected === TIMEOUT
+        ? `${
+          safeText(connectHost)
+        }:${connectPort}${through} did not accept a connection within ${
+          DEADLINES.tcp / 1000
+        } s.`
+        : `${
+          safeText(connectHost)
+        }:${connectPort}${through} refused the connection (${
+          safeText(connected.message.split(" (os error")[0]!)
+        }).`,
+      route && "proxy" in route
+        ? `Check that the proxy in ${route.from} is running and reachable.`
+        : loopback
+        ? `Nothing listens on ${
+          safeText(target.host)
+        }: start the endpoint (the emulator?), or unset the endpoint override (AWS_ENDPOINT_URL_${service.toUpperCase()}, AWS_ENDPOINT_URL, endpoint_url).`
+        : "Check the firewall, VPN or proxy (HTTPS_PROXY) between this computer and AWS.",
+    );
+    return out.concat(clockUnknown(service, profile));
+  }
+  add(
+    "-tcp",
+    "ok",
+    `${safeText(connectHost)}:${connectPort}${through} accepts connections.`,
+  );
+  const ca = (() => {
+    try {
+      return caBundleSource(ctx.env, settings, ctx.connection.caBundle);
+    } catch {
+      return undefined;
+    }
+  })();
+  const trust = ctx.connection.noVerifySsl
+    ? "certificates not checked (--no-verify-ssl)"
+    : ca
+    ? `the system's CAs and ${safeText(ca.path)} (from ${ca.from})`
+    : "the system's CAs";
+  const fetcher = trustingFetch(ctx.fetch, {
+    env: ctx.env,
+    profile: settings,
+    connection: ctx.connection,
+  });
+  const sent = Date.now();
+  const answer = await within(
+    fetcher(url.endsWith("/") ? url : `${url}/`, {
+      method: "HEAD",
+      redirect: "manual",
+      signal: AbortSignal.timeout(DEADLINES.http),
+    }).then(async (r) => {
+      await r.body?.cancel();
+      return r;
+    }, (e: Error) => e),
+    DEADLINES.http + 200,
+  );
+  const received = Date.now();
+  const tlsStep = target.protocol === "https:" ? "-tls" : "-http";
+  if (answer === TIMEOUT || answer instanceof Error) {
+    const text = answer === TIMEOUT ? "timeout" : errorText(answer);
+    const certificate = /certificate|UnknownIssuer|CertNotValid|self.signed/i
+      .test(text);
+    add(
+      tlsStep,
+      "error",
+      answer === TIMEOUT ||
+        (answer instanceof Error && /timed? ?out|abort/i.test(text))
+        ? `${name} at ${safeText(target.host)} did not answer within ${
+          DEADLINES.http / 1000
+        } s.`
+        : certificate
+        ? `The TLS certificate of ${
+          safeText(target.host)
+        } does not verify against ${trust}: ${safeText(clause(text))}.`
+        : `${name} at ${safeText(target.host)} could not be reached: ${
+          safeText(clause(text))
+        }.`,
+      certificate
+        ? ca
+          ? `${ca.from} (${
+            safeText(ca.path)
+          }) does not hold the CA that signed this certificate: point it at your company's CA certificates (PEM).`
+          : "Your network (a company proxy or firewall) presents its own certificate: export AWS_CA_BUNDLE=/path/to/company-ca.pem (ask IT for the PEM file)."
+        : /CA bundle/i.test(text)
+        ? "Point the CA bundle setting at a readable PEM file of CA certificates."
+        : "Check the proxy, firewall or VPN; run the command again with --debug for details.",
+    );
+    return out.concat(clockUnknown(service, profile));
+  }
+  add(
+    tlsStep,
+    "ok",
+    target.protocol === "https:"
+      ? `${name} at ${
+        safeText(target.host)
+      } answers over TLS, verified with ${trust}.`
+      : `${name} at ${safeText(target.host)} answers over plain HTTP${
+        loopback ? " (on this computer)" : ""
+      }.`,
+  );
+  const date = Date.parse(answer.headers.get("date") ?? "");
+  if (Number.isNaN(date)) {
+    return out.concat(clockUnknown(service, profile, "sent no Date header"));
+  }
+  // The Date header has whole seconds: compare with the middle of the exchange.
+  const local = ctx.now() - (received - sent) / 2;
+  const skew = date - local;
+  if (Math.abs(skew) > CLOCK_LIMIT_MS) {
+    add(
+      "",
+      "error",
+      `This computer's clock is ${span(skew)} ${
+        skew > 0 ? "behind" : "ahead of"
+      } ${name}'s (which said ${
+        new Date(date).toISOString().replace(/\.\d{3}Z$/, "Z")
+      }): Sign-In refuses proofs and STS refuses signatures from a clock that far off, which looks like "The refresh token has expired".`,
+      clockFix(),
+      "clock",
+    );
+  } else {
+    add(
+      "",
+      "ok",
+      `This computer's clock agrees with ${name}'s (within ${
+        Math.max(1, Math.round(Math.abs(skew) / 1000))
+      } s).`,
+      null,
+      "clock",
+    );
+  }
+  return out;
+}
+
+function errorText(error: Error): string {
+  let text = error.message;
+  let cause = (error as { cause?: unknown }).cause;
+  while (cause instanceof Error) {
+    text += `: ${cause.message}`;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return text.replace(/^error sending request for url \([^)]*\): /, "");
+}
+
+function clockUnknown(
+  service: Service,
+  profile: string | null,
+  why = "did not answer",
+): Check[] {
+  return [
+    check(
+      `clock.${service}`,
+      "warning",
+      "clock",
+      profile,
+      `This computer's clock could not be compared with ${
+        NAMES[service]
+      }'s: it ${why}.`,
+      "See the network checks above.",
+    ),
+  ];
+}

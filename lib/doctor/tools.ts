@@ -1,0 +1,295 @@
+/**
+ * `doctor`'s checks of the tools on `PATH` that will read these credentials:
+ * an AWS CLI older than 2.32 (v1: botocore older than 1.41) cannot read
+ * `login_session`, and Terraform's and OpenTofu's AWS provider cannot
+ * (hashicorp/terraform-provider-aws#45316); for them, a profile whose
+ * `credential_process` runs aws-signin is the way in.
+ *
+ * @example
+ * ```ts
+ * parseAwsVersion("aws-cli/2.31.4 Python/3.13.7 Linux/6.8.0 exe/x86_64.ubuntu.24");
+ * // { major: 2, minor: 31, patch: 4, text: "2.31.4" }
+ * ```
+ * @module
+ */
+
+import type { SharedConfig } from "../config/profiles.ts";
+import { ownExportCommand } from "../credentials/own_command.ts";
+import type { Env } from "../util/env.ts";
+import { joinPath } from "../util/path.ts";
+import { safeText } from "../util/safe_text.ts";
+import { type Check, check } from "./check.ts";
+
+/** How long `aws --version` may take. */
+const VERSION_DEADLINE_MS = 3000;
+
+/** A version as `aws --version` prints it. */
+export interface AwsVersion {
+  readonly major: number;
+  readonly minor: number;
+  readonly patch: number;
+  readonly text: string;
+  /** AWS CLI v1: the botocore version it runs on. */
+  readonly botocore?: { readonly major: number; readonly minor: number };
+}
+
+/** Reads `aws --version` output (`aws-cli/2.32.0 Python/...`), or `undefined`. */
+export function parseAwsVersion(output: string): AwsVersion | undefined {
+  const m = /aws-cli\/(\d+)\.(\d+)\.(\d+)/.exec(output);
+  if (!m) return undefined;
+  const b = /botocore\/(\d+)\.(\d+)/.exec(output);
+  return {
+    major: Number(m[1]),
+    minor: Number(m[2]),
+    patch: Number(m[3]),
+    text: `${m[1]}.${m[2]}.${m[3]}`,
+    ...(b ? { botocore: { major: Number(b[1]), minor: Number(b[2]) } } : {}),
+  };
+}
+
+/** Whether that AWS CLI reads `login_session` (v2 2.32.0+, v1 on botocore 1.41+). */
+export function readsLoginSession(v: AwsVersion): boolean {
+  if (v.major >= 3) return true;
+  if (v.major === 2) return v.minor >= 32;
+  if (v.botocore) {
+    return v.botocore.major > 1 ||
+      (v.botocore.major === 1 && v.botocore.minor >= 41);
+  }
+  return v.minor >= 43; // AWS CLI 1.43 came with botocore 1.41
+}
+
+/** The first `name` on `PATH` that is an executable file, or `undefined`. */
+export function onPath(name: string, env: Env): string | undefined {
+  const windows = Deno.build.os === "windows";
+  const dirs = (env.PATH ?? env.Path ?? "").split(windows ? ";" : ":");
+  const names = windows ? [`${name}.exe`, `${name}.cmd`, name] : [name];
+  for (const dir of dirs) {
+    if (dir === "") continue;
+    for (const n of names) {
+      const path = joinPath(dir, n);
+      try {
+        const info = Deno.statSync(path);
+        if (info.isFile && (windows || ((info.mode ?? 0o111) & 0o111) !== 0)) {
+          return path;
+        }
+      } catch { /* not here */ }
+    }
+  }
+  return undefined;
+}
+
+/** The version in a `NAME-VERSION.dist-info` folder name in `dir`. */
+function distInfo(dir: string, name: string): string | undefined {
+  try {
+    for (const e of Deno.readDirSync(dir)) {
+      const m = new RegExp(`^${name}-(\\d+\\.\\d+\\.\\d+)\\.dist-info$`, "i")
+        .exec(e.name);
+      if (m) return m[1];
+    }
+  } catch { /* no such folder */ }
+  return undefined;
+}
+
+/**
+ * The version of the AWS CLI at `path` read from the files, without running
+ * it (a Python start costs half a second): the installers keep each version
+ * in a folder named after it (`.../v2/2.32.0/dist/aws`, Homebrew's
+ * `.../awscli/2.32.0/bin/aws`), and pip and Debian leave a
+ * `awscli-VERSION.dist-info` folder beside the package.
+ */
+function versionFromFiles(path: string): AwsVersion | undefined {
+  let real: string;
+  try {
+    real = Deno.realPathSync(path);
+  } catch {
+    return undefined;
+  }
+  const m = /\/(?:v2|awscli)\/(\d+\.\d+\.\d+)(?:[_-][^/]*)?\//.exec(real);
+  if (m) return parseAwsVersion(`aws-cli/${m[1]}`);
+  let head = "";
+  try {
+    const file = Deno.openSync(real);
+    try {
+      const buffer = new Uint8Array(256);
+      const n = file.readSync(buffer) ?? 0;
+      head = new TextDecoder().decode(buffer.subarray(0, n)).split("\n")[0]!;
+    } finally {
+      file.close();
+    }
+  } catch {
+    return undefined;
+  }
+  const python = /^#!\s*(\/\S*python[\d.]*)\s*$/.exec(head)?.[1];
+  if (!python) return undefined;
+  const prefix = python.replace(/\/bin\/[^/]+$/, "");
+  const dirs: string[] = [];
+  if (prefix === "/usr") dirs.push("/usr/lib/python3/dist-packages");
+  try {
+    for (const e of Deno.readDirSync(`${prefix}/lib`)) {
+      if (/^python3/.test(e.name)) {
+        dirs.push(`${prefix}/lib/${e.name}/site-packages`);
+      }
+    }
+  } catch { /* none */ }
+  for (const dir of dirs) {
+    const cli = distInfo(dir, "awscli");
+    if (!cli) continue;
+    const botocore = distInfo(dir, "botocore");
+    return parseAwsVersion(
+      `aws-cli/${cli}${botocore ? ` botocore/${botocore}` : ""}`,
+    );
+  }
+  return undefined;
+}
+
+/** The version of the AWS CLI at `path`: from its files when they tell, else from `aws --version`. */
+async function awsVersion(
+  path: string,
+  env: Env,
+): Promise<AwsVersion | string> {
+  const known = versionFromFiles(path);
+  if (known) return known;
+  const child = new Deno.Command(path, {
+    args: ["--version"],
+    env: { ...env, AWS_PAGER: "" },
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const timer = setTimeout(() => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* ended */ }
+  }, VERSION_DEADLINE_MS);
+  try {
+    const out = await child.output();
+    const text = new TextDecoder().decode(out.stdout) +
+      new TextDecoder().decode(out.stderr);
+    return parseAwsVersion(text) ??
+      (out.success
+        ? "its --version output names no version"
+        : `"aws --version" failed or took longer than ${
+          VERSION_DEADLINE_MS / 1000
+        } s`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A profile whose `credential_process` runs aws-signin for `login`, if there is one. */
+function bridgeFor(
+  shared: SharedConfig | undefined,
+  login: string,
+): string | undefined {
+  if (!shared) return undefined;
+  for (const [name, values] of shared.configProfiles) {
+    const line = values.credential_process;
+    if (typeof line !== "string") continue;
+    const own = ownExportCommand(line);
+    if (own && (own.profile ?? "default") === login) return name;
+  }
+  return undefined;
+}
+
+function bridgeLine(login: string): string {
+  const bridge = `${login}-process`;
+  return `aws-signin configure set profile.${bridge}.credential_process "aws-signin configure export-credentials --profile ${login} --auto-login"`;
+}
+
+/** The tool checks. `logins` are the login profiles the checked profiles rest on. */
+export async function toolChecks(init: {
+  readonly env: Env;
+  readonly shared: SharedConfig | undefined;
+  readonly logins: readonly string[];
+}): Promise<Check[]> {
+  const { env, shared } = init;
+  const out: Check[] = [];
+  const login = init.logins[0];
+  const aws = onPath("aws", env);
+  if (aws) {
+    const version = await awsVersion(aws, env);
+    if (typeof version === "string") {
+      out.push(check(
+        "tools.aws-cli",
+        "warning",
+        "tools",
+        null,
+        `The AWS CLI at ${safeText(aws)} could not tell its version: ${
+          safeText(version)
+        }.`,
+        "Run aws --version to see what is wrong with it.",
+      ));
+    } else if (readsLoginSession(version)) {
+      out.push(check(
+        "tools.aws-cli",
+        "ok",
+        "tools",
+        null,
+        `The AWS CLI ${version.text} at ${safeText(aws)} reads login_session${
+          version.major === 1
+            ? " (AWS CLI v1 also needs botocore's crt extra for it: pip install 'botocore[crt]')"
+            : ""
+        }.`,
+      ));
+    } else {
+      const bridge = login ? bridgeFor(shared, login) : undefined;
+      out.push(check(
+        "tools.aws-cli",
+        login ? "warning" : "ok",
+        "tools",
+        login ?? null,
+        `The AWS CLI ${version.text} at ${
+          safeText(aws)
+        } is older than 2.32 and cannot read login_session${
+          login
+            ? `: "aws --profile ${safeText(login)}" finds no credentials`
+            : " (no profile checked here uses one)"
+        }${
+          bridge
+            ? `; profile '${safeText(bridge)}' gives it aws-signin's instead`
+            : ""
+        }.`,
+        !login
+          ? null
+          : bridge
+          ? `Upgrade the AWS CLI to 2.32 or later, or use --profile ${
+            safeText(bridge)
+          } with it.`
+          : `Upgrade the AWS CLI to 2.32 or later, or add a profile that runs aws-signin and use it: ${
+            bridgeLine(login)
+          }`,
+      ));
+    }
+  }
+  for (
+    const [tool, label] of [["terraform", "Terraform"], ["tofu", "OpenTofu"]]
+  ) {
+    const path = onPath(tool!, env);
+    if (!path || !login) continue;
+    const bridge = bridgeFor(shared, login);
+    out.push(check(
+      `tools.${tool}`,
+      bridge ? "ok" : "warning",
+      "tools",
+      login,
+      bridge
+        ? `${label} (${
+          safeText(path)
+        }) cannot read login_session (hashicorp/terraform-provider-aws#45316); profile '${
+          safeText(bridge)
+        }' gives it aws-signin's credentials through credential_process.`
+        : `${label} (${
+          safeText(path)
+        }) is on PATH, and its AWS provider cannot read login_session (hashicorp/terraform-provider-aws#45316): with profile '${
+          safeText(login)
+        }' it finds no credentials.`,
+      bridge
+        ? null
+        : `${
+          bridgeLine(login)
+        }   then: AWS_PROFILE=${login}-process ${tool} plan`,
+    ));
+  }
+  return out;
+}
