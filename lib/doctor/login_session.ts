@@ -285,7 +285,7 @@ export async function loginSessionChecks(
         safeText(issued)
       }, the region that issued the session, but profile '${
         safeText(name)
-      }' has no region, so the AWS CLI and boto3 cannot refresh it.`,
+      }' has no region, so the AWS CLI and boto3 refresh it only when --region or AWS_REGION names one, and then in that region.`,
       setRegion(safeText(issued)),
     ));
   } else if (issued && cli && cli.region !== issued) {

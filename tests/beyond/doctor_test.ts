@@ -316,7 +316,7 @@ Deno.test("doctor: an entry another SDK rewrote without signInRegion is a warnin
   assert.equal(c.level, "warning");
   assert.match(
     c.message,
-    /has no region, so the AWS CLI and boto3 cannot refresh it/,
+    /has no region, so the AWS CLI and boto3 refresh it only when --region or AWS_REGION names one/,
   );
   assert.equal(
     c.fix,
