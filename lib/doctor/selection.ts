@@ -174,7 +174,8 @@ export function selectionChecks(init: {
           `AWS_ACCESS_KEY_ID is set (key ${
             safeText(id.slice(0, 4))
           }...): the AWS CLI, boto3 and aws-signin use these keys instead of any profile chosen by AWS_PROFILE ` +
-            "(only an explicit --profile wins over them), so the login session is not what signs their calls.",
+            "(only an explicit --profile wins over them), while the JavaScript SDK uses AWS_PROFILE when it is set: " +
+            "tools disagree about whose credentials sign their calls.",
           unset,
         )
         : check(
