@@ -15,7 +15,8 @@
  *   and a role profile with a fresh role cache;
  * - the compiled binary named by `AWS_SIGNIN_BIN` against the compiled empty
  *   program named by `AWS_SIGNIN_EMPTY_BIN` (the release workflow sets both);
- * - the AWS CLI (`aws configure export-credentials`, static keys), when installed.
+ * - the AWS CLI (`aws configure export-credentials`, static keys), when installed;
+ * - `doctor --all --offline` from source, for its ratio (no goal).
  *
  * Goals: each aws-signin subject at most 1.25x its floor and at most 4 MiB
  * above its peak memory; the AWS CLI at least 15x slower. Memory needs
@@ -195,6 +196,13 @@ function subjects(home: string, bundle: string): Subject[] {
       });
     }
   }
+  // doctor offline: every check but the network's, reported against the same floor (no goal: "well under a second").
+  list.push({
+    name: "main.ts: doctor --all --offline",
+    argv: [...run(`${ROOT}/main.ts`), "doctor", "--all", "--offline"],
+    cwd: ROOT,
+    floor: "deno run empty.ts",
+  });
   const bin = Deno.env.get("AWS_SIGNIN_BIN");
   const emptyBin = Deno.env.get("AWS_SIGNIN_EMPTY_BIN");
   if (emptyBin) list.push({ name: "compiled empty program", argv: [emptyBin] });

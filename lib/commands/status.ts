@@ -21,7 +21,7 @@ import {
   PROFILE_FLAG,
 } from "../cli/flags.ts";
 import { formatJson, type JsonValue } from "../util/aws_output.ts";
-import { loadSharedConfig, type SharedConfig } from "../config/profiles.ts";
+import { loadSharedConfig } from "../config/profiles.ts";
 import {
   loginCommand,
   ProfileNotFoundError,

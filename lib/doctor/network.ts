@@ -13,7 +13,6 @@
  * @module
  */
 
-import { lookup } from "node:dns/promises";
 import type { Context } from "../cli/context.ts";
 import type { ProfileValues } from "../config/selection.ts";
 import { isLoopbackHost } from "../endpoints/resolve.ts";
@@ -25,7 +24,7 @@ import { type Area, type Check, check, clause } from "./check.ts";
 
 /** Deadlines of each step, in milliseconds. */
 export const DEADLINES = { dns: 1500, tcp: 1500, http: 2500, identity: 3000 };
-/** More than this between our clock and an endpoint's is an error (Sign-In refuses proofs from further off). */
+/** More than this between our clock and an endpoint's is an error: the SDKs' proofs and signatures carry our time, and not all of them correct for skew as aws-signin does. */
 const CLOCK_LIMIT_MS = 60_000;
 
 /** The endpoints checked. */
@@ -217,6 +216,8 @@ export async function probe(
   }
   const through = connectHost === host ? "" : " (the proxy)";
   if (!isAddress(connectHost) && connectHost !== "localhost") {
+    // Imported when called: the bundle's program is a script, where only a dynamic import of node: works.
+    const { lookup } = await import("node:dns/promises");
     const found = await within(
       lookup(connectHost, { all: true }).then(
         (a) => a.map((x) => x.address),
@@ -379,7 +380,7 @@ export async function probe(
         skew > 0 ? "behind" : "ahead of"
       } ${name}'s (which said ${
         new Date(date).toISOString().replace(/\.\d{3}Z$/, "Z")
-      }): Sign-In refuses proofs and STS refuses signatures from a clock that far off, which looks like "The refresh token has expired".`,
+      }): refreshes by tools that do not correct for it fail in ways that look like "The refresh token has expired", and STS refuses signatures more than 5 minutes off.`,
       clockFix(),
       "clock",
     );

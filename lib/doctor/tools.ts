@@ -31,6 +31,8 @@ export interface AwsVersion {
   readonly text: string;
   /** AWS CLI v1: the botocore version it runs on. */
   readonly botocore?: { readonly major: number; readonly minor: number };
+  /** AWS CLI v1: whether awscrt (botocore's crt extra, which login refreshes need) is installed, when known. */
+  readonly crt?: boolean;
 }
 
 /** Reads `aws --version` output (`aws-cli/2.32.0 Python/...`), or `undefined`. */
@@ -97,12 +99,22 @@ function distInfo(dir: string, name: string): string | undefined {
  * `.../awscli/2.32.0/bin/aws`), and pip and Debian leave a
  * `awscli-VERSION.dist-info` folder beside the package.
  */
-function versionFromFiles(path: string): AwsVersion | undefined {
+function versionFromFiles(
+  path: string,
+  env: Env,
+): AwsVersion | undefined {
   let real: string;
   try {
     real = Deno.realPathSync(path);
   } catch {
     return undefined;
+  }
+  const shim = /^(.*)\/shims\/aws$/.exec(real);
+  if (shim) {
+    const version = pyenvVersion(shim[1]!, env);
+    return version && version !== "system"
+      ? versionFromFiles(`${shim[1]}/versions/${version}/bin/aws`, {})
+      : undefined;
   }
   const m = /\/(?:v2|awscli)\/(\d+\.\d+\.\d+)(?:[_-][^/]*)?\//.exec(real);
   if (m) return parseAwsVersion(`aws-cli/${m[1]}`);
@@ -135,11 +147,44 @@ function versionFromFiles(path: string): AwsVersion | undefined {
     const cli = distInfo(dir, "awscli");
     if (!cli) continue;
     const botocore = distInfo(dir, "botocore");
-    return parseAwsVersion(
+    const parsed = parseAwsVersion(
       `aws-cli/${cli}${botocore ? ` botocore/${botocore}` : ""}`,
     );
+    // The AWS CLI v1 refreshes a login session with awscrt, an optional extra (v2 ships it).
+    return parsed && parsed.major === 1
+      ? { ...parsed, crt: distInfo(dir, "awscrt") !== undefined }
+      : parsed;
   }
   return undefined;
+}
+
+/**
+ * The Python a pyenv shim runs, as pyenv chooses it: `PYENV_VERSION`, else
+ * the nearest `.python-version` up from here, else `$PYENV_ROOT/version`.
+ */
+function pyenvVersion(root: string, env: Env): string | undefined {
+  const first = (text: string) => text.split(/[\s:]+/).find((v) => v !== "");
+  if (env.PYENV_VERSION) return first(env.PYENV_VERSION);
+  const read = (file: string) => {
+    try {
+      return first(Deno.readTextFileSync(file));
+    } catch {
+      return undefined;
+    }
+  };
+  let dir: string | undefined;
+  try {
+    dir = Deno.cwd();
+  } catch {
+    dir = undefined;
+  }
+  while (dir) {
+    const found = read(`${dir}/.python-version`);
+    if (found) return found;
+    const up = dir.replace(/\/[^/]*$/, "");
+    dir = up === dir ? undefined : up;
+  }
+  return read(`${root}/version`);
 }
 
 /** The version of the AWS CLI at `path`: from its files when they tell, else from `aws --version`. */
@@ -147,7 +192,7 @@ async function awsVersion(
   path: string,
   env: Env,
 ): Promise<AwsVersion | string> {
-  const known = versionFromFiles(path);
+  const known = versionFromFiles(path, env);
   if (known) return known;
   const child = new Deno.Command(path, {
     args: ["--version"],
@@ -220,6 +265,19 @@ export async function toolChecks(init: {
         }.`,
         "Run aws --version to see what is wrong with it.",
       ));
+    } else if (readsLoginSession(version) && version.crt === false) {
+      out.push(check(
+        "tools.aws-cli",
+        login ? "warning" : "ok",
+        "tools",
+        login ?? null,
+        `The AWS CLI ${version.text} at ${
+          safeText(aws)
+        } reads login_session only with awscrt (botocore's crt extra), which is not installed: it stops with "Missing Dependency: Using the login credential provider requires an additional dependency".`,
+        login
+          ? "pip install 'botocore[crt]'   (in the Python the AWS CLI runs on)"
+          : null,
+      ));
     } else if (readsLoginSession(version)) {
       out.push(check(
         "tools.aws-cli",
@@ -227,8 +285,8 @@ export async function toolChecks(init: {
         "tools",
         null,
         `The AWS CLI ${version.text} at ${safeText(aws)} reads login_session${
-          version.major === 1
-            ? " (AWS CLI v1 also needs botocore's crt extra for it: pip install 'botocore[crt]')"
+          version.major === 1 && version.crt === undefined
+            ? " (the AWS CLI v1 also needs botocore's crt extra for it: pip install 'botocore[crt]')"
             : ""
         }.`,
       ));

@@ -23,6 +23,9 @@ import {
 import { makeTestCa, PROXIED_HOST, startTestProxy } from "../_net.ts";
 import { ADMIN } from "../roles/_setup.ts";
 
+/** The escape character that starts a colour. */
+const ESC = "\x1b";
+
 interface Found {
   id: string;
   level: "ok" | "warning" | "error";
@@ -192,11 +195,11 @@ Deno.test("doctor: the text report groups by area, puts the fix under its findin
   await Deno.chmod(s.home.cache, 0o755);
   const result = await runCliProcess(["doctor", "--profile", "dev"], s.env);
   assert.equal(result.code, 0, result.stderr);
-  assert.doesNotMatch(result.stdout, /\x1b/);
-  assert.match(result.stdout, /^Files\n  ok      The config file /);
+  assert.ok(!result.stdout.includes(ESC));
+  assert.match(result.stdout, /^Files\n {2}ok {6}The config file /);
   assert.match(
     result.stdout,
-    /\n  warning The login cache folder .* can be read by other users \(mode 755\)\. \[files\.login-cache\]\n          fix: chmod 700 /,
+    /\n {2}warning The login cache folder .* can be read by other users \(mode 755\)\. \[files\.login-cache\]\n {10}fix: chmod 700 /,
   );
   assert.match(result.stdout, /\nSessions\n/);
   assert.match(
@@ -211,21 +214,24 @@ Deno.test("doctor: colour only on a terminal, and not with NO_COLOR", async () =
   const args = ["doctor", "--profile", "dev", "--offline"];
   const coloured = await runInProcess(args, { env: s.env, terminal: true });
   assert.equal(coloured.code, 0, coloured.stderr);
-  assert.match(
+  assert.ok(
+    coloured.stdout.startsWith(
+      `${ESC}[1mFiles${ESC}[0m\n  ${ESC}[32mok     ${ESC}[0m `,
+    ),
     coloured.stdout,
-    /^\x1b\[1mFiles\x1b\[0m\n  \x1b\[32mok     \x1b\[0m /,
   );
-  assert.match(
-    coloured.stdout,
-    /\x1b\[33mwarning\x1b\[0m The login cache folder/,
+  assert.ok(
+    coloured.stdout.includes(
+      `${ESC}[33mwarning${ESC}[0m The login cache folder`,
+    ),
   );
   const plain = await runInProcess(args, {
     env: { ...s.env, NO_COLOR: "1" },
     terminal: true,
   });
-  assert.doesNotMatch(plain.stdout, /\x1b/);
+  assert.ok(!plain.stdout.includes(ESC));
   const piped = await runInProcess(args, { env: s.env });
-  assert.doesNotMatch(piped.stdout, /\x1b/);
+  assert.ok(!piped.stdout.includes(ESC));
   assert.equal(piped.stdout, plain.stdout);
 });
 
@@ -432,6 +438,74 @@ Deno.test("doctor: an AWS CLI older than 2.32 and Terraform on PATH are warnings
   );
   ({ checks } = await doctor(["--profile", "dev", "--offline"], s.env));
   assert.equal(one(checks, "tools.aws-cli").level, "warning");
+});
+
+Deno.test("doctor: the AWS CLI's version read from its files (installer folder, pip's dist-info, a pyenv shim) without running it; v1 without awscrt is a warning", async () => {
+  await using s = await setUp();
+  const root = s.home.dir;
+  // The official installer: .../v2/VERSION/dist/aws, linked from bin. The program itself would fail.
+  await Deno.mkdir(`${root}/aws-cli/v2/2.31.0/dist`, { recursive: true });
+  await script(`${root}/aws-cli/v2/2.31.0/dist`, "aws", "exit 3");
+  await Deno.remove(`${s.bin}/aws`);
+  await Deno.symlink(`${root}/aws-cli/v2/2.31.0/dist/aws`, `${s.bin}/aws`);
+  let { checks } = await doctor(["--profile", "dev", "--offline"], s.env);
+  let c = one(checks, "tools.aws-cli");
+  assert.equal(c.level, "warning");
+  assert.match(c.message, /The AWS CLI 2\.31\.0 at /);
+
+  // pip: a Python script whose site-packages has awscli-VERSION.dist-info (v1 on botocore 1.43, no awscrt).
+  const site = `${root}/py/lib/python3.11/site-packages`;
+  for (const d of ["awscli-1.45.11.dist-info", "botocore-1.43.11.dist-info"]) {
+    await Deno.mkdir(`${site}/${d}`, { recursive: true });
+  }
+  await Deno.mkdir(`${root}/py/bin`);
+  await Deno.writeTextFile(
+    `${root}/py/bin/aws`,
+    `#!${root}/py/bin/python3.11\nraise SystemExit(3)\n`,
+  );
+  await Deno.chmod(`${root}/py/bin/aws`, 0o755);
+  const pip = { ...s.env, PATH: `${root}/py/bin` };
+  ({ checks } = await doctor(["--profile", "dev", "--offline"], pip));
+  c = one(checks, "tools.aws-cli");
+  assert.equal(c.level, "warning");
+  assert.match(
+    c.message,
+    /The AWS CLI 1\.45\.11 at .* reads login_session only with awscrt/,
+  );
+  assert.equal(
+    c.fix,
+    "pip install 'botocore[crt]'   (in the Python the AWS CLI runs on)",
+  );
+  await Deno.mkdir(`${site}/awscrt-0.28.4.dist-info`);
+  ({ checks } = await doctor(["--profile", "dev", "--offline"], pip));
+  assert.equal(one(checks, "tools.aws-cli").level, "ok");
+
+  // pyenv: the shim runs the version in $PYENV_ROOT/version (or PYENV_VERSION).
+  await Deno.mkdir(`${root}/pyenv/shims`, { recursive: true });
+  await Deno.mkdir(`${root}/pyenv/versions`);
+  await script(`${root}/pyenv/shims`, "aws", "exit 3");
+  await Deno.rename(`${root}/py`, `${root}/pyenv/versions/3.11.7`);
+  await Deno.writeTextFile(
+    `${root}/pyenv/versions/3.11.7/bin/aws`,
+    `#!${root}/pyenv/versions/3.11.7/bin/python3.11\nraise SystemExit(3)\n`,
+  );
+  await Deno.writeTextFile(`${root}/pyenv/version`, "3.11.7\n");
+  const shimmed = { ...s.env, PATH: `${root}/pyenv/shims` };
+  ({ checks } = await doctor(["--profile", "dev", "--offline"], shimmed));
+  c = one(checks, "tools.aws-cli");
+  assert.equal(c.level, "ok");
+  assert.match(
+    c.message,
+    /The AWS CLI 1\.45\.11 at .*\/pyenv\/shims\/aws reads login_session\./,
+  );
+  // A version without the AWS CLI: the shim is run, and its failure said.
+  ({ checks } = await doctor(["--profile", "dev", "--offline"], {
+    ...shimmed,
+    PYENV_VERSION: "3.12.0",
+  }));
+  c = one(checks, "tools.aws-cli");
+  assert.equal(c.level, "warning");
+  assert.match(c.message, /could not tell its version/);
 });
 
 Deno.test("doctor: an emulator over TLS its CA does not vouch for is a TLS error naming AWS_CA_BUNDLE; with it, ok and named", async () => {
@@ -771,11 +845,8 @@ Deno.test("doctor: outside text is escaped, --all with --profile is refused, --h
     ["doctor", "--profile", "evil", "--offline"],
     s.env,
   );
-  assert.doesNotMatch(text.stdout, /\x1b/);
-  assert.match(
-    text.stdout,
-    /user\/\\x1b\[31mred|user\/\\u001b\[31mred|user\/\\e\[31mred/,
-  );
+  assert.ok(!text.stdout.includes(ESC));
+  assert.ok(text.stdout.includes("user/\\x1b[31mred"), text.stdout);
   const both = await runCliProcess(
     ["doctor", "--all", "--profile", "dev"],
     s.env,
