@@ -13,6 +13,7 @@ import {
 } from "../../lib/emulator/server.ts";
 import {
   DEMO_SESSION,
+  emulatorFault,
   loginThrough,
   runCliProcess,
   runInProcess,
@@ -355,6 +356,13 @@ Deno.test(
       c.message.includes(s.entry) && c.message.includes(`${s.entry}.lock`),
     );
     assert.equal(c.fix, `sudo chown "$(id -un)" ${s.entry} ${s.entry}.lock`);
+    // The folder itself.
+    await Deno.chown(s.home.cache, 65534, 65534);
+    const again = await doctor(["--profile", "dev", "--offline"], s.env);
+    const folder = one(again.checks, "files.login-cache");
+    assert.equal(folder.level, "error");
+    assert.match(folder.message, /belongs to another user \(uid 65534\)/);
+    assert.equal(folder.fix, `sudo chown -R "$(id -un)" ${s.home.cache}`);
   },
 );
 
@@ -782,6 +790,8 @@ Deno.test("doctor: files (a config that does not parse, a stale temporary file, 
   assert.match(c.fix!, /^rm .*\.tmp/);
   c = one(checks, "files.login-cache-links");
   assert.equal(c.level, "error");
+  assert.match(c.message, /symbolic links where aws-signin never follows one/);
+  assert.equal(c.fix, `Remove them: rm ${s.home.cache}/${"a".repeat(64)}.json`);
   c = one(checks, "browser.open");
   assert.equal(c.level, "warning");
   assert.match(c.message, /SSH session without a display/);
@@ -858,4 +868,69 @@ Deno.test("doctor: outside text is escaped, --all with --profile is refused, --h
   assert.match(help.stdout, /--offline/);
   const bash = await runCliProcess(["completion", "bash"], s.env);
   assert.match(bash.stdout, /\bdoctor\b/);
+});
+
+Deno.test("doctor: an entry others can read, a role cache folder others can read, paths to nothing, a profile with no credentials, an identity refused", async () => {
+  await using s = await setUp();
+  await Deno.chmod(s.entry, 0o644);
+  const roleCache = `${s.home.dir}/.aws/cli/cache`;
+  await Deno.mkdir(roleCache, { recursive: true, mode: 0o755 });
+  await Deno.chmod(roleCache, 0o755);
+  await Deno.writeTextFile(
+    s.home.config,
+    `${await Deno.readTextFile(
+      s.home.config,
+    )}\n[profile empty]\nregion = us-east-1\n`,
+  );
+  let { code, checks } = await doctor(["--profile", "dev", "--offline"], s.env);
+  let c = one(checks, "files.login-cache-mode");
+  assert.equal(c.level, "warning");
+  assert.equal(c.fix, `chmod 600 ${s.entry}`);
+  c = one(checks, "files.role-cache");
+  assert.equal(c.level, "warning");
+  assert.equal(c.fix, `chmod 700 ${roleCache}`);
+  assert.equal(code, 0);
+
+  ({ code, checks } = await doctor(["--profile", "empty", "--offline"], s.env));
+  c = one(checks, "session.credentials", "empty");
+  assert.equal(c.level, "error");
+  assert.match(
+    c.message,
+    /has no credentials: no login_session, role, keys or credential_process/,
+  );
+  assert.equal(c.fix, "aws-signin login --profile empty");
+  assert.equal(code, 1);
+
+  ({ checks } = await doctor(["--offline"], {
+    ...s.env,
+    AWS_CONFIG_FILE: `${s.home.dir}/nowhere/config`,
+    AWS_LOGIN_CACHE_DIRECTORY: `${s.home.dir}/nowhere/cache`,
+  }));
+  for (
+    const id of ["selection.config-file", "selection.login-cache-directory"]
+  ) {
+    c = one(checks, id);
+    assert.equal(c.level, "warning");
+    assert.match(
+      c.message,
+      /which does not exist: every AWS tool looks for the .* there and finds nothing/,
+    );
+    assert.match(c.fix!, /^unset AWS_(CONFIG_FILE|LOGIN_CACHE_DIRECTORY)/);
+  }
+
+  await emulatorFault(s.server.url, {
+    operation: "GetCallerIdentity",
+    error: "AccessDenied",
+    status: 403,
+    message: "User is not authorized",
+  });
+  ({ code, checks } = await doctor(["--profile", "dev"], s.env));
+  c = one(checks, "identity.caller");
+  assert.equal(c.level, "error");
+  assert.match(
+    c.message,
+    /GetCallerIdentity with the login cache failed: .*not authorized/,
+  );
+  assert.match(c.fix!, /SignInLocalDevelopmentAccess managed policy/);
+  assert.equal(code, 1);
 });
