@@ -124,12 +124,13 @@ export async function sessionChecks(init: {
       return { profile, noIdentity: "the role chain is broken" };
     }
     const roleArn = stringSetting(profile.settings, "role_arn") ?? "";
-    const file = roleCacheFile(
-      roleCacheDir(env),
-      await roleCacheKey(chain[0]!.args),
-    );
+    let file = "";
     let cached;
     try {
+      file = roleCacheFile(
+        roleCacheDir(env),
+        await roleCacheKey(chain[0]!.args),
+      );
       cached = readRoleCache(file);
     } catch (error) {
       checks.push(check(
@@ -138,9 +139,11 @@ export async function sessionChecks(init: {
         "session",
         name,
         safeText((error as Error).message),
-        `rm ${file}   (the next use assumes the role again)`,
+        file
+          ? `rm ${file}   (the next use assumes the role again)`
+          : "Set HOME (the role cache is under it).",
       ));
-      return { profile, noIdentity: "the role cache is refused" };
+      return { profile, noIdentity: "the role cache cannot be read" };
     }
     const sourceName = chain[chain.length - 1]!.sourceProfile;
     const source = sourceName === undefined ? undefined : resolveProfile(
@@ -283,7 +286,6 @@ export async function sessionChecks(init: {
         credentials: environment,
       };
     }
-    if (!profile.exists && profile.name !== "default") return undefined;
     if (!profile.exists) return undefined; // selection.profile says so
     checks.push(check(
       "session.credentials",
