@@ -38,8 +38,12 @@ function fileUrl(path: string): URL {
 const say = (line: string) =>
   Deno.stderr.writeSync(new TextEncoder().encode(`${line}\n`));
 
-/** Bundles one entry into one minified file (an ES module, or a script) and returns its text. */
-async function bundle(entry: URL, format: "esm" | "iife"): Promise<string> {
+/** Bundles one entry into one file (an ES module, or a script; minified unless told) and returns its text. */
+async function bundle(
+  entry: URL,
+  format: "esm" | "iife",
+  minify = true,
+): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "aws-signin-build-" });
   try {
     const out = await new Deno.Command(Deno.execPath(), {
@@ -50,7 +54,7 @@ async function bundle(entry: URL, format: "esm" | "iife"): Promise<string> {
         "deno",
         "--format",
         format,
-        "--minify",
+        ...(minify ? ["--minify"] : []),
         "--output",
         `${dir}/out.js`,
         entry.href,
@@ -75,16 +79,36 @@ async function bundle(entry: URL, format: "esm" | "iife"): Promise<string> {
 // What `deno bundle` puts in a script that bundles CommonJS (jmespath): an
 // ES import a script cannot have, for a `require` the code never calls.
 const REQUIRE_SHIM =
-  /import\{createRequire as __deno_internal_createRequire\} from ?"node:module";var ([\w$]+)=__deno_internal_createRequire\(import\.meta\.url\);/;
+  /import\s*\{\s*createRequire as __deno_internal_createRequire\s*\}\s*from\s*"node:module";\s*var ([\w$]+)\s*=\s*__deno_internal_createRequire\(import\.meta\.url\);/;
 
-/** Removes the unused `require` of a bundled script (and fails the build if it is used after all). */
-export function withoutRequireShim(script: string): string {
+/** Whether a bundled script refers to `name` outside its declaration in the `require` shim. */
+export function refersTo(script: string, name: string): boolean {
+  const shim = REQUIRE_SHIM.exec(script);
+  const rest = shim
+    ? script.slice(0, shim.index) + script.slice(shim.index + shim[0].length)
+    : script;
+  return new RegExp(`(?<![\\w$.])${name.replace(/\$/g, "\\$")}(?![\\w$])`)
+    .test(rest);
+}
+
+/**
+ * Removes the unused `require` of a bundled script, and fails the build if
+ * it is used after all. In a minified script the shim's short name may be
+ * reused by a nested declaration, so `unminified` (the same bundle without
+ * minifying, where the name is always `__require`) decides when the name
+ * shows up elsewhere.
+ */
+export async function withoutRequireShim(
+  script: string,
+  unminified: () => Promise<string>,
+): Promise<string> {
   const shim = REQUIRE_SHIM.exec(script);
   if (!shim) return script;
   const rest = script.slice(0, shim.index) +
     script.slice(shim.index + shim[0].length);
-  const name = shim[1]!.replace(/\$/g, "\\$");
-  if (new RegExp(`(?<![\\w$.])${name}(?![\\w$])`).test(rest)) {
+  if (
+    refersTo(script, shim[1]!) && refersTo(await unminified(), "__require")
+  ) {
     throw new Error(
       "the bundled program calls require(); it cannot run as a script",
     );
@@ -146,9 +170,10 @@ export async function programScript(): Promise<string> {
   try {
     const entry = `${dir}/program.ts`;
     await Deno.writeTextFile(entry, programScriptSource());
-    return `"use strict";${
-      withoutRequireShim(await bundle(fileUrl(entry), "iife"))
-    }`;
+    return `"use strict";${await withoutRequireShim(
+      await bundle(fileUrl(entry), "iife"),
+      () => bundle(fileUrl(entry), "iife", false),
+    )}`;
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }

@@ -165,3 +165,29 @@ function* walk(dir: string): Generator<string> {
     else yield p;
   }
 }
+
+Deno.test("the require shim is removed when unused, even if a nested declaration reuses its minified name; a real use fails the build", async () => {
+  const { withoutRequireShim } = await import("../scripts/build.ts");
+  const shim =
+    'import{createRequire as __deno_internal_createRequire}from"node:module";var _r=__deno_internal_createRequire(import.meta.url);';
+  const minified =
+    `${shim}(()=>{function _r(e){return e}console.log(_r(1))})();`;
+  const unused =
+    'import { createRequire as __deno_internal_createRequire } from "node:module";\nvar __require = __deno_internal_createRequire(import.meta.url);\n(() => { function html(e) { return e; } })();';
+  assert.equal(
+    await withoutRequireShim(minified, () => Promise.resolve(unused)),
+    "(()=>{function _r(e){return e}console.log(_r(1))})();",
+  );
+  const used = `${unused}\nvar j = __require("jmespath");`;
+  await assert.rejects(
+    withoutRequireShim(minified, () => Promise.resolve(used)),
+    /calls require\(\)/,
+  );
+  // No other name in the minified text: the unminified bundle is not even built.
+  assert.equal(
+    await withoutRequireShim(`${shim}console.log(1);`, () => {
+      throw new Error("not needed");
+    }),
+    "console.log(1);",
+  );
+});
