@@ -159,7 +159,10 @@ export function autoLoginFor(
     available: available.ok ? { ok: true } : available,
     onSignIn: options.onSignIn,
     signIn: async (request) =>
-      await (await import("../flow/auto_login.ts")).browserSignIn(ctx, options)
-        .signIn(request),
+      await (await import("../flow/auto_login.ts")).signInAgain(
+        ctx,
+        options,
+        request,
+      ),
   };
 }

@@ -54,8 +54,8 @@ import { uuidV4 } from "../util/encoding.ts";
 import { generateDpopKey, toSec1Pem } from "../signin/dpop.ts";
 import { InvalidIdTokenError, readIdToken } from "../signin/id_token.ts";
 import { codeChallenge, codeVerifier } from "../signin/pkce.ts";
-import { createOAuth2Token, type TokenOutput } from "../signin/token_client.ts";
-import { CODE_ERROR, exchangeErrorFor } from "../signin/token_errors.ts";
+import type { TokenOutput } from "../signin/token_client.ts";
+import { CODE_ERROR, exchangeCode } from "../signin/token_errors.ts";
 import type { AuthorizationRequest } from "../flow/authorization.ts";
 import { crossDeviceFlow } from "../flow/cross_device.ts";
 import { sameDeviceFlow } from "../flow/same_device.ts";
@@ -290,23 +290,14 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     });
 
   // 4. The code for credentials, and the session they belong to.
-  let token: TokenOutput;
-  try {
-    token = await createOAuth2Token({
-      endpoint: endpoint.url,
-      body: {
-        clientId: authorization.clientId,
-        grantType: "authorization_code",
-        code: authorization.code,
-        codeVerifier: verifier,
-        redirectUri: authorization.redirectUri,
-      },
-      key,
-      ...callWorld(ctx, profile),
-    });
-  } catch (error) {
-    throw exchangeErrorFor(error, profile.name);
-  }
+  const token = await exchangeCode({
+    endpoint: endpoint.url,
+    authorization,
+    codeVerifier: verifier,
+    key,
+    profile: profile.name,
+    ...callWorld(ctx, profile),
+  });
   const session = sessionOf(token);
   const sub = session.loginSession;
 

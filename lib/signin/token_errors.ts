@@ -16,7 +16,12 @@
 
 import { AwsSigninError, ServiceError } from "../errors.ts";
 import { loginCommand } from "../config/selection.ts";
-import { EmptyTokenResponseError } from "./token_client.ts";
+import {
+  createOAuth2Token,
+  EmptyTokenResponseError,
+  type TokenOutput,
+  type TokenRequest,
+} from "./token_client.ts";
 
 /** The AWS CLI's prefix of every error in redeeming an authorization code. */
 export const CODE_ERROR =
@@ -53,6 +58,39 @@ function isAccessDenied(error: unknown): error is ServiceError {
  */
 export function exchangeErrorFor(error: unknown, profile: string): unknown {
   return withHint(exchangeError(error, profile), error);
+}
+
+/**
+ * Redeems an authorization code (`login`, and `--auto-login`'s sign-in):
+ * the body as botocore sends it, and a failure as the AWS CLI reports it.
+ */
+export async function exchangeCode(
+  init: Omit<TokenRequest, "body"> & {
+    readonly authorization: {
+      readonly clientId: string;
+      readonly code: string;
+      readonly redirectUri: string;
+    };
+    readonly codeVerifier: string;
+    /** The profile being signed in (for the next step a message names). */
+    readonly profile: string;
+  },
+): Promise<TokenOutput> {
+  const { authorization, codeVerifier, profile, ...request } = init;
+  try {
+    return await createOAuth2Token({
+      ...request,
+      body: {
+        clientId: authorization.clientId,
+        grantType: "authorization_code",
+        code: authorization.code,
+        codeVerifier,
+        redirectUri: authorization.redirectUri,
+      },
+    });
+  } catch (error) {
+    throw exchangeErrorFor(error, profile);
+  }
 }
 
 function exchangeError(error: unknown, profile: string): unknown {
