@@ -30,7 +30,11 @@ import {
   selectProfile,
   stringSetting,
 } from "../config/selection.ts";
-import { resolveRegion } from "../config/region.ts";
+import {
+  REGION_SOURCE_WORDS,
+  type RegionSource,
+  resolveRegion,
+} from "../config/region.ts";
 import {
   cacheFilePath,
   loginCacheDir,
@@ -42,7 +46,10 @@ import {
   roleCacheFile,
   roleCacheKey,
 } from "../cache/role_cache.ts";
-import { REFRESH_WINDOW_MS } from "../credentials/login_entry.ts";
+import {
+  REFRESH_WINDOW_MS,
+  SESSION_LIMIT_MS,
+} from "../credentials/login_entry.ts";
 import {
   isRoleProfile,
   ROLE_EXPIRY_WINDOW_MS,
@@ -52,7 +59,8 @@ import { loginProfiles } from "../credentials/login_profiles.ts";
 import { safeText } from "../util/safe_text.ts";
 import { autoLoginFor, autoLoginSetting } from "./_credentials.ts";
 import { browserAvailability } from "../util/desktop.ts";
-import { formatExpiresAt } from "../util/time.ts";
+import { formatExpiresAt, relativeTime } from "../util/time.ts";
+import { lstatOrUndefined } from "../util/read.ts";
 
 /** The command's spec. */
 export const spec: CommandSpec = {
@@ -125,9 +133,6 @@ export interface ProfileStatus {
   };
 }
 
-// A session lasts at most 12 hours, so credentials that expired longer ago than that cannot be refreshed.
-const SESSION_LIMIT_MS = 12 * 3600_000;
-
 function stateOf(
   expiresAtMs: number,
   now: number,
@@ -155,7 +160,7 @@ async function loginStatus(
   try {
     entry = readCacheFile(file, session, profile.name);
   } catch (error) {
-    const absent = !exists(file);
+    const absent = lstatOrUndefined(file) === undefined;
     return {
       ...base,
       account: accountOf(session),
@@ -193,15 +198,6 @@ async function loginStatus(
       }"`,
     }),
   };
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function roleStatus(
@@ -287,22 +283,6 @@ async function statusOf(
   };
 }
 
-function inMinutes(iso: string, now: number): string {
-  const minutes = Math.round((Date.parse(iso) - now) / 60_000);
-  if (minutes === 0) return "now";
-  const span = Math.abs(minutes) >= 120
-    ? `${Math.round(Math.abs(minutes) / 60)} h`
-    : `${Math.abs(minutes)} min`;
-  return minutes > 0 ? `in ${span}` : `${span} ago`;
-}
-
-const REGION_WHY: Readonly<Record<string, string>> = {
-  "login session": "the region that issued the session",
-  "profile": "the profile's region",
-  "AWS_REGION": "AWS_REGION",
-  "AWS_DEFAULT_REGION": "AWS_DEFAULT_REGION",
-};
-
 /** The text form of one profile's status. */
 export function formatStatusText(s: ProfileStatus, now: number): string {
   const lines: [string, string][] = [];
@@ -315,7 +295,7 @@ export function formatStatusText(s: ProfileStatus, now: number): string {
   }
   if (s.type !== "other") lines.push(["account", s.account ?? "unknown"]);
   const when = s.expiresAt
-    ? `${s.expiresAt} (${inMinutes(s.expiresAt, now)})`
+    ? `${s.expiresAt} (${relativeTime(Date.parse(s.expiresAt) - now)})`
     : "";
   const state = {
     "valid": `valid until ${when}`,
@@ -336,7 +316,8 @@ export function formatStatusText(s: ProfileStatus, now: number): string {
       "refresh region",
       s.refreshRegion
         ? `${s.refreshRegion} (${
-          REGION_WHY[s.refreshRegionFrom ?? ""] ?? s.refreshRegionFrom
+          REGION_SOURCE_WORDS[s.refreshRegionFrom as RegionSource] ??
+            s.refreshRegionFrom
         })`
         : "unknown",
     ]);

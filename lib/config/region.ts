@@ -34,6 +34,15 @@ export interface ResolvedRegion {
   readonly source: RegionSource;
 }
 
+/** Where a region came from, in words for messages ("refreshes go to eu-west-1 (the profile's region)"). */
+export const REGION_SOURCE_WORDS: Readonly<Record<RegionSource, string>> = {
+  "--region": "--region",
+  "AWS_REGION": "AWS_REGION",
+  "AWS_DEFAULT_REGION": "AWS_DEFAULT_REGION",
+  "profile": "the profile's region",
+  "login session": "the region that issued the session",
+};
+
 /** The region in effect, or `undefined` when none is configured. */
 export function resolveRegion(init: {
   readonly env: Env;

@@ -144,11 +144,14 @@ export function stringSetting(
   return typeof value === "string" ? value : undefined;
 }
 
+/** ` --profile NAME` for a command line that names the profile, or nothing for `default`. */
+export function profileArgument(profile: string): string {
+  return profile === "default" ? "" : ` --profile ${profile}`;
+}
+
 /** The command that signs a profile in again: the next step of every "session is gone" message. */
 export function loginCommand(profile: string): string {
-  return profile === "default"
-    ? "aws-signin login"
-    : `aws-signin login --profile ${profile}`;
+  return `aws-signin login${profileArgument(profile)}`;
 }
 
 /** The selected profile is in neither shared file (the AWS CLI's wording; exit 255 as there). */

@@ -22,6 +22,9 @@ import type { Credentials } from "./types.ts";
 /** Refresh when this much or less is left (botocore, JS and Rust agree on five minutes). */
 export const REFRESH_WINDOW_MS = 5 * 60_000;
 
+/** A console session lasts at most 12 hours: credentials that expired longer ago cannot be refreshed. */
+export const SESSION_LIMIT_MS = 12 * 3600_000;
+
 /** Whether an entry is within the refresh window (or expired) at `now`. */
 export function needsRefresh(entry: LoginCacheEntry, now: number): boolean {
   return entry.expiresAtMs - now <= REFRESH_WINDOW_MS;

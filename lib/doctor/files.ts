@@ -18,21 +18,13 @@ import { loginCacheDir } from "../cache/login_cache.ts";
 import { roleCacheDir } from "../cache/role_cache.ts";
 import type { Env } from "../util/env.ts";
 import { joinPath } from "../util/path.ts";
-import { processUid } from "../util/read.ts";
+import { lstatOrUndefined, processUid } from "../util/read.ts";
 import { safeText } from "../util/safe_text.ts";
 import { type Check, check, octal } from "./check.ts";
 
 /** A temporary file of ours older than this was left by a crash (as the writers judge it). */
 const STALE_TEMP_MS = 5 * 60_000;
 const OUR_TEMP = /^\..+\.aws-signin-[0-9a-f]{8}\.tmp$/;
-
-function lstat(path: string): Deno.FileInfo | undefined {
-  try {
-    return Deno.lstatSync(path);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Loads the shared files for the other checks, and says whether they parse. */
 export async function sharedFiles(
@@ -84,7 +76,7 @@ function folderChecks(
   /** Whether aws-signin makes the folder private at its next write (the login cache; the role cache is the AWS CLI's). */
   madePrivate: boolean,
 ): Check[] {
-  const info = lstat(dir);
+  const info = lstatOrUndefined(dir);
   if (!info) {
     return [
       check(
@@ -163,7 +155,7 @@ function contentChecks(
   const stale: string[] = [];
   for (const name of names) {
     const path = joinPath(dir, name);
-    const info = lstat(path);
+    const info = lstatOrUndefined(path);
     if (!info) continue;
     const ours = name.endsWith(".json") || name.endsWith(".lock") ||
       OUR_TEMP.test(name) || name.endsWith(".sign-in");
@@ -251,7 +243,7 @@ export function fileChecks(init: { env: Env; now: number }): Check[] {
   } catch {
     credentials = undefined;
   }
-  const info = credentials ? lstat(credentials) : undefined;
+  const info = credentials ? lstatOrUndefined(credentials) : undefined;
   if (credentials && info && info.mode !== null) {
     out.push(
       (info.mode & 0o077) !== 0

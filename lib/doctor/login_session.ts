@@ -18,10 +18,11 @@
 
 import {
   loginCommand,
+  profileArgument,
   type ResolvedProfile,
   stringSetting,
 } from "../config/selection.ts";
-import { resolveRegion } from "../config/region.ts";
+import { REGION_SOURCE_WORDS, resolveRegion } from "../config/region.ts";
 import {
   cacheFilePath,
   loginCacheDir,
@@ -31,11 +32,13 @@ import {
 import {
   credentialsFromEntry,
   REFRESH_WINDOW_MS,
+  SESSION_LIMIT_MS,
 } from "../credentials/login_entry.ts";
 import { resolveEndpoint } from "../endpoints/resolve.ts";
 import type { Env } from "../util/env.ts";
 import { safeText } from "../util/safe_text.ts";
-import { formatExpiresAt } from "../util/time.ts";
+import { formatExpiresAt, relativeTime } from "../util/time.ts";
+import { lstatOrUndefined } from "../util/read.ts";
 import type { Credentials } from "../credentials/types.ts";
 import { type Check, check } from "./check.ts";
 
@@ -57,28 +60,8 @@ export interface Target {
   readonly loginProfile?: string;
 }
 
-/** A console session lasts at most 12 hours: credentials that expired longer ago cannot be refreshed. */
-const SESSION_LIMIT_MS = 12 * 3600_000;
 /** Credentials used for the identity check must have at least this long left. */
 export const USABLE_MS = 60_000;
-
-/** A time difference in words: "in 14 min", "13 h ago". */
-export function inWords(ms: number): string {
-  const minutes = Math.round(Math.abs(ms) / 60_000);
-  const span = minutes >= 120
-    ? `${Math.round(minutes / 60)} h`
-    : `${minutes} min`;
-  return ms >= 0 ? `in ${span}` : `${span} ago`;
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Which tool wrote a cache entry, from its layout (protocol.md §7, §8, §14). */
 function writerOf(text: string, raw: Record<string, unknown>): string {
@@ -91,13 +74,6 @@ function writerOf(text: string, raw: Record<string, unknown>): string {
   if (text.startsWith('{"accessToken":{')) return "the Rust SDK";
   return "the AWS CLI or aws-signin";
 }
-
-const REGION_FROM: Readonly<Record<string, string>> = {
-  "login session": "the entry's signInRegion",
-  "profile": "the profile's region",
-  "AWS_REGION": "AWS_REGION",
-  "AWS_DEFAULT_REGION": "AWS_DEFAULT_REGION",
-};
 
 /** The checks of a login profile's session (pushed to `checks`), and what the online checks need. */
 export async function loginSessionChecks(
@@ -135,7 +111,7 @@ export async function loginSessionChecks(
   try {
     entry = readCacheFile(file, session, name);
   } catch (error) {
-    const absent = !exists(file);
+    const absent = lstatOrUndefined(file) === undefined;
     checks.push(check(
       "session.cache",
       "error",
@@ -185,7 +161,7 @@ export async function loginSessionChecks(
   }
   const left = entry.expiresAtMs - now;
   const account = safeText(entry.accessToken.accountId);
-  const until = `${formatExpiresAt(entry.expiresAtMs)} (${inWords(left)})`;
+  const until = `${formatExpiresAt(entry.expiresAtMs)} (${relativeTime(left)})`;
   if (left > REFRESH_WINDOW_MS) {
     checks.push(check(
       "session.cache",
@@ -252,7 +228,7 @@ export async function loginSessionChecks(
         writer.slice(1)
       } rewrote the cache entry and dropped signInRegion, the region that issued the session: refreshes go to ${
         refresh
-          ? `${refresh.region} (${REGION_FROM[refresh.source]})`
+          ? `${refresh.region} (${REGION_SOURCE_WORDS[refresh.source]})`
           : "the configured region"
       }, and fail with "invalid grant" if that is not where you signed in.`,
       `${again}   (a new sign-in records its region again)`,
@@ -261,9 +237,7 @@ export async function loginSessionChecks(
   // botocore (the AWS CLI, boto3) refreshes in the session region and ignores signInRegion.
   const cli = resolveRegion({ env, profile: profile.settings });
   const setRegion = (region: string) =>
-    `aws-signin configure set region ${region}${
-      name === "default" ? "" : ` --profile ${name}`
-    }`;
+    `aws-signin configure set region ${region}${profileArgument(name)}`;
   if (!refresh) {
     checks.push(check(
       "session.region",
@@ -299,7 +273,7 @@ export async function loginSessionChecks(
       }, but the AWS CLI and boto3 refresh it in ${
         safeText(cli.region)
       } (from ${
-        REGION_FROM[cli.source] ?? cli.source
+        REGION_SOURCE_WORDS[cli.source]
       }): their refreshes fail with "invalid grant" (aws-signin and the JavaScript SDK use ${
         safeText(issued)
       }).`,
@@ -320,7 +294,7 @@ export async function loginSessionChecks(
           safeText(issued)
         }, the region that issued the session.`
         : `Refreshes go to Sign-In in ${safeText(refresh.region)} (from ${
-          REGION_FROM[refresh.source] ?? refresh.source
+          REGION_SOURCE_WORDS[refresh.source] ?? refresh.source
         }); the entry does not record the issuing region (the AWS CLI never does), so that must be where you signed in.`,
     ));
   }
@@ -339,7 +313,7 @@ export async function loginSessionChecks(
       : {
         noIdentity: left > -SESSION_LIMIT_MS
           ? `its credentials need a refresh first, which doctor does not make (it never writes). "aws-signin status --verify${
-            name === "default" ? "" : ` --profile ${safeText(name)}`
+            profileArgument(safeText(name))
           }" refreshes them and shows the identity; if that refresh says AccessDenied, ask for the ` +
             "SignInLocalDevelopmentAccess managed policy"
           : "the session has ended",

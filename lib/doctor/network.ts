@@ -20,12 +20,12 @@ import { caBundleSource, trustingFetch } from "../http/tls.ts";
 import { isWsl } from "../util/desktop.ts";
 import type { Env } from "../util/env.ts";
 import { safeText } from "../util/safe_text.ts";
+import { durationInWords } from "../util/time.ts";
+import { CLOCK_FIXES, CLOCK_TOLERANCE_MS } from "../signin/token_client.ts";
 import { type Area, type Check, check, clause } from "./check.ts";
 
 /** Deadlines of each step, in milliseconds. */
 export const DEADLINES = { dns: 1500, tcp: 1500, http: 2500, identity: 3000 };
-/** More than this between our clock and an endpoint's is an error: the SDKs' proofs and signatures carry our time, and not all of them correct for skew as aws-signin does. */
-const CLOCK_LIMIT_MS = 60_000;
 
 /** The endpoints checked. */
 export type Service = "signin" | "sts";
@@ -125,20 +125,14 @@ const isAddress = (host: string) =>
 
 function clockFix(): string {
   if (Deno.build.os === "darwin" || Deno.build.os === "windows") {
-    return 'Turn on "Set time automatically" in the date and time settings.';
+    return `${CLOCK_FIXES.desktop[0]!.toUpperCase()}${
+      CLOCK_FIXES.desktop.slice(1)
+    }.`;
   }
   if (isWsl({})) {
-    return "sudo hwclock -s   (WSL's clock drifts after the computer sleeps)";
+    return `${CLOCK_FIXES.wsl}   (WSL's clock drifts after the computer sleeps)`;
   }
-  return "sudo timedatectl set-ntp true   (or sync the clock with your NTP service)";
-}
-
-function span(ms: number): string {
-  const s = Math.round(Math.abs(ms) / 1000);
-  if (s < 120) return `${s} seconds`;
-  if (s < 7200) return `${Math.round(s / 60)} minutes`;
-  if (s < 172_800) return `${Math.round(s / 3600)} hours`;
-  return `${Math.round(s / 86_400)} days`;
+  return `${CLOCK_FIXES.linux}   (or sync the clock with your NTP service)`;
 }
 
 /** One endpoint's reachability, and the clock it reports. */
@@ -372,11 +366,12 @@ export async function probe(
   // The Date header has whole seconds: compare with the middle of the exchange.
   const local = ctx.now() - (received - sent) / 2;
   const skew = date - local;
-  if (Math.abs(skew) > CLOCK_LIMIT_MS) {
+  // More than a minute off is an error: the SDKs' proofs and signatures carry our time, and not all of them correct for skew as aws-signin does.
+  if (Math.abs(skew) > CLOCK_TOLERANCE_MS) {
     add(
       "",
       "error",
-      `This computer's clock is ${span(skew)} ${
+      `This computer's clock is ${durationInWords(skew)} ${
         skew > 0 ? "behind" : "ahead of"
       } ${name}'s (which said ${
         new Date(date).toISOString().replace(/\.\d{3}Z$/, "Z")

@@ -19,7 +19,7 @@
  */
 
 import type { Context } from "../cli/context.ts";
-import type { ProfileValues } from "../config/selection.ts";
+import { loginCommand, type ProfileValues } from "../config/selection.ts";
 import { trustingFetch } from "../http/tls.ts";
 import { getCallerIdentity } from "../sts/client.ts";
 import { safeText } from "../util/safe_text.ts";
@@ -108,8 +108,8 @@ async function identity(ctx: Context, t: Target): Promise<Check[]> {
         `GetCallerIdentity with ${t.credentials.from} failed: ${text}.`,
         denied
           ? t.loginProfile !== undefined
-            ? `aws-signin login${
-              name === "default" ? "" : ` --profile ${safeText(name)}`
+            ? `${
+              loginCommand(safeText(t.loginProfile))
             }   (if refreshes are refused with AccessDenied, ask for the SignInLocalDevelopmentAccess managed policy)`
             : "The keys are no longer valid: replace them, or remove them and sign in with aws-signin login."
           : "See the network checks above.",

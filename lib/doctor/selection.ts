@@ -24,8 +24,9 @@
  * @module
  */
 
-import type { SharedConfig } from "../config/profiles.ts";
+import { configSectionFor, type SharedConfig } from "../config/profiles.ts";
 import {
+  loginCommand,
   type ProfileValues,
   type ResolvedProfile,
   selectProfile,
@@ -237,7 +238,7 @@ export function selectionChecks(init: {
           styles[0]
         } and ignores the rest, and other SDKs may choose differently.`,
         `Keep one: edit [${
-          profile.name === "default" ? "default" : `profile ${profile.name}`
+          configSectionFor(profile.name)
         }] in ${profile.shared.configPath}${
           profile.credentialsSettings
             ? ` and [${profile.name}] in ${profile.shared.credentialsPath}`
@@ -329,10 +330,8 @@ function profileCheck(init: {
         safeText(name)
       }) could not be found (it came from ${from}).${listing}`,
       selected.source === "env"
-        ? `Fix ${from}, or create the profile: aws-signin login --profile ${
-          safeText(name)
-        }`
-        : `aws-signin login --profile ${safeText(name)}`,
+        ? `Fix ${from}, or create the profile: ${loginCommand(safeText(name))}`
+        : loginCommand(safeText(name)),
     ),
   ];
 }

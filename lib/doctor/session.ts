@@ -40,14 +40,9 @@ import { unsupportedCredentialStyle } from "../credentials/styles.ts";
 import { resolveEndpoint } from "../endpoints/resolve.ts";
 import type { Env } from "../util/env.ts";
 import { safeText } from "../util/safe_text.ts";
-import { formatExpiresAt } from "../util/time.ts";
+import { formatExpiresAt, relativeTime } from "../util/time.ts";
 import { type Check, check } from "./check.ts";
-import {
-  inWords,
-  loginSessionChecks,
-  type Target,
-  USABLE_MS,
-} from "./login_session.ts";
+import { loginSessionChecks, type Target, USABLE_MS } from "./login_session.ts";
 
 export type { Target };
 
@@ -171,7 +166,7 @@ export async function sessionChecks(init: {
           safeText(roleArn)
         } is assumed${via}; the role cache holds its credentials until ${
           formatExpiresAt(cached.expiresAtMs)
-        } (${inWords(left)}).`
+        } (${relativeTime(left)}).`
         : `Role ${safeText(roleArn)} is ${
           cached ? "cached with expired credentials" : "not in the role cache"
         }: the next use assumes it${via} with the credentials of ${sourceWord}.`,

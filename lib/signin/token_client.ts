@@ -17,6 +17,7 @@
  * @module
  */
 
+import { durationInWords } from "../util/time.ts";
 import { ServiceError } from "../errors.ts";
 import { type Exchange, sendWithRetries } from "../http/retry.ts";
 import { pyJsonDumps } from "../util/py_json.ts";
@@ -187,23 +188,22 @@ export async function createOAuth2Token(
 /** How far our clock may be from Sign-In's before it is named as a cause. */
 export const CLOCK_TOLERANCE_MS = 60_000;
 
-function span(ms: number): string {
-  const s = Math.round(Math.abs(ms) / 1000);
-  if (s < 120) return `${s} seconds`;
-  if (s < 7200) return `${Math.round(s / 60)} minutes`;
-  if (s < 172_800) return `${Math.round(s / 3600)} hours`;
-  return `${Math.round(s / 86_400)} days`;
-}
+/** How to set the clock right, by platform (for the skew hint here and for `doctor`). */
+export const CLOCK_FIXES = {
+  linux: "sudo timedatectl set-ntp true",
+  wsl: "sudo hwclock -s",
+  desktop: "set the time automatically in the date and time settings",
+} as const;
 
 /** What to say when our clock is off: how far, which way, and how to set it right. */
 export function clockHint(skewMs: number, serverTime: number): string {
-  return `This computer's clock is ${span(skewMs)} ${
+  return `This computer's clock is ${durationInWords(skewMs)} ${
     skewMs > 0 ? "behind" : "ahead of"
   } Sign-In's (which said ${
     new Date(serverTime).toISOString().replace(/\.\d{3}Z$/, "Z")
   }), and Sign-In refuses proofs from a clock that far off, even after one try with its time. Set the ` +
-    'clock right, then run the command again: sync it with NTP (Linux: "sudo timedatectl set-ntp true"; WSL: ' +
-    '"sudo hwclock -s"; macOS and Windows: set the time automatically in the date and time settings).';
+    `clock right, then run the command again: sync it with NTP (Linux: "${CLOCK_FIXES.linux}"; WSL: ` +
+    `"${CLOCK_FIXES.wsl}"; macOS and Windows: ${CLOCK_FIXES.desktop}).`;
 }
 
 /** Sign-In's modeled errors: every one has the members `error` and `message`. */

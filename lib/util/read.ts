@@ -131,3 +131,12 @@ export function ownedByAnotherUser(info: Deno.FileInfo): boolean {
   const mine = processUid();
   return info.uid !== null && mine !== null && info.uid !== mine;
 }
+
+/** A path's own information (a link is not followed), or `undefined` when there is nothing there. */
+export function lstatOrUndefined(path: string): Deno.FileInfo | undefined {
+  try {
+    return Deno.lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}

@@ -105,3 +105,22 @@ export function isoUtc(time: number): string {
 export function formatExpiresAt(ms: number): string {
   return `${isoUtc(Math.floor(ms / 1000) * 1000).slice(0, 19)}Z`;
 }
+
+/** A length of time in words, rounded: "45 seconds", "10 minutes", "3 hours", "2 days". */
+export function durationInWords(ms: number): string {
+  const s = Math.round(Math.abs(ms) / 1000);
+  if (s < 120) return `${s} seconds`;
+  if (s < 7200) return `${Math.round(s / 60)} minutes`;
+  if (s < 172_800) return `${Math.round(s / 3600)} hours`;
+  return `${Math.round(s / 86_400)} days`;
+}
+
+/** A time `deltaMs` from now, in minutes or hours: "in 14 min", "13 h ago", "now". */
+export function relativeTime(deltaMs: number): string {
+  const minutes = Math.round(deltaMs / 60_000);
+  if (minutes === 0) return "now";
+  const span = Math.abs(minutes) >= 120
+    ? `${Math.round(Math.abs(minutes) / 60)} h`
+    : `${Math.abs(minutes)} min`;
+  return minutes > 0 ? `in ${span}` : `${span} ago`;
+}

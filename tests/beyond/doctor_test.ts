@@ -933,4 +933,28 @@ Deno.test("doctor: an entry others can read, a role cache folder others can read
   );
   assert.match(c.fix!, /SignInLocalDevelopmentAccess managed policy/);
   assert.equal(code, 1);
+
+  // A role profile on the session: the fix signs in the login profile the role rests on.
+  await Deno.writeTextFile(
+    s.home.config,
+    `${await Deno.readTextFile(
+      s.home.config,
+    )}\n[profile admin]\nrole_arn = ${ADMIN}\nsource_profile = dev\nregion = us-east-1\n`,
+  );
+  const assumed = await runCliProcess(
+    ["sts", "get-caller-identity", "--profile", "admin"],
+    s.env,
+  );
+  assert.equal(assumed.code, 0, `${assumed.stdout}\n${assumed.stderr}`);
+  await emulatorFault(s.server.url, {
+    operation: "GetCallerIdentity",
+    error: "ExpiredToken",
+    status: 403,
+    message: "The security token included in the request is expired",
+  });
+  ({ checks } = await doctor(["--profile", "admin"], s.env));
+  c = one(checks, "identity.caller", "admin");
+  assert.equal(c.level, "error");
+  assert.match(c.message, /GetCallerIdentity with the role cache failed/);
+  assert.match(c.fix!, /^aws-signin login --profile dev /);
 });
