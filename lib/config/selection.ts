@@ -23,6 +23,7 @@
 
 import { AwsSigninError, UsageError } from "../errors.ts";
 import { hasControlCharacters, safeText } from "../util/safe_text.ts";
+import { shlexQuote } from "../util/shlex.ts";
 import type { Env } from "../util/env.ts";
 import type { IniValue } from "./ini.ts";
 
@@ -146,7 +147,7 @@ export function stringSetting(
 
 /** ` --profile NAME` for a command line that names the profile, or nothing for `default`. */
 export function profileArgument(profile: string): string {
-  return profile === "default" ? "" : ` --profile ${profile}`;
+  return profile === "default" ? "" : ` --profile ${shlexQuote(profile)}`;
 }
 
 /** The command that signs a profile in again: the next step of every "session is gone" message. */

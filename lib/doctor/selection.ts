@@ -33,6 +33,7 @@ import {
 } from "../config/selection.ts";
 import type { Env } from "../util/env.ts";
 import { safeText } from "../util/safe_text.ts";
+import { shlexQuote } from "../util/shlex.ts";
 import { type Check, check } from "./check.ts";
 
 const has = (values: ProfileValues | undefined, ...keys: string[]) =>
@@ -153,7 +154,9 @@ export function selectionChecks(init: {
       `Only AWS_DEFAULT_PROFILE (${
         safeText(fallback)
       }) is set: the AWS CLI and boto3 use it, but the JavaScript SDK reads only AWS_PROFILE and uses the default profile.`,
-      `export AWS_PROFILE=${safeText(fallback)}; unset AWS_DEFAULT_PROFILE`,
+      `export AWS_PROFILE=${
+        shlexQuote(safeText(fallback))
+      }; unset AWS_DEFAULT_PROFILE`,
     ));
   }
   const id = env.AWS_ACCESS_KEY_ID;
@@ -314,7 +317,7 @@ function profileCheck(init: {
           : `No profile is configured yet (${shared.configPath} has none).`,
         others.length > 0
           ? `export AWS_PROFILE=${
-            safeText(others[0]!)
+            shlexQuote(safeText(others[0]!))
           }   (or pass --profile; "aws-signin doctor --all" checks every login profile)`
           : "aws-signin login",
       ),

@@ -18,6 +18,7 @@ import { ownExportCommand } from "../credentials/own_command.ts";
 import type { Env } from "../util/env.ts";
 import { joinPath } from "../util/path.ts";
 import { safeText } from "../util/safe_text.ts";
+import { isShellSafe, shlexQuote } from "../util/shlex.ts";
 import { type Check, check } from "./check.ts";
 
 /** How long `aws --version` may take. */
@@ -237,9 +238,24 @@ function bridgeFor(
   return undefined;
 }
 
-function bridgeLine(login: string): string {
+/**
+ * How to add a profile that runs aws-signin for `login`, and then use it with
+ * `tool`: a command to paste where the name needs no quoting; otherwise the
+ * config line to add (a name from the config file never reaches a shell
+ * command line of ours unquoted).
+ */
+function bridgeFix(login: string, tool?: string): string {
+  const process =
+    `aws-signin configure export-credentials --profile ${login} --auto-login`;
+  if (!isShellSafe(login)) {
+    return `Add a profile to your config file with: credential_process = ${process}, and use that profile${
+      tool ? ` with ${tool}` : ""
+    }.`;
+  }
   const bridge = `${login}-process`;
-  return `aws-signin configure set profile.${bridge}.credential_process "aws-signin configure export-credentials --profile ${login} --auto-login"`;
+  return `aws-signin configure set profile.${bridge}.credential_process "${process}"${
+    tool ? `   then: AWS_PROFILE=${bridge} ${tool} plan` : ""
+  }`;
 }
 
 /** The tool checks. `logins` are the login profiles the checked profiles rest on. */
@@ -312,10 +328,10 @@ export async function toolChecks(init: {
           ? null
           : bridge
           ? `Upgrade the AWS CLI to 2.32 or later, or use --profile ${
-            safeText(bridge)
+            shlexQuote(safeText(bridge))
           } with it.`
           : `Upgrade the AWS CLI to 2.32 or later, or add a profile that runs aws-signin and use it: ${
-            bridgeLine(login)
+            bridgeFix(login)
           }`,
       ));
     }
@@ -342,11 +358,7 @@ export async function toolChecks(init: {
         }) is on PATH, and its AWS provider cannot read login_session (hashicorp/terraform-provider-aws#45316): with profile '${
           safeText(login)
         }' it finds no credentials.`,
-      bridge
-        ? null
-        : `${
-          bridgeLine(login)
-        }   then: AWS_PROFILE=${login}-process ${tool} plan`,
+      bridge ? null : bridgeFix(login, tool),
     ));
   }
   return out;

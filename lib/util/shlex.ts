@@ -78,6 +78,11 @@ export function shlexSplit(text: string): string[] | undefined {
 
 const SAFE = /^[\w@%+=:,./-]+$/; // ASCII \w, as Python's re.ASCII
 
+/** Whether a word needs no quoting in a POSIX shell. */
+export function isShellSafe(text: string): boolean {
+  return SAFE.test(text);
+}
+
 /** Python's `shlex.quote`. */
 export function shlexQuote(text: string): string {
   if (text === "") return "''";

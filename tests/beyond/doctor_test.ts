@@ -857,6 +857,28 @@ Deno.test("doctor: outside text is escaped, --all with --profile is refused, --h
   );
   assert.ok(!text.stdout.includes(ESC));
   assert.ok(text.stdout.includes("user/\\x1b[31mred"), text.stdout);
+  // A name a shell would act on never reaches a command line of a fix unquoted.
+  await Deno.writeTextFile(
+    s.home.config,
+    `${await Deno.readTextFile(
+      s.home.config,
+    )}\n[profile dev&&id]\nlogin_session = arn:aws:iam::1:user/other\n`,
+  );
+  await script(s.bin, "terraform", "exit 0");
+  const hostile = await doctor(
+    ["--profile", "dev&&id", "--offline"],
+    s.env,
+  );
+  assert.equal(
+    one(hostile.checks, "session.cache").fix,
+    "aws-signin login --profile 'dev&&id'",
+  );
+  const tf = one(hostile.checks, "tools.terraform").fix!;
+  assert.match(
+    tf,
+    /^Add a profile to your config file with: credential_process = /,
+  );
+  assert.ok(!tf.includes("AWS_PROFILE="), tf);
   const both = await runCliProcess(
     ["doctor", "--all", "--profile", "dev"],
     s.env,
