@@ -8,6 +8,8 @@ import { baseEnv, cliCommand, type RunResult } from "./process.ts";
 export interface Interactive {
   /** Waits (up to `timeoutMs`) until stdout matches; returns the match. */
   waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Waits (up to `timeoutMs`) until stderr matches; returns the match. */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   write(text: string): Promise<void>;
   closeStdin(): Promise<void>;
   kill(signal: Deno.Signal): void;
@@ -66,22 +68,33 @@ export function spawnCli(
       stderr += new TextDecoder().decode(chunk);
     }
   })();
+  const waitFor = async (
+    name: string,
+    text: () => string,
+    pattern: RegExp,
+    timeoutMs: number,
+  ) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const m = text().match(pattern);
+      if (m) return m;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `${name} never matched ${pattern} within ${timeoutMs} ms:\n${stdout}\nstderr:\n${stderr}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
   const writer = child.stdin.getWriter();
   let stdinClosed = false;
   return {
     pid: child.pid,
-    async waitForStdout(pattern, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const m = stdout.match(pattern);
-        if (m) return m;
-        if (Date.now() > deadline) {
-          throw new Error(
-            `stdout never matched ${pattern} within ${timeoutMs} ms:\n${stdout}\nstderr:\n${stderr}`,
-          );
-        }
-        await new Promise((r) => setTimeout(r, 20));
-      }
+    waitForStdout(pattern, timeoutMs = 15_000) {
+      return waitFor("stdout", () => stdout, pattern, timeoutMs);
+    },
+    waitForStderr(pattern, timeoutMs = 15_000) {
+      return waitFor("stderr", () => stderr, pattern, timeoutMs);
     },
     async write(text) {
       await writer.write(new TextEncoder().encode(text));

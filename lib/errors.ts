@@ -133,6 +133,22 @@ export class InterruptedError extends AwsSigninError {
   }
 }
 
+/** A wait for someone else (a browser, a pasted code) ran out of time. */
+export class WaitTimeoutError extends AwsSigninError {
+  constructor(message: string) {
+    super(message, "other");
+    this.name = "WaitTimeoutError";
+  }
+}
+
+/** The person at the browser refused the sign-in (or signed in to something else than asked). */
+export class SignInRefusedError extends AwsSigninError {
+  constructor(message: string) {
+    super(message, "other");
+    this.name = "SignInRefusedError";
+  }
+}
+
 /** An endpoint could not be reached (network, DNS, TLS, proxy, timeout). Exit 255. */
 export class EndpointConnectionError extends AwsSigninError {
   /** The URL that failed. */

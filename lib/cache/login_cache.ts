@@ -99,6 +99,11 @@ export function lockFilePath(cacheFile: string): string {
   return `${cacheFile}.lock`;
 }
 
+/** The file beside an entry that remembers how the last `--auto-login` sign-in for it ended. */
+export function signInMarkerPath(cacheFile: string): string {
+  return `${cacheFile}.sign-in`;
+}
+
 /** Validates a parsed cache object. */
 export function validateCacheEntry(
   raw: unknown,

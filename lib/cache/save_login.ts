@@ -26,7 +26,7 @@ import { updateConfigText } from "../config/writer.ts";
 import { updateFileLocked } from "../util/files.ts";
 import { readTextFile } from "../util/read.ts";
 import { withFileLock } from "../util/lock.ts";
-import { lockFilePath } from "./login_cache.ts";
+import { lockFilePath, signInMarkerPath } from "./login_cache.ts";
 import { writeCacheFile } from "./login_cache_write.ts";
 
 /** What a login writes. */
@@ -63,6 +63,8 @@ export async function saveLogin(login: LoginToSave): Promise<void> {
     if (waited) debug("waited for another process's refresh to finish");
     await writeCacheFile(login.cacheFile, login.cacheJson);
     debug(`wrote the login cache entry ${login.cacheFile}`);
+    // A sign-in on purpose ends --auto-login's cool-down after a refused one.
+    await Deno.remove(signInMarkerPath(login.cacheFile)).catch(() => {});
     try {
       await updateFileLocked(login.configPath, (text) => {
         const next = newText(text);

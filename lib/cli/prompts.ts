@@ -12,7 +12,11 @@
  * @module
  */
 
-import { AwsSigninError, InterruptedError } from "../errors.ts";
+import {
+  AwsSigninError,
+  InterruptedError,
+  WaitTimeoutError,
+} from "../errors.ts";
 import { isValidRegionName } from "../endpoints/partitions.ts";
 import { safeText } from "../util/safe_text.ts";
 import type { Context } from "./context.ts";
@@ -95,7 +99,7 @@ export async function waitFor<T>(
       work,
       ctx.sleep(timeoutSeconds * 1000, signal).then(() => {
         if (ctx.signal.aborted) throw new InterruptedError("Login canceled.");
-        if (!done.signal.aborted) throw new AwsSigninError(onTimeout);
+        if (!done.signal.aborted) throw new WaitTimeoutError(onTimeout);
         return new Promise<never>(() => {});
       }),
     ]);

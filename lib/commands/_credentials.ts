@@ -24,7 +24,11 @@ import {
   resolveProfile,
 } from "../config/selection.ts";
 import { resolveCredentials } from "../credentials/chain.ts";
-import type { AutoLogin, Credentials } from "../credentials/types.ts";
+import {
+  AUTO_LOGIN_WAIT_S,
+  type AutoLogin,
+  type Credentials,
+} from "../credentials/types.ts";
 import { trustingFetch } from "../http/tls.ts";
 import { type Env, envFlag } from "../util/env.ts";
 import { browserAvailability } from "../util/desktop.ts";
@@ -129,6 +133,8 @@ export async function currentCredentials(
 export function autoLoginSetting(
   args: ParsedArgs,
   env: Env,
+  /** The default wait, in seconds (`configure export-credentials` waits less: see {@linkcode AUTO_LOGIN_WAIT_S}). */
+  defaultSeconds: number = AUTO_LOGIN_WAIT_S.other,
 ): { readonly timeoutMs: number } | undefined {
   const raw = args.string("auto-login-timeout");
   if (raw !== undefined && (!/^\d+$/.test(raw) || Number(raw) < 1)) {
@@ -139,7 +145,9 @@ export function autoLoginSetting(
   if (!args.bool("auto-login") && !envFlag(env.AWS_SIGNIN_AUTO_LOGIN)) {
     return undefined;
   }
-  return { timeoutMs: (raw === undefined ? 120 : Number(raw)) * 1000 };
+  return {
+    timeoutMs: (raw === undefined ? defaultSeconds : Number(raw)) * 1000,
+  };
 }
 
 /**

@@ -17,41 +17,53 @@
 import type { Context } from "../cli/context.ts";
 import { loginCommand } from "../config/selection.ts";
 import { sharedFilePaths } from "../config/paths.ts";
-import { loginCacheDir } from "../cache/login_cache.ts";
+import { loadSharedConfig } from "../config/profiles.ts";
+import { resolveProfile } from "../config/selection.ts";
+import { cacheFilesOf } from "../credentials/login_profiles.ts";
 import type { Credentials } from "../credentials/types.ts";
 import { rememberingCredentials } from "../serve/credential_memory.ts";
 import type { Env } from "../util/env.ts";
-import { joinPath } from "../util/path.ts";
 import { autoLoginFor, currentCredentials } from "./_credentials.ts";
 
-/**
- * What changes when the user signs in again or edits the shared files: the
- * config and credentials files and the login cache entries (name, inode,
- * size, time), read without opening any of them.
- */
-export function filesFingerprint(env: Env): string {
-  const stat = (path: string) => {
-    try {
-      const info = Deno.statSync(path);
-      return `${info.ino}:${info.size}:${info.mtime?.getTime()}`;
-    } catch {
-      return "-";
-    }
-  };
-  const parts: string[] = [];
+function statOf(path: string): string {
   try {
-    const paths = sharedFilePaths(env);
-    parts.push(stat(paths.config), stat(paths.credentials));
-    const dir = loginCacheDir(env);
-    for (const entry of Deno.readDirSync(dir)) {
-      if (entry.name.endsWith(".json")) {
-        parts.push(`${entry.name}=${stat(joinPath(dir, entry.name))}`);
-      }
-    }
+    const info = Deno.statSync(path);
+    return `${info.ino}:${info.size}:${info.mtime?.getTime()}`;
   } catch {
-    // A folder that cannot be listed changes nothing to compare.
+    return "-";
   }
-  return parts.sort().join("|");
+}
+
+/**
+ * What changes when the user signs in again, assumes the role at a terminal
+ * or edits the shared files, for one profile: the config and credentials
+ * files and the cache entries its credentials come from (name, inode, size,
+ * time), read without opening any of them. Other profiles' entries (another
+ * session refreshed every 15 minutes) change nothing.
+ */
+export function filesFingerprint(
+  env: Env,
+  name: string,
+): () => Promise<string> {
+  let files: { readonly key: string; readonly paths: string[] } | undefined;
+  return async () => {
+    const paths = sharedFilePaths(env);
+    const key = `${statOf(paths.config)}|${statOf(paths.credentials)}`;
+    if (files?.key !== key) {
+      let dependsOn: string[] = [];
+      try {
+        const profile = resolveProfile(await loadSharedConfig(env), {
+          name,
+          source: "flag",
+        });
+        dependsOn = await cacheFilesOf(profile, env);
+      } catch {
+        // A config that cannot be read: its own stat says when it changes.
+      }
+      files = { key, paths: dependsOn };
+    }
+    return [key, ...files.paths.map((p) => `${p}=${statOf(p)}`)].join("|");
+  };
 }
 
 /**
@@ -80,7 +92,7 @@ export function servedCredentials(
     });
   const credentials = rememberingCredentials({
     lookup: () => currentCredentials(ctx, name, autoLogin),
-    fingerprint: () => filesFingerprint(ctx.env),
+    fingerprint: filesFingerprint(ctx.env, name),
     now: ctx.now,
     warn: (m) => ctx.warn(m),
     debug: (m) => ctx.debug(m),

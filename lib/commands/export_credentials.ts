@@ -27,6 +27,7 @@ import {
   noCredentialsError,
 } from "../credentials/export_error.ts";
 import { PROFILE_CHAIN_VAR } from "../credentials/chain.ts";
+import { AUTO_LOGIN_WAIT_S } from "../credentials/types.ts";
 import { parseCsvRow } from "../util/csv.ts";
 import {
   autoLoginFor,
@@ -98,7 +99,11 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     const shared = await loadSharedConfig(ctx.env);
     const profile = resolveProfile(shared, selected, [...seen, selected.name]);
     // Not interruptible: Ctrl-C simply ends a credential_process (writes are atomic, locks die with us).
-    const auto = autoLoginSetting(args, ctx.env);
+    const auto = autoLoginSetting(
+      args,
+      ctx.env,
+      AUTO_LOGIN_WAIT_S.export,
+    );
     creds = await credentialsFor(ctx, profile, {
       interruptible: false,
       autoLogin: auto && autoLoginFor(ctx, auto),

@@ -31,6 +31,7 @@ import {
   cacheFilePath,
   lockFilePath,
   loginCacheDir,
+  signInMarkerPath,
 } from "../cache/login_cache.ts";
 import {
   roleCacheDir,
@@ -94,6 +95,7 @@ async function removeEntry(path: string, ctx: Context): Promise<boolean> {
   }
   return await withFileLock(lockFilePath(path), async ({ waited }) => {
     if (waited) ctx.debug("waited for a refresh in flight to finish");
+    await Deno.remove(signInMarkerPath(path)).catch(() => {});
     return await removeIfExists(path);
   }, {
     now: ctx.now,

@@ -58,6 +58,7 @@ import {
 import { loginProfiles } from "../credentials/login_profiles.ts";
 import { safeText } from "../util/safe_text.ts";
 import { autoLoginFor, autoLoginSetting } from "./_credentials.ts";
+import { coolDownWords, coolingDown } from "../credentials/login_again.ts";
 import { browserAvailability } from "../util/desktop.ts";
 import { formatExpiresAt, relativeTime } from "../util/time.ts";
 import { lstatOrUndefined } from "../util/read.ts";
@@ -127,7 +128,13 @@ export interface ProfileStatus {
   /** Why it is not usable, or what to do. */
   note?: string;
   /** Login profiles: whether `--auto-login` is on for this run, and whether a browser can open here. */
-  autoSignIn?: { enabled: boolean; possible: boolean; why?: string };
+  autoSignIn?: {
+    enabled: boolean;
+    possible: boolean;
+    why?: string;
+    /** After a refused or timed-out sign-in: when `--auto-login` may open a browser again. */
+    notBefore?: string;
+  };
   identity?: { UserId: string; Account: string; Arn: string } | {
     error: string;
   };
@@ -321,7 +328,9 @@ export function formatStatusText(s: ProfileStatus, now: number): string {
         })`
         : "unknown",
     ]);
-    if (s.autoSignIn && !s.usable) {
+    if (
+      s.autoSignIn && (!s.usable || s.autoSignIn.notBefore !== undefined)
+    ) {
       lines.push([
         "auto sign-in",
         !s.autoSignIn.enabled
@@ -376,10 +385,20 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   for (const profile of profiles) {
     const s = await statusOf(profile, ctx);
     if (s.type === "login") {
+      const recent = s.cacheFile === null
+        ? undefined
+        : coolingDown(s.cacheFile, ctx.now());
       s.autoSignIn = {
         enabled: auto !== undefined,
-        possible: browser.ok,
-        ...(browser.ok ? {} : { why: browser.why }),
+        possible: browser.ok && recent === undefined,
+        ...(!browser.ok
+          ? { why: browser.why }
+          : recent
+          ? { why: coolDownWords(recent, ctx.now()) }
+          : {}),
+        ...(recent
+          ? { notBefore: formatExpiresAt(ctx.now() + recent.left) }
+          : {}),
       };
     }
     if (args.bool("verify") && s.type !== "other") {

@@ -38,7 +38,11 @@ import { envFlag } from "../util/env.ts";
 import { parseTime } from "../util/time.ts";
 import { loginCredentials } from "./login_provider.ts";
 import { unsupportedCredentialStyle } from "./styles.ts";
-import type { Credentials, ProviderContext } from "./types.ts";
+import {
+  AUTO_LOGIN_WAIT_S,
+  type Credentials,
+  type ProviderContext,
+} from "./types.ts";
 
 /** Environment variable with the profile chain of nested `export-credentials` runs (the AWS CLI's name). */
 export const PROFILE_CHAIN_VAR = "_AWS_CLI_PROFILE_CHAIN";
@@ -133,7 +137,9 @@ async function ownCredentials(
   const { prompt: _, autoLogin: __, ...asAProcess } = ctx;
   // --auto-login as that command line (or its environment) asks for it, not as ours does.
   const autoLogin = own.autoLogin || envFlag(ctx.env.AWS_SIGNIN_AUTO_LOGIN)
-    ? ctx.makeAutoLogin?.(own.autoLoginTimeoutMs ?? 120_000)
+    ? ctx.makeAutoLogin?.(
+      own.autoLoginTimeoutMs ?? AUTO_LOGIN_WAIT_S.export * 1000,
+    )
     : undefined;
   let creds: Credentials | undefined;
   try {

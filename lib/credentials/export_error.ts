@@ -20,19 +20,19 @@ import { loginCommand } from "../config/selection.ts";
 /** The error `configure export-credentials` reports for an error met while resolving credentials. */
 export function exportError(error: unknown): AwsSigninError {
   if (error instanceof AwsSigninError && error.duringRefresh) return error;
-  if (
-    error instanceof AwsSigninError &&
-    (error.kind === "service" || error.kind === "interrupted")
-  ) {
-    return new AwsSigninError(
+  const wrapped = error instanceof AwsSigninError &&
+      (error.kind === "service" || error.kind === "interrupted")
+    ? new AwsSigninError(
       `Unable to retrieve credentials: ${error.message}`,
       error.kind,
+    )
+    : new ConfigurationError(
+      `Unable to retrieve credentials: ${(error as Error).message}`,
+      { cause: error },
     );
-  }
-  return new ConfigurationError(
-    `Unable to retrieve credentials: ${(error as Error).message}`,
-    { cause: error },
-  );
+  // What to do next (e.g. why --auto-login started no sign-in) goes along.
+  if (error instanceof AwsSigninError) wrapped.hint = error.hint;
+  return wrapped;
 }
 
 /** The error when a profile has no credentials at all. */

@@ -3,27 +3,43 @@
  * credentials (its cache entry is gone, or Sign-In refused the refresh
  * because the session ended or the password changed), sign it in again in
  * the browser, with the entry's lock held so that every process that needs
- * the session at the same time waits for one sign-in and uses its result.
- * A process that waited while another's sign-in failed does not open a
- * browser of its own (a marker beside the entry says a sign-in just
- * failed); without a browser, the error is today's plus a line that says
- * why no sign-in was started.
+ * the session at the same time waits for one sign-in and uses its result
+ * (the holder leaves a note on its locks, so waiters wait as long as the
+ * sign-in may take).
+ *
+ * A sign-in that was refused or timed out (or whose process was killed) is
+ * remembered beside the entry (`ENTRY.sign-in`): for a cool-down after it
+ * no caller opens another browser, whether it waited for the lock or came
+ * later (a retrying IDE or SDK would open one per try). The cool-down is
+ * {@linkcode COOL_DOWN_MS} for the outcome and doubles with each failure in
+ * a row, up to an hour; `aws-signin login` (and `logout`) clear it. Without a
+ * browser, the error is today's plus a line that says why no sign-in was
+ * started.
  *
  * @example
  * ```ts
- * import type { ProviderContext } from "./types.ts";
- * declare const ctx: ProviderContext;
- * const reason = autoLoginReason(undefined); // "was logged out"
+ * const reason = autoLoginReason(undefined); // "was logged out (it has no login cache entry)"
  * ```
  * @module
  */
 
-import { AwsSigninError } from "../errors.ts";
 import { loginCommand } from "../config/selection.ts";
 import { resolveRegion } from "../config/region.ts";
 import { resolveEndpoint } from "../endpoints/resolve.ts";
-import type { LoginCacheEntry } from "../cache/login_cache.ts";
+import {
+  type LoginCacheEntry,
+  signInMarkerPath,
+} from "../cache/login_cache.ts";
 import { writeCacheFile } from "../cache/login_cache_write.ts";
+import {
+  AwsSigninError,
+  InterruptedError,
+  SignInRefusedError,
+  WaitTimeoutError,
+} from "../errors.ts";
+import { announceOnHeldLocks, type LockNote } from "../util/lock.ts";
+import { writeFileAtomic } from "../util/files.ts";
+import { durationInWords } from "../util/time.ts";
 import type { Credentials, ProviderContext } from "./types.ts";
 
 /** A sign-in that `--auto-login` started did not end with credentials. Remembered by a server until the files change. */
@@ -49,18 +65,107 @@ export function autoLoginReason(errorCode: string | undefined): string {
     : "has ended";
 }
 
-/** The marker beside an entry that says a sign-in for it just failed. */
-function markerOf(file: string): string {
-  return `${file}.sign-in`;
+/** How a sign-in that did not give credentials ended. */
+export type SignInOutcome = "refused" | "timed out" | "failed";
+
+/** The first cool-down after each outcome (it doubles with each failure in a row, up to {@linkcode MAX_COOL_DOWN_MS}). */
+export const COOL_DOWN_MS: Readonly<Record<SignInOutcome, number>> = {
+  refused: 10 * 60_000,
+  "timed out": 2 * 60_000,
+  failed: 2 * 60_000,
+};
+/** The longest cool-down. */
+export const MAX_COOL_DOWN_MS = 60 * 60_000;
+
+/** What the marker beside an entry holds. */
+interface Marker {
+  /** When the last sign-in started, and until when it could take (ms since the epoch). */
+  readonly started: number;
+  readonly until: number;
+  /** How it ended; none: it did not end (its process was killed, or it is running). */
+  readonly outcome?: SignInOutcome;
+  readonly ended?: number;
+  /** Failed sign-ins in a row, this one included once it ended. */
+  readonly failures: number;
 }
 
-function failedRecently(file: string, windowMs: number, now: number): boolean {
+function readMarker(file: string): Marker | undefined {
   try {
-    const info = Deno.statSync(markerOf(file));
-    return info.mtime !== null && now - info.mtime.getTime() < windowMs;
+    const value = JSON.parse(Deno.readTextFileSync(signInMarkerPath(file)));
+    if (
+      !Number.isFinite(value?.started) || !Number.isFinite(value?.until) ||
+      !Number.isInteger(value?.failures)
+    ) return undefined;
+    return value as Marker;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+async function writeMarker(file: string, marker: Marker): Promise<void> {
+  await writeFileAtomic(signInMarkerPath(file), JSON.stringify(marker), {
+    mode: 0o600,
+    noFollow: true,
+  }).catch(() => {});
+}
+
+/** The last failed sign-in of the entry while its cool-down lasts, else undefined. */
+export function coolingDown(
+  file: string,
+  now: number,
+):
+  | {
+    readonly outcome: SignInOutcome;
+    readonly ended: number;
+    readonly left: number;
+  }
+  | undefined {
+  const marker = readMarker(file);
+  if (!marker) return undefined;
+  // A sign-in that never said how it ended: its process was stopped (a tool's own timeout kills it).
+  const outcome = marker.outcome ?? "timed out";
+  const ended = marker.ended ?? Math.min(marker.until, now);
+  const failures = marker.outcome ? marker.failures : marker.failures + 1;
+  const coolDown = Math.min(
+    MAX_COOL_DOWN_MS,
+    COOL_DOWN_MS[outcome] * 2 ** Math.max(0, Math.min(failures, 10) - 1),
+  );
+  const left = ended + coolDown - now;
+  return left > 0 ? { outcome, ended, left } : undefined;
+}
+
+/** "the last sign-in in the browser for this session was refused just now, and no other is opened for 10 minutes" */
+export function coolDownWords(
+  recent: NonNullable<ReturnType<typeof coolingDown>>,
+  now: number,
+): string {
+  const how = recent.outcome === "refused"
+    ? "was refused"
+    : recent.outcome === "timed out"
+    ? "timed out"
+    : "failed";
+  return `the last sign-in in the browser for this session ${how} ${
+    ago(now - recent.ended)
+  }, and no other is opened for ${durationInWords(recent.left)}`;
+}
+
+function outcomeOf(error: unknown): SignInOutcome {
+  return error instanceof SignInRefusedError
+    ? "refused"
+    : error instanceof WaitTimeoutError
+    ? "timed out"
+    : "failed";
+}
+
+/** What a process says when it waits for another's sign-in (from the note on the lock). */
+export function waitingFor(note: LockNote, now: number): string {
+  return `Waiting for another process ${note.what}; it may take up to ${
+    durationInWords(note.until - now)
+  }.`;
+}
+
+function ago(ms: number): string {
+  return ms < 60_000 ? "just now" : `${durationInWords(ms)} ago`;
 }
 
 /**
@@ -76,8 +181,6 @@ export async function signInAgain(init: {
   readonly failure: AwsSigninError;
   /** The OAuth2 code of the refused refresh (undefined: logged out). */
   readonly errorCode: string | undefined;
-  /** Whether this process waited for the lock (another may have just tried). */
-  readonly waited: boolean;
   readonly ctx: ProviderContext;
 }): Promise<Credentials> {
   const { ctx, failure } = init;
@@ -90,12 +193,12 @@ export async function signInAgain(init: {
       `browser can open, or '${command} --remote'.`;
     throw failure;
   }
-  if (
-    init.waited &&
-    failedRecently(init.file, auto.timeoutMs + 60_000, ctx.now())
-  ) {
-    failure.hint ??=
-      `No sign-in was started: another process's sign-in in the browser for this session just failed. Run '${command}'.`;
+  const now = ctx.now();
+  const recent = coolingDown(init.file, now);
+  if (recent) {
+    failure.hint ??= `No sign-in was started (--auto-login): ${
+      coolDownWords(recent, now)
+    }. Run '${command}' to sign in now.`;
     throw failure;
   }
   // The region that issued the session, else the configured one, else the AWS CLI's default for a
@@ -112,9 +215,19 @@ export async function signInAgain(init: {
     profile: profile.settings,
     shared: profile.shared,
   });
-  await Deno.writeTextFile(markerOf(init.file), "", { mode: 0o600 }).catch(
-    () => {},
-  );
+  const previous = readMarker(init.file);
+  const failures = previous
+    ? previous.outcome ? previous.failures : previous.failures + 1
+    : 0;
+  const started = ctx.now();
+  const until = started + auto.timeoutMs + 30_000;
+  await writeMarker(init.file, { started, until, failures });
+  // Whoever waits for this entry (or for a role built on it) waits for the person at the browser.
+  await announceOnHeldLocks({
+    what:
+      `to finish signing in again in the browser for profile '${profile.name}' (--auto-login)`,
+    until,
+  });
   let result;
   try {
     result = await auto.signIn({
@@ -126,10 +239,22 @@ export async function signInAgain(init: {
       fetch: ctx.fetch,
     });
   } catch (error) {
+    if (error instanceof InterruptedError) {
+      // Stopped at the terminal on purpose: the next run may open the browser again.
+      await Deno.remove(signInMarkerPath(init.file)).catch(() => {});
+      throw error;
+    }
+    await writeMarker(init.file, {
+      started,
+      until,
+      outcome: outcomeOf(error),
+      ended: ctx.now(),
+      failures: failures + 1,
+    });
     throw new AutoLoginFailedError((error as Error).message, { cause: error });
   }
   await writeCacheFile(init.file, result.cacheJson);
-  await Deno.remove(markerOf(init.file)).catch(() => {});
+  await Deno.remove(signInMarkerPath(init.file)).catch(() => {});
   ctx.debug(`signed in again; wrote the login cache entry ${init.file}`);
   return result.credentials;
 }

@@ -49,7 +49,7 @@ import {
 import { dpopKeyFromPem } from "../signin/dpop.ts";
 import { createOAuth2Token, type TokenOutput } from "../signin/token_client.ts";
 import { LoginRefreshError, refreshErrorFor } from "../signin/token_errors.ts";
-import { SESSION_ENDED_CODES, signInAgain } from "./login_again.ts";
+import { SESSION_ENDED_CODES, signInAgain, waitingFor } from "./login_again.ts";
 import { LockTimeoutError, withFileLock } from "../util/lock.ts";
 import { formatExpiresAt } from "../util/time.ts";
 import { credentialsFromEntry, needsRefresh } from "./login_entry.ts";
@@ -110,7 +110,6 @@ async function refreshWithLock(
             entry: undefined,
             failure: error,
             errorCode: undefined,
-            waited,
             ctx,
           });
         }
@@ -145,7 +144,6 @@ async function refreshWithLock(
             entry,
             failure: error,
             errorCode: error.errorCode,
-            waited,
             ctx,
           });
         }
@@ -166,6 +164,7 @@ async function refreshWithLock(
         }
         : {}),
       debug: ctx.debug,
+      onNote: (note) => ctx.warn(waitingFor(note, ctx.now())),
     });
   } catch (error) {
     if (!(error instanceof LockTimeoutError)) throw error;

@@ -34,6 +34,7 @@ import { writeRoleCache } from "../cache/role_cache_write.ts";
 import { prepareCacheDir } from "../cache/login_cache_dir.ts";
 import { assumeRole } from "../sts/client.ts";
 import { LockTimeoutError, withFileLock } from "../util/lock.ts";
+import { waitingFor } from "./login_again.ts";
 import { parseTime } from "../util/time.ts";
 import {
   fromCache,
@@ -130,6 +131,7 @@ async function assumeAt(
       timeoutMs: ROLE_LOCK_WAIT_MS,
       purpose: `to finish assuming ${config.roleArn}`,
       debug: ctx.debug,
+      onNote: (note) => ctx.warn(waitingFor(note, ctx.now())),
     });
   } catch (error) {
     const cached = readRoleCache(file);

@@ -44,6 +44,14 @@ export interface Credentials {
 }
 
 /**
+ * How long `--auto-login` waits for the browser by default, in seconds:
+ * `configure export-credentials` (a `credential_process`) less than the
+ * minute after which the Go SDK, and so Terraform, stops the process; other
+ * commands longer.
+ */
+export const AUTO_LOGIN_WAIT_S = { export: 50, other: 120 } as const;
+
+/**
  * Signing a login session in again in the browser when it can give no
  * credentials (`--auto-login`): given to providers by commands that opt in.
  */

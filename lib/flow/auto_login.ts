@@ -17,7 +17,7 @@
  * @module
  */
 
-import { AwsSigninError } from "../errors.ts";
+import { AwsSigninError, SignInRefusedError } from "../errors.ts";
 import type { Context } from "../cli/context.ts";
 import { loginCommand } from "../config/selection.ts";
 import { authorizeBase } from "../endpoints/resolve.ts";
@@ -90,7 +90,7 @@ export async function signInAgain(
       );
     }
     if (session.loginSession !== request.session) {
-      throw new AwsSigninError(
+      throw new SignInRefusedError(
         `The browser signed in to session ${session.loginSession}, not to ${request.session}, the session of ` +
           `profile '${request.profile.name}', so nothing was saved: aws-signin never switches a profile's ` +
           `session on its own. To use the other session, run '${retry}' in a terminal.`,

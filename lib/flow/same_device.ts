@@ -15,7 +15,7 @@
  * @module
  */
 
-import { AwsSigninError } from "../errors.ts";
+import { SignInRefusedError } from "../errors.ts";
 import { loginCommand } from "../config/selection.ts";
 import { waitFor } from "../cli/prompts.ts";
 import { startSpinner } from "../cli/spinner.ts";
@@ -114,7 +114,7 @@ export async function sameDeviceFlow(
     await spinner.stop();
   }
   if (result.kind === "error") {
-    throw new AwsSigninError(
+    throw new SignInRefusedError(
       `${CODE_ERROR}: Failed to retrieve an authorization code. The sign-in page returned "${
         safeText(result.error)
       }". ` +

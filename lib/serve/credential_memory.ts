@@ -42,8 +42,8 @@ export const MAX_BACKOFF_MS = 5 * 60_000;
 export interface MemoryOptions {
   /** Looks the credentials up (refreshing as needed). */
   readonly lookup: () => Promise<Credentials>;
-  /** Changes whenever the files a lasting refusal depends on change (the login cache, the shared files). */
-  readonly fingerprint: () => string;
+  /** Changes whenever the files a lasting refusal depends on change (the profile's cache entries, the shared files). */
+  readonly fingerprint: () => string | Promise<string>;
   readonly now: () => number;
   /** A number in [0, 1) for the jitter. Default `Math.random`. */
   readonly random?: () => number;
@@ -115,7 +115,9 @@ export function rememberingCredentials(
   return async () => {
     const now = options.now();
     if (lasting) {
-      if (options.fingerprint() === lasting.fingerprint) throw lasting.error;
+      if (await options.fingerprint() === lasting.fingerprint) {
+        throw lasting.error;
+      }
       debug(
         "the login cache or the config changed: looking the credentials up again",
       );
@@ -125,7 +127,7 @@ export function rememberingCredentials(
       if (valid(lastGood, now)) return lastGood!;
       if (lastError !== undefined) throw lastError;
     }
-    const fingerprint = options.fingerprint();
+    const fingerprint = await options.fingerprint();
     let creds: Credentials;
     try {
       creds = await options.lookup();

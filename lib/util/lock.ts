@@ -5,6 +5,12 @@
  * only until the deadline. The clock and the wait between tries come from the
  * caller.
  *
+ * A holder that starts something long (a sign-in in the browser) says so
+ * with {@linkcode announceOnHeldLocks}: a note beside each lock it holds
+ * (`LOCK.note`, a side file so that Windows, whose locks are mandatory, can
+ * read it) with what it does and until when. Waiters read it and wait that
+ * long, and say what they waited for.
+ *
  * @example
  * ```ts
  * const path = `${await Deno.makeTempDir()}/entry.json.lock`;
@@ -32,6 +38,62 @@ export interface LockOptions {
   readonly purpose?: string;
   readonly signal?: AbortSignal | undefined;
   readonly debug?: (message: string) => void;
+  /** Told once when the holder's note says it is doing something long (see {@linkcode announceOnHeldLocks}). */
+  readonly onNote?: (note: LockNote) => void;
+}
+
+/** What a lock's holder said it is doing, and until when it may take. */
+export interface LockNote {
+  /** E.g. "to finish signing in again in the browser for profile 'dev'". */
+  readonly what: string;
+  /** Milliseconds since the epoch. */
+  readonly until: number;
+}
+
+/** The locks this process holds now (a waiter in the same process is another holder-to-be). */
+const held = new Set<string>();
+
+function notePath(lock: string): string {
+  return `${lock}.note`;
+}
+
+function readNote(lock: string): LockNote | undefined {
+  try {
+    const info = Deno.lstatSync(notePath(lock));
+    if (!info.isFile || info.size > 4096) return undefined;
+    const value = JSON.parse(Deno.readTextFileSync(notePath(lock)));
+    return typeof value?.what === "string" && Number.isFinite(value?.until)
+      ? { what: value.what.slice(0, 300), until: value.until }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Tells whoever waits for a lock this process holds what it is doing and
+ * until when (a note beside each held lock; removed when the lock goes).
+ */
+export async function announceOnHeldLocks(note: LockNote): Promise<void> {
+  const bytes = new TextEncoder().encode(JSON.stringify(note));
+  for (const lock of held) {
+    // A new file every time (O_EXCL never follows a link someone planted); readers skip a partial one.
+    try {
+      await Deno.remove(notePath(lock)).catch(() => {});
+      const file = await Deno.open(notePath(lock), {
+        write: true,
+        createNew: true,
+        mode: 0o600,
+      });
+      try {
+        await file.write(bytes);
+      } finally {
+        file.close();
+      }
+    } catch {
+      // A note is a courtesy to waiters: without it they wait as long as they would anyway.
+    }
+  }
 }
 
 /** Another process held the lock for longer than the caller was willing to wait. */
@@ -88,16 +150,27 @@ export async function withFileLock<T>(
   const sleep = options.sleep ?? realSleep;
   const file = await openLockFile(path);
   try {
-    const deadline = options.now() + (options.timeoutMs ?? 30_000);
+    const patience = options.timeoutMs ?? 30_000;
+    let deadline = options.now() + patience;
+    let purpose = options.purpose ?? "to finish refreshing the login session";
     let waited = false;
-    while (!(await file.tryLock(true))) {
+    let noteSeen: number | undefined;
+    let lastLook = -Infinity;
+    while (held.has(path) || !(await file.tryLock(true))) {
       if (options.signal?.aborted) throw new InterruptedError();
-      if (options.now() > deadline) {
-        throw new LockTimeoutError(
-          path,
-          options.purpose ?? "to finish refreshing the login session",
-        );
+      const now = options.now();
+      if (now - lastLook >= 200) {
+        lastLook = now;
+        const note = readNote(path);
+        // A holder busy with something long: wait for it, and for what it does after (our usual patience).
+        if (note && note.until > now && note.until !== noteSeen) {
+          noteSeen = note.until;
+          deadline = Math.max(deadline, note.until + patience);
+          purpose = note.what;
+          options.onNote?.(note);
+        }
       }
+      if (now > deadline) throw new LockTimeoutError(path, purpose);
       if (!waited) {
         options.debug?.(
           `waiting for the lock ${path} (another process holds it)`,
@@ -106,9 +179,12 @@ export async function withFileLock<T>(
       waited = true;
       await sleep(15 + Math.random() * 20, options.signal);
     }
+    held.add(path);
     try {
       return await fn({ waited });
     } finally {
+      held.delete(path);
+      await Deno.remove(notePath(path)).catch(() => {});
       await file.unlock().catch(() => {});
     }
   } finally {

@@ -18,69 +18,17 @@ import {
   runCliProcess,
   sha256HexSync,
   standInBrowser,
-  type TempHome,
   tempHome,
 } from "../helpers.ts";
+import {
+  ageMarker,
+  browserOpenings,
+  codeExchanges,
+  endedSession,
+  env,
+  revoke,
+} from "./_auto_login.ts";
 import { ADMIN } from "../roles/_setup.ts";
-
-async function revoke(url: string): Promise<void> {
-  const r = await fetch(`${url}/_emulator/revoke`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: "{}",
-  });
-  assert.equal(r.status, 200);
-  await r.body?.cancel();
-}
-
-/** A home signed in through the emulator, whose session the emulator then ends and whose entry is due. */
-async function endedSession(server: { url: string }) {
-  const home = await tempHome();
-  const file = await loginThrough(server.url, home);
-  await Deno.writeTextFile(
-    home.config,
-    `${await Deno.readTextFile(home.config)}region = us-east-1\n`,
-  );
-  const aged = JSON.parse(await Deno.readTextFile(file));
-  aged.accessToken.expiresAt = new Date(Date.now() - 60_000).toISOString()
-    .replace(/\.\d+Z$/, "Z");
-  await Deno.writeTextFile(file, JSON.stringify(aged));
-  await revoke(server.url);
-  return { home, file, old: aged.accessToken.accessKeyId as string };
-}
-
-function env(home: TempHome, server: { url: string }, extra = {}) {
-  return {
-    ...home.env,
-    AWS_ENDPOINT_URL_SIGNIN: server.url,
-    AWS_ENDPOINT_URL_STS: server.url,
-    BROWSER: standInBrowser("approve"),
-    BROWSER_COUNT: `${home.dir}/browser-count`,
-    ...extra,
-  };
-}
-
-async function browserOpenings(home: TempHome): Promise<number> {
-  return ((await readOrNull(`${home.dir}/browser-count`)) ?? "").split("\n")
-    .filter((l) => l !== "").length;
-}
-
-function codeExchanges(
-  server: {
-    emulator: {
-      requests: readonly {
-        operation: string;
-        grantType?: string;
-        status: number;
-      }[];
-    };
-  },
-): number {
-  return server.emulator.requests.filter((r) =>
-    r.operation === "CreateOAuth2Token" &&
-    r.grantType === "authorization_code" && r.status === 200
-  ).length;
-}
 
 Deno.test("a session that ended is signed in again: export-credentials prints fresh keys, and says why on stderr only", async () => {
   await using server = await startEmulator({ autoApprove: true });
@@ -97,7 +45,7 @@ Deno.test("a session that ended is signed in again: export-credentials prints fr
   assert.notEqual(creds.AccessKeyId, old);
   assert.match(
     result.stderr,
-    /^aws-signin: \[WARNING\]: The login session of profile 'dev' has ended: signing in again in your browser \(--auto-login; waiting up to 120 s\)\.\n/,
+    /^aws-signin: \[WARNING\]: The login session of profile 'dev' has ended: signing in again in your browser \(--auto-login; waiting up to 50 s\)\.\n/,
   );
   assert.match(
     result.stderr,
@@ -220,12 +168,12 @@ Deno.test("without a way to open a browser: today's error, plus one line saying 
   );
 });
 
-Deno.test("a role profile built on the session is covered; a sign-in that times out says so", async () => {
+Deno.test("a role profile built on the session is covered; a sign-in that times out says so, and cools down", async () => {
   await using server = await startEmulator({
     autoApprove: true,
     roles: [ADMIN],
   });
-  const { home } = await endedSession(server);
+  const { home, file } = await endedSession(server);
   await using _home = home;
   await Deno.writeTextFile(
     home.config,
@@ -253,11 +201,26 @@ Deno.test("a role profile built on the session is covered; a sign-in that times 
     slow.stderr,
     /aws-signin: \[ERROR\]: Timed out after 2 seconds waiting for the sign-in to finish in the browser\./,
   );
+  // Right after, no other browser is opened (the next caller would open one per try).
+  const soon = await runCliProcess(
+    ["configure", "export-credentials", "--profile", "admin", "--auto-login"],
+    env(home, server),
+  );
+  assert.equal(soon.code, 255);
+  assert.match(
+    soon.stderr,
+    /No sign-in was started \(--auto-login\): the last sign-in in the browser for this session timed out just now, and no other is opened for 2 minutes\. Run 'aws-signin login --profile dev' to sign in now\.\n$/,
+  );
+  assert.equal(await browserOpenings(home), 1);
+  // Once the cool-down is over, the role profile signs its session in again.
+  await ageMarker(file, 3 * 60_000);
   const role = await runCliProcess(
     ["configure", "export-credentials", "--profile", "admin", "--auto-login"],
     env(home, server),
   );
   assert.equal(role.code, 0, role.stderr);
+  assert.equal(await browserOpenings(home), 2);
+  assert.equal(await readOrNull(`${file}.sign-in`), null);
   assert.match(JSON.parse(role.stdout).AccessKeyId, /^ASIA/);
   assert.match(
     role.stderr,
