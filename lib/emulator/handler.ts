@@ -95,8 +95,8 @@ function route(
   return json({ message: `Not found: ${req.method} ${url.pathname}` }, 404);
 }
 
-/** The largest request body the emulator reads (AWS's own limits are far below it). */
-export const MAX_BODY_BYTES = 1024 * 1024;
+/** The largest request body the emulator reads: its token, STS, decision and control requests are a few KiB at most. */
+export const MAX_BODY_BYTES = 64 * 1024;
 
 /** The request with its body read, or `undefined` when the body is over {@linkcode MAX_BODY_BYTES}. */
 async function withLimitedBody(req: Request): Promise<Request | undefined> {

@@ -81,6 +81,7 @@ export async function startCallbackServer(init: {
     server = serveHttp({
       hostname: init.hostname ?? "127.0.0.1",
       port: init.port ?? 0,
+      maxBodyBytes: 0, // GET only: a body gets 413 before it is read
       onError: () => page(notFoundPage(), 500),
     }, (request) => {
       const url = new URL(request.url);

@@ -1,6 +1,7 @@
 /**
  * HTTP/1.1 on one connection, for `server.ts`: reading a request head and
- * body (Content-Length or chunked, within limits) from a socket whose one
+ * body (Content-Length or chunked, within limits, refused from the head
+ * alone when it is too large) from a socket whose one
  * deadline can close it, and writing a `Response` with its length and
  * connection headers. Anything malformed is a {@linkcode BadRequest} with
  * the status to answer.
@@ -62,8 +63,15 @@ export class Connection {
   #buffer: Uint8Array<ArrayBuffer> = new Uint8Array(0);
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
-  /** When it started waiting for a request head (undefined while a request is being served). */
-  waitingSince: number | undefined = Date.now();
+  /** When it was accepted. */
+  readonly acceptedAt: number = Date.now();
+  /**
+   * What it waits for: its request head, the rest of its request (the
+   * body), or nothing (its request is being answered).
+   */
+  waitingFor: "head" | "body" | undefined = "head";
+  /** When it started waiting for its current request (accepted, or done with the previous one). */
+  waitingSince: number = this.acceptedAt;
 
   constructor(conn: Deno.Conn) {
     this.conn = conn;
@@ -221,55 +229,85 @@ export function parseHead(text: string): Head {
   return { method, target, version, headers };
 }
 
-/** The body, framed by Content-Length or chunked, within `max` bytes. */
-export async function readBody(
-  c: Connection,
-  head: Head,
-  max: number,
-): Promise<Uint8Array<ArrayBuffer> | undefined> {
+/** The answer to a request that announces a body where a server takes none. */
+export const NO_BODY = "This server takes no request body.";
+
+/** How a request's body is framed: none, a length, or chunks. */
+export type Framing =
+  | { readonly kind: "none" }
+  | { readonly kind: "length"; readonly length: number }
+  | { readonly kind: "chunked" };
+
+/**
+ * The body's framing from the head alone, refused (400, 413) before a byte
+ * of the body is read when it is malformed or announces more than `max`
+ * bytes (with `max` 0, any body at all).
+ */
+export function framing(head: Head, max: number): Framing {
   const te = head.headers.get("transfer-encoding");
   const cl = head.headers.get("content-length");
   if (te !== null) {
     if (cl !== null || te.trim().toLowerCase() !== "chunked") {
       throw new BadRequest(400, "Unsupported Transfer-Encoding.");
     }
-    const parts: Uint8Array<ArrayBuffer>[] = [];
-    let total = 0;
-    for (;;) {
-      const line = await c.readLine(1024);
-      const size = parseInt(line.split(";")[0]!.trim(), 16);
-      if (!/^[0-9a-fA-F]+$/.test(line.split(";")[0]!.trim())) {
-        throw new BadRequest(400, "Malformed chunk size.");
-      }
-      if (size === 0) break;
-      total += size;
-      if (total > max) {
-        throw new BadRequest(413, "The request body is too large.");
-      }
-      parts.push(await c.readExactly(size));
-      if ((await c.readLine(2)) !== "") {
-        throw new BadRequest(400, "Malformed chunk.");
-      }
-    }
-    // Trailers, up to the blank line.
-    for (let n = 0; (await c.readLine(8 * 1024)) !== ""; n++) {
-      if (n > 32) throw new BadRequest(400, "Too many trailers.");
-    }
-    const body = new Uint8Array(total);
-    let at = 0;
-    for (const p of parts) {
-      body.set(p, at);
-      at += p.length;
-    }
-    return body;
+    if (max === 0) throw new BadRequest(413, NO_BODY);
+    return { kind: "chunked" };
   }
-  if (cl === null) return undefined;
+  if (cl === null) return { kind: "none" };
   if (!/^\d+$/.test(cl.trim())) {
     throw new BadRequest(400, "Malformed Content-Length.");
   }
   const length = Number(cl.trim());
-  if (length > max) throw new BadRequest(413, "The request body is too large.");
-  return length === 0 ? new Uint8Array(0) : await c.readExactly(length);
+  if (length > max) {
+    throw new BadRequest(
+      413,
+      max === 0 ? NO_BODY : "The request body is too large.",
+    );
+  }
+  return { kind: "length", length };
+}
+
+/** The body as `framing` announced it, within `max` bytes. */
+export async function readBody(
+  c: Connection,
+  framing: Framing,
+  max: number,
+): Promise<Uint8Array<ArrayBuffer> | undefined> {
+  if (framing.kind === "none") return undefined;
+  if (framing.kind === "length") {
+    return framing.length === 0
+      ? new Uint8Array(0)
+      : await c.readExactly(framing.length);
+  }
+  const parts: Uint8Array<ArrayBuffer>[] = [];
+  let total = 0;
+  for (;;) {
+    const line = await c.readLine(1024);
+    const size = parseInt(line.split(";")[0]!.trim(), 16);
+    if (!/^[0-9a-fA-F]+$/.test(line.split(";")[0]!.trim())) {
+      throw new BadRequest(400, "Malformed chunk size.");
+    }
+    if (size === 0) break;
+    total += size;
+    if (total > max) {
+      throw new BadRequest(413, "The request body is too large.");
+    }
+    parts.push(await c.readExactly(size));
+    if ((await c.readLine(2)) !== "") {
+      throw new BadRequest(400, "Malformed chunk.");
+    }
+  }
+  // Trailers, up to the blank line.
+  for (let n = 0; (await c.readLine(8 * 1024)) !== ""; n++) {
+    if (n > 32) throw new BadRequest(400, "Too many trailers.");
+  }
+  const body = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    body.set(p, at);
+    at += p.length;
+  }
+  return body;
 }
 
 export function wantsClose(head: Head): boolean {

@@ -11,12 +11,19 @@
  *   `headTimeoutMs`, a body within `bodyTimeoutMs`, an answer must be taken
  *   by the client within `writeTimeoutMs`, and an idle keep-alive connection
  *   is closed after `idleTimeoutMs`;
- * - at most `maxConnections` are open at once: at the cap, the connection
- *   that has waited longest for its request head is closed to make room (a
- *   real client sends its head at once), and when every connection is busy
- *   in the handler, new ones wait in the kernel's queue;
- * - heads and bodies are bounded (431, 413), and anything that is not a
- *   well-formed request gets 400 and a closed connection.
+ * - at most `maxConnections` are open at once: at the cap, of the
+ *   connections whose request is incomplete (no head yet, or a body still
+ *   coming, or idle between requests), the one that has waited longest is
+ *   closed to make room (a real client sends its request at once). A
+ *   connection is never closed for room within `acceptGraceMs` of being
+ *   accepted, before it could send its head: when only such young ones (or
+ *   connections busy in the handler) are open, new connections wait in the
+ *   kernel's queue until one ages or leaves. So connections that hold a
+ *   slot with a head but no body cannot crowd out real requests;
+ * - heads and bodies are bounded (431, 413) from the head alone, before the
+ *   body is read: a listener that takes no body (`maxBodyBytes: 0`) refuses
+ *   one at once, and anything that is not a well-formed request gets 400 and
+ *   a closed connection.
  *
  * The handler sees a standard `Request` and the peer's address.
  *
@@ -33,6 +40,7 @@ import {
   BadRequest,
   Connection,
   encoder,
+  framing,
   type Head,
   parseHead,
   plain,
@@ -61,8 +69,13 @@ export interface HttpServerOptions {
   readonly maxConnections?: number;
   /** Request line and headers. Default 16 KiB. */
   readonly maxHeadBytes?: number;
-  /** Request body. Default 1 MiB. */
+  /** Request body; 0 refuses any body (413 before reading it). Default 1 MiB. */
   readonly maxBodyBytes?: number;
+  /**
+   * A connection this young is never closed to make room at the cap: its
+   * time to send a request head. Default 500 ms.
+   */
+  readonly acceptGraceMs?: number;
   /** The answer when the handler throws. Default: 500 with a plain text body. */
   readonly onError?: (error: unknown) => Response;
   /** Told once when accepting starts to fail (and again after it recovered and fails anew). */
@@ -106,7 +119,8 @@ export function serveHttp(
   const idleTimeout = options.idleTimeoutMs ?? 5_000;
   const maxConnections = Math.max(1, options.maxConnections ?? 128);
   const maxHead = options.maxHeadBytes ?? 16 * 1024;
-  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  const maxBody = Math.max(0, options.maxBodyBytes ?? 1024 * 1024);
+  const grace = Math.max(0, options.acceptGraceMs ?? 500);
   const onError = options.onError ??
     (() => plain(500, "Internal server error."));
   const hostname = options.hostname ?? "127.0.0.1";
@@ -124,30 +138,51 @@ export function serveHttp(
   const open = new Set<Connection>();
   const tasks = new Set<Promise<void>>();
   let closing = false;
-  let slotFreed: (() => void) | undefined;
+  let wake: (() => void) | undefined;
+
+  /** Wakes {@linkcode room} when it waits: a slot freed, or a connection may be closed for room. */
+  const changed = () => wake?.();
+
+  /** Waits for {@linkcode changed}, or at most `ms`. */
+  const whenChanged = (ms: number | undefined) =>
+    new Promise<void>((resolve) => {
+      const timer = ms === undefined ? undefined : setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
 
   const release = (c: Connection) => {
     c.close();
     open.delete(c);
-    slotFreed?.();
-    slotFreed = undefined;
+    changed();
   };
 
   /** Makes room for one more connection; false when the server is closing. */
   const room = async (): Promise<boolean> => {
     while (open.size >= maxConnections && !closing) {
+      const now = Date.now();
       let oldest: Connection | undefined;
+      let nextOfAge: number | undefined;
       for (const c of open) {
-        if (
-          c.waitingSince !== undefined &&
-          (oldest === undefined || c.waitingSince < oldest.waitingSince!)
-        ) oldest = c;
+        if (c.waitingFor === undefined) continue;
+        const ofAge = c.acceptedAt + grace;
+        if (ofAge > now) {
+          nextOfAge = Math.min(nextOfAge ?? ofAge, ofAge);
+        } else if (!oldest || c.waitingSince < oldest.waitingSince) {
+          oldest = c;
+        }
       }
       if (oldest) {
         release(oldest);
         continue;
       }
-      await new Promise<void>((resolve) => (slotFreed = resolve));
+      await whenChanged(
+        nextOfAge === undefined ? undefined : nextOfAge - now,
+      );
     }
     return !closing;
   };
@@ -157,7 +192,12 @@ export function serveHttp(
     try {
       let first = true;
       while (!closing) {
-        c.waitingSince = Date.now();
+        if (!first) {
+          // Idle between requests: it may be closed for room again.
+          c.waitingFor = "head";
+          c.waitingSince = Date.now();
+          changed();
+        }
         // The whole head within the deadline; between requests, the idle one.
         c.deadline(first ? headTimeout : idleTimeout);
         let head: Head;
@@ -165,14 +205,20 @@ export function serveHttp(
         try {
           const text = await c.readHead(maxHead);
           if (text === null) return;
-          c.waitingSince = undefined;
+          // Still incomplete, so still the first to go at the cap.
+          c.waitingFor = "body";
           head = parseHead(text);
-          if (head.headers.get("expect")?.toLowerCase() === "100-continue") {
+          const frame = framing(head, maxBody);
+          if (
+            frame.kind !== "none" &&
+            head.headers.get("expect")?.toLowerCase() === "100-continue"
+          ) {
             await c.write(encoder.encode("HTTP/1.1 100 Continue\r\n\r\n"));
           }
           c.deadline(bodyTimeout);
-          body = await readBody(c, head, maxBody);
+          body = await readBody(c, frame, maxBody);
           c.clearDeadline();
+          c.waitingFor = undefined;
         } catch (error) {
           if (error instanceof BadRequest) {
             c.deadline(writeTimeout);
@@ -276,9 +322,9 @@ export function serveHttp(
       try {
         listener.close();
       } catch { /* already closed */ }
-      slotFreed?.();
+      changed();
       // Connections waiting for a request head have nothing in flight.
-      for (const c of open) if (c.waitingSince !== undefined) c.close();
+      for (const c of open) if (c.waitingFor === "head") c.close();
     }
     await finished.catch(() => {});
   };

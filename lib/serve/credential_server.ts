@@ -5,8 +5,9 @@
  * `Authorization` answers `{"AccessKeyId", "SecretAccessKey", "Token",
  * "Expiration", "AccountId"}` (`Expiration` in RFC 3339 with `Z`, which the JS
  * SDK requires). A wrong or missing token gets 401 (compared in constant
- * time), other paths 404, other methods 405, and a session that has ended
- * 500 with an SDK-readable `{"Code", "Message"}`. Concurrent requests share
+ * time), other paths 404, other methods 405, a request that announces a
+ * body 413 before the body is read, and a session that has ended 500 with an
+ * SDK-readable `{"Code", "Message"}`. Concurrent requests share
  * one credentials lookup, so a due refresh happens once.
  *
  * @example
@@ -146,6 +147,8 @@ export async function startCredentialServer(
   const server = serveHttp({
     hostname: options.host ?? "127.0.0.1",
     port: options.port ?? 0,
+    // GET only: a request that announces a body gets 413 before it is read.
+    maxBodyBytes: 0,
     onError: () =>
       Response.json({ Code: "InternalError", Message: "Internal error." }, {
         status: 500,

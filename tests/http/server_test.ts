@@ -156,6 +156,121 @@ Deno.test("at the connection cap, connections that sent no head make room for ne
   for (const c of silent) c.close();
 });
 
+/** Whether the server closes `conn` within `ms` (the read ends); false when it stays open. */
+async function closedWithin(conn: Deno.Conn, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const ended = conn.read(new Uint8Array(1024)).then(() => true, () => true);
+  const waited = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const result = await Promise.race([ended, waited]);
+  clearTimeout(timer);
+  return result;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+Deno.test("at the cap, connections whose body never comes make room, oldest first, and a real request is served", async () => {
+  await using server = serveHttp({
+    headTimeoutMs: 10_000,
+    bodyTimeoutMs: 10_000,
+    maxConnections: 4,
+    maxBodyBytes: 4096,
+  }, () => new Response("served"));
+  const port = server.addr.port;
+  const slow: Deno.Conn[] = [];
+  for (let i = 0; i < 4; i++) {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    await conn.write(encoder.encode(
+      "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n",
+    ));
+    slow.push(conn);
+    await sleep(30);
+  }
+  // Past the grace a new connection has to send its head.
+  await sleep(700);
+  try {
+    const answer = await raw(
+      port,
+      "GET /real HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert.match(answer.text, /^HTTP\/1\.1 200 OK[\s\S]*\r\n\r\nserved$/);
+    // Room is made before each accept: the oldest went first, the youngest stays.
+    const closed = [];
+    for (const conn of slow) closed.push(await closedWithin(conn, 200));
+    assert.deepEqual(closed, [true, true, false, false]);
+  } finally {
+    for (const c of slow) c.close();
+  }
+});
+
+Deno.test("a just-accepted connection is not evicted before it could send its head", async () => {
+  await using server = serveHttp({
+    headTimeoutMs: 5_000,
+    maxConnections: 2,
+  }, (request) => new Response(new URL(request.url).pathname));
+  const port = server.addr.port;
+  const first = await Deno.connect({ hostname: "127.0.0.1", port });
+  const others = await Promise.all(
+    Array.from(
+      { length: 6 },
+      () => Deno.connect({ hostname: "127.0.0.1", port }),
+    ),
+  );
+  try {
+    await sleep(150);
+    await first.write(
+      encoder.encode(
+        "GET /first HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      ),
+    );
+    let text = "";
+    const buf = new Uint8Array(4096);
+    const timer = setTimeout(() => first.close(), 3_000);
+    try {
+      for (let n; (n = await first.read(buf)) !== null;) {
+        text += decoder.decode(buf.subarray(0, n));
+      }
+    } catch { /* closed by the timer, or reset by the server */ }
+    clearTimeout(timer);
+    assert.match(text, /^HTTP\/1\.1 200 OK[\s\S]*\r\n\r\n\/first$/);
+  } finally {
+    try {
+      first.close();
+    } catch { /* closed */ }
+    for (const c of others) c.close();
+  }
+});
+
+Deno.test("a server that takes no body refuses one before reading it", async () => {
+  await using server = serveHttp({
+    bodyTimeoutMs: 10_000,
+    maxBodyBytes: 0,
+  }, () => new Response("served"));
+  const port = server.addr.port;
+  for (
+    const framing of ["Content-Length: 1000", "Transfer-Encoding: chunked"]
+  ) {
+    const started = Date.now();
+    const answer = await raw(
+      port,
+      `GET / HTTP/1.1\r\nHost: x\r\n${framing}\r\n\r\n`,
+    );
+    assert.match(
+      answer.text,
+      /^HTTP\/1\.1 413 [\s\S]*\r\n\r\nThis server takes no request body\.\n$/,
+      framing,
+    );
+    assert.ok(answer.closed, framing);
+    assert.ok(Date.now() - started < 2_000, framing);
+  }
+  const empty = await raw(
+    port,
+    "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+  );
+  assert.match(empty.text, /\r\n\r\nserved$/);
+});
+
 Deno.test("close lets a request in flight finish, and the server stops accepting", async () => {
   const entered = Promise.withResolvers<void>();
   const server = serveHttp({}, async () => {
