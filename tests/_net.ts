@@ -108,6 +108,8 @@ export interface TestProxy {
   readonly url: string;
   /** `CONNECT host:port` targets, and `METHOD absolute-url` of forwarded requests. */
   readonly seen: string[];
+  /** The same, for what it refused (any host but loopback and {@linkcode PROXIED_HOST}). */
+  readonly refused: string[];
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -157,6 +159,7 @@ export function startTestProxy(
     ? Deno.listenTls({ hostname: "127.0.0.1", port: 0, ...options.tls })
     : Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const seen: string[] = [];
+  const refused: string[] = [];
   const open = new Set<Deno.Conn>();
   const serve = async (conn: Deno.Conn) => {
     open.add(conn);
@@ -168,6 +171,7 @@ export function startTestProxy(
         ? new URL(`http://${target}`)
         : new URL(target!);
       if (url.hostname !== "127.0.0.1" && url.hostname !== PROXIED_HOST) {
+        refused.push(`${method} ${target}`);
         await conn.write(encoder.encode("HTTP/1.1 403 Forbidden\r\n\r\n"));
         return;
       }
@@ -210,6 +214,7 @@ export function startTestProxy(
       (listener.addr as Deno.NetAddr).port
     }`,
     seen,
+    refused,
     async [Symbol.asyncDispose]() {
       listener.close();
       for (const c of open) {
