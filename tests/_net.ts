@@ -110,6 +110,8 @@ export interface TestProxy {
   readonly seen: string[];
   /** The same, for what it refused (any host but loopback and {@linkcode PROXIED_HOST}). */
   readonly refused: string[];
+  /** Each `Proxy-Authorization` header it was sent. */
+  readonly authorizations: string[];
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -160,6 +162,7 @@ export function startTestProxy(
     : Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const seen: string[] = [];
   const refused: string[] = [];
+  const authorizations: string[] = [];
   const open = new Set<Deno.Conn>();
   const serve = async (conn: Deno.Conn) => {
     open.add(conn);
@@ -167,6 +170,8 @@ export function startTestProxy(
       const request = await readHead(conn);
       if (!request) return;
       const [method, target] = request.head.split("\r\n")[0]!.split(" ");
+      const auth = /^proxy-authorization: *(.*)$/im.exec(request.head)?.[1];
+      if (auth !== undefined) authorizations.push(auth);
       const url = method === "CONNECT"
         ? new URL(`http://${target}`)
         : new URL(target!);
@@ -215,6 +220,7 @@ export function startTestProxy(
     }`,
     seen,
     refused,
+    authorizations,
     async [Symbol.asyncDispose]() {
       listener.close();
       for (const c of open) {
