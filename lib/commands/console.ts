@@ -59,7 +59,12 @@ export const spec: CommandSpec = {
     "with already holds that console session, so its console page is opened directly. Long-term access keys " +
     "are refused (put a role profile on top of them).\n\n" +
     "The sign-in URL is a credential for 15 minutes: it is never written to --debug output, and --print, " +
-    "which prints it instead of opening a browser (to open it on another device), says so.",
+    "which prints it instead of opening a browser (to open it on another device), says so.\n\n" +
+    "The federation endpoint is that of the credentials' partition (signin.aws.amazon.com, signin.amazonaws.cn, " +
+    "...), and the region must be of that partition. It is sent the role's secret key, so only an endpoint " +
+    "named for Sign-In replaces it (AWS_ENDPOINT_URL_SIGNIN, or signin's endpoint_url in the profile's " +
+    "[services] section); AWS_ENDPOINT_URL and a profile's endpoint_url are not used for it, and plain http:// " +
+    "is refused unless the endpoint is on this computer.",
   flags: {
     profile: PROFILE_FLAG,
     region: {
@@ -67,7 +72,8 @@ export const spec: CommandSpec = {
       placeholder: "REGION",
       help:
         "The console's region. Default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, or the region " +
-        "the login session was issued in.",
+        "the login session was issued in; else us-east-1, or the first region of the credentials' partition " +
+        "(cn-north-1, ...). It must be of the credentials' partition.",
     },
     destination: {
       type: "string",

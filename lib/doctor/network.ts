@@ -19,7 +19,6 @@ import { isLoopbackHost } from "../endpoints/resolve.ts";
 import { caBundleSource, trustingFetch } from "../http/tls.ts";
 import { proxyFor } from "../http/proxy.ts";
 import { isWsl } from "../util/desktop.ts";
-import type { Env } from "../util/env.ts";
 import { safeText } from "../util/safe_text.ts";
 import { durationInWords } from "../util/time.ts";
 import { CLOCK_FIXES, CLOCK_TOLERANCE_MS } from "../signin/token_client.ts";
