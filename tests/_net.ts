@@ -108,6 +108,10 @@ export interface TestProxy {
   readonly url: string;
   /** `CONNECT host:port` targets, and `METHOD absolute-url` of forwarded requests. */
   readonly seen: string[];
+  /** The same, for what it refused (any host but loopback and {@linkcode PROXIED_HOST}). */
+  readonly refused: string[];
+  /** Each `Proxy-Authorization` header it was sent. */
+  readonly authorizations: string[];
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -157,6 +161,8 @@ export function startTestProxy(
     ? Deno.listenTls({ hostname: "127.0.0.1", port: 0, ...options.tls })
     : Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const seen: string[] = [];
+  const refused: string[] = [];
+  const authorizations: string[] = [];
   const open = new Set<Deno.Conn>();
   const serve = async (conn: Deno.Conn) => {
     open.add(conn);
@@ -164,10 +170,13 @@ export function startTestProxy(
       const request = await readHead(conn);
       if (!request) return;
       const [method, target] = request.head.split("\r\n")[0]!.split(" ");
+      const auth = /^proxy-authorization: *(.*)$/im.exec(request.head)?.[1];
+      if (auth !== undefined) authorizations.push(auth);
       const url = method === "CONNECT"
         ? new URL(`http://${target}`)
         : new URL(target!);
       if (url.hostname !== "127.0.0.1" && url.hostname !== PROXIED_HOST) {
+        refused.push(`${method} ${target}`);
         await conn.write(encoder.encode("HTTP/1.1 403 Forbidden\r\n\r\n"));
         return;
       }
@@ -210,6 +219,8 @@ export function startTestProxy(
       (listener.addr as Deno.NetAddr).port
     }`,
     seen,
+    refused,
+    authorizations,
     async [Symbol.asyncDispose]() {
       listener.close();
       for (const c of open) {

@@ -1,9 +1,8 @@
 /**
  * The URLs of `aws-signin console`, by partition: the console page to land
- * on (home, a service, a path, or a console URL given whole), the
- * federation endpoint (`https://signin.aws.amazon.com/federation`, or the
- * partition's; under a Sign-In endpoint override, that host's, so the
- * emulator serves it), and the sign-in URL that spends a sign-in token.
+ * on (home, a service, a path, or a console URL given whole), and the
+ * sign-in URL that spends a sign-in token at the federation endpoint
+ * (which one: `_console_target.ts`).
  *
  * @example
  * ```ts
@@ -16,7 +15,6 @@
 
 import { UsageError } from "../errors.ts";
 import type { Partition } from "../endpoints/partitions.ts";
-import type { ResolvedEndpoint } from "../endpoints/resolve.ts";
 
 /** The console's host in a partition (`console.aws.amazon.com`, `console.amazonaws.cn`, ...). */
 export function consoleHost(partition: Partition): string {
@@ -64,16 +62,6 @@ export function consoleUrl(
   }
   if (!url.searchParams.has("region")) url.searchParams.set("region", region);
   return url.href;
-}
-
-/** The federation endpoint: the partition's, or the overridden Sign-In endpoint's host (the emulator). */
-export function federationBase(
-  partition: Partition,
-  signin: ResolvedEndpoint,
-): string {
-  return signin.source.startsWith("partition ")
-    ? `https://${partition.signin}/federation`
-    : `${new URL(signin.url).origin}/federation`;
 }
 
 /** The URL that signs the browser in with a sign-in token and lands on `destination`. */

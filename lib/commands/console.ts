@@ -35,8 +35,7 @@ import {
   stringSetting,
 } from "../config/selection.ts";
 import { resolveRegion } from "../config/region.ts";
-import { partitionOf } from "../endpoints/partitions.ts";
-import { resolveEndpoint } from "../endpoints/resolve.ts";
+import { sendWithRetries } from "../http/retry.ts";
 import { isRoleProfile, roleChain } from "../credentials/role_config.ts";
 import type { Credentials } from "../credentials/types.ts";
 import {
@@ -45,7 +44,8 @@ import {
   callWorld,
   credentialsFor,
 } from "./_credentials.ts";
-import { consoleUrl, federationBase, signinUrl } from "./_console_urls.ts";
+import { consoleUrl, signinUrl } from "./_console_urls.ts";
+import { consoleTarget, federationEndpoint } from "./_console_target.ts";
 
 /** The command's spec. */
 export const spec: CommandSpec = {
@@ -59,7 +59,12 @@ export const spec: CommandSpec = {
     "with already holds that console session, so its console page is opened directly. Long-term access keys " +
     "are refused (put a role profile on top of them).\n\n" +
     "The sign-in URL is a credential for 15 minutes: it is never written to --debug output, and --print, " +
-    "which prints it instead of opening a browser (to open it on another device), says so.",
+    "which prints it instead of opening a browser (to open it on another device), says so.\n\n" +
+    "The federation endpoint is that of the credentials' partition (signin.aws.amazon.com, signin.amazonaws.cn, " +
+    "...), and the region must be of that partition. It is sent the role's secret key, so only an endpoint " +
+    "named for Sign-In replaces it (AWS_ENDPOINT_URL_SIGNIN, or signin's endpoint_url in the profile's " +
+    "[services] section); AWS_ENDPOINT_URL and a profile's endpoint_url are not used for it, and plain http:// " +
+    "is refused unless the endpoint is on this computer.",
   flags: {
     profile: PROFILE_FLAG,
     region: {
@@ -67,7 +72,8 @@ export const spec: CommandSpec = {
       placeholder: "REGION",
       help:
         "The console's region. Default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, or the region " +
-        "the login session was issued in.",
+        "the login session was issued in; else us-east-1, or the first region of the credentials' partition " +
+        "(cn-north-1, ...). It must be of the credentials' partition.",
     },
     destination: {
       type: "string",
@@ -146,12 +152,16 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     );
   }
   const session = stringSetting(own.settings, "login_session");
-  const region = resolveRegion({
-    env: ctx.env,
-    profile: own.settings,
-    flag: args.string("region"),
-  })?.region ?? "us-east-1";
-  const partition = partitionOf(region);
+  const { partition, region } = await consoleTarget(
+    ctx,
+    own,
+    creds,
+    resolveRegion({
+      env: ctx.env,
+      profile: own.settings,
+      flag: args.string("region"),
+    })?.region,
+  );
   const destination = consoleUrl(partition, region, args.string("destination"));
   const open = async (url: string, what: string) => {
     if (args.bool("print")) {
@@ -204,15 +214,15 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
         "credentials), whose console session AWS caps at one hour.",
     );
   }
-  const endpoint = resolveEndpoint("signin", {
+  const endpoint = federationEndpoint(partition, {
     region,
     env: ctx.env,
     profile: own.settings,
     shared: own.shared,
   });
-  const base = federationBase(partition, endpoint);
+  const base = endpoint.url;
   ctx.debug(
-    `federation endpoint ${base} (the sign-in URL is not shown: it is a credential)`,
+    `federation endpoint ${base} (from ${endpoint.source}; the sign-in URL is not shown: it is a credential)`,
   );
   const world = callWorld(ctx, own);
   const tokenUrl = new URL(base);
@@ -228,17 +238,16 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       sessionToken: creds.sessionToken,
     }),
   );
-  let response: Response;
-  try {
-    response = await world.fetch(tokenUrl, { signal: world.signal });
-  } catch (error) {
-    throw new AwsSigninError(
-      `Could not reach the AWS federation endpoint ${base}: ${
-        (error as Error).message
-      }.`,
-    );
-  }
-  const text = await response.text();
+  // The query holds the keys: debug lines and errors name the endpoint alone.
+  const { response, text } = await sendWithRetries({
+    url: tokenUrl,
+    shownUrl: base,
+    label: "getSigninToken",
+    request: () => Promise.resolve({ method: "GET" }),
+    ...world,
+    clockSkewed: () => false,
+    retryable: (e) => e.response.status >= 500 || e.response.status === 429,
+  });
   let token: unknown;
   try {
     token = JSON.parse(text).SigninToken;

@@ -43,6 +43,11 @@ export interface Exchange {
 /** What {@linkcode sendWithRetries} needs. */
 export interface RetryingRequest {
   readonly url: string | URL;
+  /**
+   * What `--debug` lines and errors name instead of `url`, when `url` itself
+   * is a secret (the console's `getSigninToken` carries keys in its query).
+   */
+  readonly shownUrl?: string;
   /** For `--debug`: the operation and anything else worth a word, e.g. `CreateOAuth2Token, refresh_token`. */
   readonly label: string;
   /** Builds one attempt; `clockMs` is our clock corrected by the skew the server showed (sign or date with it). */
@@ -140,13 +145,16 @@ export async function sendWithRetries(
 ): Promise<Exchange> {
   const debug = init.debug ?? (() => {});
   const url = String(init.url);
+  const shown = init.shownUrl ?? url;
+  const detailOf = (error: unknown) =>
+    connectionDetail(error).replaceAll(url, shown);
   let skewMs = 0;
   let skewAdjusted = false;
   const deadline = init.deadline ?? Infinity;
   const started = init.now();
   const outOfTime = () =>
     new EndpointConnectionError(
-      url,
+      shown,
       `no answer within ${
         Math.round((deadline - started) / 1000)
       } s, retries included`,
@@ -168,7 +176,7 @@ export async function sendWithRetries(
           await init.sleep(250 * attempt, init.signal);
           continue;
         }
-        throw new EndpointTimeoutError(url, "connect");
+        throw new EndpointTimeoutError(shown, "connect");
       }
     }
     const request = await init.request(init.now() + skewMs);
@@ -181,14 +189,18 @@ export async function sendWithRetries(
       : timeout;
     let response: Response;
     try {
-      debug(`POST ${url} (${init.label}, attempt ${attempt})`);
+      debug(
+        `${
+          request.method ?? "POST"
+        } ${shown} (${init.label}, attempt ${attempt})`,
+      );
       response = await init.fetch(url, { ...request, signal });
     } catch (error) {
       if (init.signal?.aborted) throw new InterruptedError();
       if (error instanceof AwsSigninError) throw error; // our own (a CA bundle that cannot be read)
-      const detail = timeout.aborted ? "timed out" : connectionDetail(error);
+      const detail = timeout.aborted ? "timed out" : detailOf(error);
       if (TLS_FAILURE.test(detail)) {
-        throw new EndpointConnectionError(url, detail, { tls: true });
+        throw new EndpointConnectionError(shown, detail, { tls: true });
       }
       if (attempt < ATTEMPTS && init.now() + 250 * attempt < deadline) {
         debug(`connection failed (${detail}); retrying`);
@@ -196,17 +208,17 @@ export async function sendWithRetries(
         continue;
       }
       if (timeout.aborted && timeouts?.readMs !== undefined) {
-        throw new EndpointTimeoutError(url, "read");
+        throw new EndpointTimeoutError(shown, "read");
       }
-      throw new EndpointConnectionError(url, detail);
+      throw new EndpointConnectionError(shown, detail);
     }
     let text: string;
     try {
       text = await response.text();
     } catch (error) {
       if (init.signal?.aborted) throw new InterruptedError();
-      if (timeout.aborted) throw new EndpointTimeoutError(url, "read");
-      throw new EndpointConnectionError(url, connectionDetail(error));
+      if (timeout.aborted) throw new EndpointTimeoutError(shown, "read");
+      throw new EndpointConnectionError(shown, detailOf(error));
     }
     const dateHeader = response.headers.get("date");
     const exchange: Exchange = {

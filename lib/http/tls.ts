@@ -17,6 +17,7 @@
 import { AwsSigninError, ConfigurationError } from "../errors.ts";
 import { type ProfileValues, stringSetting } from "../config/selection.ts";
 import { isLoopbackHost } from "../endpoints/resolve.ts";
+import { proxyFor } from "./proxy.ts";
 import { type Env, expandHome } from "../util/env.ts";
 
 /** Where the CA bundle setting came from. */
@@ -147,6 +148,33 @@ function proxySet(): boolean {
   }
 }
 
+/**
+ * The proxy an https:// call without certificate checks goes through: the
+ * one Deno's fetch would use (none for this computer's endpoints).
+ *
+ * @throws {ConfigurationError} for a proxy that is not http:// or https:// (a SOCKS proxy).
+ */
+function insecureProxy(url: URL): URL | undefined {
+  if (isLoopbackHost(url.hostname)) return undefined;
+  let env: Env;
+  try {
+    env = Deno.env.toObject();
+  } catch {
+    return undefined;
+  }
+  const route = proxyFor(url, env);
+  if (!route || !("proxy" in route)) return undefined;
+  if (route.proxy.protocol !== "http:" && route.proxy.protocol !== "https:") {
+    throw new ConfigurationError(
+      `--no-verify-ssl cannot go through the ${
+        route.proxy.protocol.replace(":", "")
+      } proxy in ${route.from}: ` +
+        "give --ca-bundle with the CA certificates of the endpoint instead, or an http:// or https:// proxy.",
+    );
+  }
+  return route.proxy;
+}
+
 /** A fetch that carries the timeouts `sendWithRetries` must apply to each attempt. */
 export type TimedFetch = typeof fetch & {
   readonly timeouts?: {
@@ -158,7 +186,7 @@ export type TimedFetch = typeof fetch & {
 /**
  * The fetch every call to AWS goes through: it trusts the CA bundle in
  * effect as well as the system's roots (or, with `--no-verify-ssl`, checks
- * no certificate, saying so once), follows `HTTPS_PROXY`/`HTTP_PROXY`/
+ * no certificate, saying so once, through the same proxy), follows `HTTPS_PROXY`/`HTTP_PROXY`/
  * `NO_PROXY` as Deno's own fetch does, never sends a request for an endpoint
  * on this computer (127.0.0.0/8, ::1, localhost) to a proxy, as Go's HTTP
  * client (aws-vault, Terraform) does not, and carries the connect and read
@@ -179,8 +207,11 @@ export function trustingFetch(
   let warned = false;
   const fetcher = (input: RequestInfo | URL, requestInit?: RequestInit) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    if (connection.noVerifySsl) {
-      if (!warned && url.protocol === "https:") {
+    // Without verification, https:// goes out through node:https (and a CONNECT tunnel to the proxy
+    // Deno's fetch would use); http:// has no certificate to skip, so it takes the way below.
+    const insecure = connection.noVerifySsl === true;
+    if (insecure && url.protocol === "https:") {
+      if (!warned) {
         warned = true;
         init.warn?.(
           `Certificate verification is off (--no-verify-ssl): the TLS certificate of ${url.origin} is not ` +
@@ -188,13 +219,21 @@ export function trustingFetch(
             "your company's CA certificates instead.",
         );
       }
+      let proxy: URL | undefined;
+      try {
+        proxy = insecureProxy(url);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       return import("./insecure.ts").then((m) =>
-        m.insecureFetch(url, requestInit ?? {})
+        m.insecureFetch(url, requestInit ?? {}, proxy)
       );
     }
     let source: CaBundleSource | undefined;
     try {
-      source = caBundleSource(init.env, init.profile, connection.caBundle);
+      source = insecure
+        ? undefined
+        : caBundleSource(init.env, init.profile, connection.caBundle);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -22,11 +22,14 @@ import { ADMIN, DEEP } from "../roles/_setup.ts";
 
 const ROLE_SESSION = "arn:aws:sts::111122223333:assumed-role/Ops/alice";
 
-async function setUp(options: { principal?: string; region?: string } = {}) {
+async function setUp(
+  options: { principal?: string; region?: string; admin?: string } = {},
+) {
   const region = options.region ?? "us-east-1";
+  const admin = options.admin ?? ADMIN;
   const server = await startEmulator({
     autoApprove: true,
-    roles: [ADMIN, DEEP],
+    roles: [admin, DEEP],
     region,
     ...(options.principal ? { principals: [options.principal] } : {}),
   });
@@ -35,7 +38,7 @@ async function setUp(options: { principal?: string; region?: string } = {}) {
   await Deno.writeTextFile(
     home.config,
     `${await Deno.readTextFile(home.config)}region = ${region}\n\n` +
-      `[profile admin]\nrole_arn = ${ADMIN}\nsource_profile = dev\nrole_session_name = alice\nregion = ${region}\n\n` +
+      `[profile admin]\nrole_arn = ${admin}\nsource_profile = dev\nrole_session_name = alice\nregion = ${region}\n\n` +
       `[profile deep]\nrole_arn = ${DEEP}\nsource_profile = admin\nregion = ${region}\n\n` +
       `[profile static]\naws_access_key_id = AKIASTATICSTATIC0001\naws_secret_access_key = s\n`,
   );
@@ -217,7 +220,10 @@ Deno.test("long-term keys are refused, with the way round it", async () => {
 });
 
 Deno.test("a partition other than aws: the console and its region are the partition's", async () => {
-  const { server, home } = await setUp({ region: "cn-north-1" });
+  const { server, home } = await setUp({
+    region: "cn-north-1",
+    admin: "arn:aws-cn:iam::444455556666:role/Admin",
+  });
   await using _s = server;
   await using _h = home;
   const result = await runCliProcess(

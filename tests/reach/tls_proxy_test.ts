@@ -335,3 +335,88 @@ Deno.test("an https:// proxy whose certificate the company CA signed works with 
     `CONNECT ${PROXIED_HOST}:${new URL(server.url).port}`,
   ]);
 });
+
+Deno.test("--no-verify-ssl goes through HTTPS_PROXY (http:// or https:// proxy, with its credentials), and NO_PROXY still bypasses it", async () => {
+  await using ca = await makeTestCa();
+  await using server = await startEmulator({
+    tls: { cert: ca.cert, key: ca.key },
+  });
+  await using plainProxy = startTestProxy();
+  await using tlsProxy = startTestProxy({
+    tls: { cert: ca.cert, key: ca.key },
+  });
+  await using home = await tempHome();
+  const port = new URL(server.url).port;
+  const sts = (env: Record<string, string>) =>
+    runCliProcess(["sts", "get-caller-identity", "--no-verify-ssl"], {
+      ...home.env,
+      AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+      AWS_SECRET_ACCESS_KEY: "secret",
+      AWS_REGION: "us-east-1",
+      // A name only the proxy resolves, with a certificate nobody trusts.
+      AWS_ENDPOINT_URL_STS: proxied(server.url),
+      NO_PROXY: "",
+      no_proxy: "",
+      ...env,
+    });
+  for (const proxy of [plainProxy, tlsProxy]) {
+    const url = new URL(proxy.url);
+    url.username = "me";
+    url.password = "p@ss word";
+    const result = await sts({ HTTPS_PROXY: url.href });
+    // The emulator does not know these keys: its answer shows the call went through.
+    assert.equal(result.code, 254, `${proxy.url}: ${result.stderr}`);
+    assert.match(result.stderr, /InvalidClientTokenId/);
+    assert.match(result.stderr, /Certificate verification is off/);
+    assert.deepEqual(proxy.seen, [`CONNECT ${PROXIED_HOST}:${port}`]);
+    assert.deepEqual(proxy.authorizations, [
+      `Basic ${btoa("me:p@ss word")}`,
+    ]);
+    assert.doesNotMatch(result.stderr, /p@ss|ss%20word/);
+  }
+  const direct = await sts({
+    HTTPS_PROXY: plainProxy.url,
+    NO_PROXY: PROXIED_HOST,
+  });
+  assert.equal(direct.code, 255, direct.stderr);
+  assert.match(direct.stderr, /Could not connect to the endpoint URL/);
+  assert.equal(plainProxy.seen.length, 1, "NO_PROXY: not through the proxy");
+  // A SOCKS proxy: refused, with what to do instead.
+  const socks = await sts({ ALL_PROXY: "socks5://127.0.0.1:9" });
+  assert.equal(socks.code, 253, socks.stderr);
+  assert.match(
+    socks.stderr,
+    /--no-verify-ssl cannot go through the socks5 proxy in ALL_PROXY: give --ca-bundle with the CA certificates of the endpoint instead, or an http:\/\/ or https:\/\/ proxy\./,
+  );
+  // A proxy that refuses the tunnel: said, not hidden.
+  const refused = await sts({
+    HTTPS_PROXY: plainProxy.url,
+    AWS_ENDPOINT_URL_STS: `https://elsewhere.example:${port}`,
+  });
+  assert.equal(refused.code, 255, refused.stderr);
+  assert.match(
+    refused.stderr,
+    /Could not connect to the endpoint URL: "https:\/\/elsewhere\.example:\d+\/" \(the proxy http:\/\/127\.0\.0\.1:\d+ refused the tunnel: HTTP\/1\.1 403 Forbidden\)/,
+  );
+});
+
+Deno.test("--no-verify-ssl with HTTP_PROXY: an http:// endpoint goes through the proxy", async () => {
+  await using server = await startEmulator({ autoApprove: true });
+  await using proxy = startTestProxy();
+  await using home = await tempHome();
+  const result = await runCliProcess(
+    ["sts", "get-caller-identity", "--no-verify-ssl"],
+    {
+      ...home.env,
+      AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+      AWS_SECRET_ACCESS_KEY: "secret",
+      AWS_REGION: "us-east-1",
+      AWS_ENDPOINT_URL_STS: proxied(server.url),
+      HTTP_PROXY: proxy.url,
+      NO_PROXY: "",
+      no_proxy: "",
+    },
+  );
+  assert.equal(result.code, 254, result.stderr);
+  assert.deepEqual(proxy.seen, [`POST ${proxied(server.url)}/`]);
+});
