@@ -88,13 +88,16 @@ export async function setUp(
   };
 }
 
+/** Runs `doctor ... --output json` as a process (in `cwd`, when given). */
 export async function doctor(
   args: string[],
   env: Record<string, string>,
+  options: { cwd?: string } = {},
 ): Promise<{ code: number; checks: Found[]; stderr: string; stdout: string }> {
   const result = await runCliProcess(
     ["doctor", ...args, "--output", "json"],
     env,
+    options,
   );
   let checks: Found[];
   try {
