@@ -51,15 +51,16 @@ const GO_PROCESS_LIMIT_S = 60;
 const EXPORT_WAIT_S = 50;
 
 /** What happens when a tool gives up on a `credential_process` that waits for a sign-in. */
-const TOOL_GIVES_UP =
-  "the tool kills aws-signin, the sign-in in the browser is lost, and the next call says a sign-in just timed out " +
-  "and what to run";
+function givesUp(tool: string): string {
+  return `${tool} kills aws-signin, the sign-in in the browser is lost, and the next call says a sign-in just ` +
+    "timed out and what to run";
+}
 
 /** Why the `--auto-login` line fits the tools that run it. */
 const TIMEOUT_FITS =
   `Terraform and other Go-SDK tools stop a credential_process after ${GO_PROCESS_LIMIT_S} s; configure ` +
   `export-credentials --auto-login waits at most ${EXPORT_WAIT_S} s for a sign-in in the browser by default, so ` +
-  `it gives up first (if the tool gave up first, ${TOOL_GIVES_UP}).`;
+  `it gives up first (were the tool to give up first, ${givesUp("it")}).`;
 
 /**
  * Profile names that can stand in a `credential_process` line as they are:
@@ -82,6 +83,8 @@ export const RENAME =
   "signed in: the cache is keyed by login_session, not by the name), then run aws-signin doctor again for the " +
   "credential_process line to add: the SDKs run that line through a shell, which would act on the characters " +
   "in the name.";
+
+const RENAME_FIX = `${RENAME[0]!.toUpperCase()}${RENAME.slice(1)}`;
 
 /** The command that sets `bridge`'s `credential_process` to `line`, quoted for the shell. */
 function setBridge(bridge: string, line: string): string {
@@ -122,19 +125,30 @@ export function goToolCheck(
       `${where} is on PATH, and its AWS provider cannot read login_session (hashicorp/terraform-provider-aws#45316): with profile '${
         safeText(login)
       }' it finds no credentials. The fix is a profile whose credential_process runs aws-signin with --auto-login. ${TIMEOUT_FITS}`,
-      bridgeFix(login, tool) ?? `${RENAME[0]!.toUpperCase()}${RENAME.slice(1)}`,
+      bridgeFix(login, tool) ?? RENAME_FIX,
     );
   }
   const bridged =
     `${where} cannot read login_session (hashicorp/terraform-provider-aws#45316); profile '${
       safeText(bridge.name)
     }' gives it aws-signin's credentials through credential_process`;
+  if (!processLine(login)) {
+    return check(
+      `tools.${tool}`,
+      "warning",
+      "tools",
+      login,
+      `${bridged}, but that line names profile '${
+        safeText(login)
+      }', whose name has characters a shell acts on: ${label} runs the line through a shell (sh -c, cmd.exe /C on Windows), which would run more than aws-signin.`,
+      RENAME_FIX,
+    );
+  }
   const waitMs = bridge.own.autoLoginTimeoutMs;
   if (
     bridge.own.autoLogin && waitMs !== undefined &&
     waitMs >= GO_PROCESS_LIMIT_S * 1000
   ) {
-    const line = processLine(login);
     return check(
       `tools.${tool}`,
       "warning",
@@ -142,12 +156,10 @@ export function goToolCheck(
       login,
       `${bridged}, but with --auto-login-timeout ${
         waitMs / 1000
-      }: ${label}, like other Go-SDK tools, stops a credential_process after ${GO_PROCESS_LIMIT_S} s, so when a sign-in takes longer than that, ${TOOL_GIVES_UP}.`,
-      line
-        ? setBridge(bridge.name, line)
-        : `Remove --auto-login-timeout from the credential_process line of profile '${
-          safeText(bridge.name)
-        }' (the default, ${EXPORT_WAIT_S} s, fits).`,
+      }: ${label}, like other Go-SDK tools, stops a credential_process after ${GO_PROCESS_LIMIT_S} s, so when a sign-in takes longer than that, ${
+        givesUp(label)
+      }.`,
+      setBridge(bridge.name, processLine(login)!),
     );
   }
   return check(

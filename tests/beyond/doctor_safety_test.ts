@@ -266,18 +266,32 @@ Deno.test("doctor: the credential_process profile for Terraform: pasted as print
   for (const name of ["dev&&id", "dev x", "dev%PATH%", "dev!x", "dev^x"]) {
     await Deno.writeTextFile(
       s.home.config,
-      original.replace("[profile dev]", `[profile ${name}]`),
+      original.replace(
+        "[profile dev]",
+        `[profile ${name.includes(" ") ? `'${name}'` : name}]`,
+      ),
     );
     ({ checks } = await doctor(["--profile", name, "--offline"], s.env));
     for (const id of ["tools.terraform", "tools.aws-cli"]) {
       c = one(checks, id);
-      assert.equal(c.level, "warning", `${name} ${id}`);
+      assert.equal(c.level, "warning", `${name} ${id}: ${c.message}`);
       assert.ok(!c.fix!.includes("credential_process ="), c.fix!);
       assert.ok(!c.fix!.includes(name), `${name}: ${c.fix}`);
       assert.ok(!c.fix!.includes("AWS_PROFILE="), c.fix!);
       assert.match(c.fix!, /[Rr]ename/);
     }
   }
+  // A bridge whose line names such a profile: Terraform's shell would run more than aws-signin.
+  await Deno.writeTextFile(
+    s.home.config,
+    original.replace("[profile dev]", "[profile dev&x]") +
+      "\n[profile p]\ncredential_process = aws-signin configure export-credentials --profile dev&x --auto-login\n",
+  );
+  ({ checks } = await doctor(["--profile", "dev&x", "--offline"], s.env));
+  c = one(checks, "tools.terraform");
+  assert.equal(c.level, "warning");
+  assert.match(c.message, /runs the line through a shell/);
+  assert.match(c.fix!, /^Rename/);
 });
 
 Deno.test("doctor: an STS endpoint for another region than the one requests are signed for is named with the region's source, and the fix sets the region (not a login)", async () => {

@@ -308,18 +308,22 @@ Deno.test("doctor: an AWS CLI older than 2.32 and Terraform on PATH are warnings
     /The AWS CLI 2\.31\.4 at .*\/bin\/aws is older than 2\.32 and cannot read login_session/,
   );
   const line =
-    'aws-signin configure set profile.dev-process.credential_process "aws-signin configure export-credentials --profile dev --auto-login"';
+    "aws-signin configure set credential_process 'aws-signin configure export-credentials --profile dev --auto-login' --profile dev-process";
   assert.ok(c.fix!.includes(line), c.fix!);
   c = one(checks, "tools.terraform");
   assert.equal(c.level, "warning");
   assert.match(c.message, /hashicorp\/terraform-provider-aws#45316/);
   assert.equal(c.fix, `${line}   then: AWS_PROFILE=dev-process terraform plan`);
 
-  // The line the fix gives, run: Terraform is taken care of.
+  // The line the fix gives, run (tests/beyond/doctor_safety_test.ts pastes it into sh): Terraform is taken care of.
   const set = await runCliProcess(
     [
-      ...line.split(" ").slice(1, 4),
+      "configure",
+      "set",
+      "credential_process",
       "aws-signin configure export-credentials --profile dev --auto-login",
+      "--profile",
+      "dev-process",
     ],
     s.env,
   );
@@ -766,12 +770,10 @@ Deno.test("doctor: outside text is escaped, --all with --profile is refused, --h
     one(hostile.checks, "session.cache").fix,
     "aws-signin login --profile 'dev&&id'",
   );
+  // No credential_process line for it: the SDKs run that line through a shell.
   const tf = one(hostile.checks, "tools.terraform").fix!;
-  assert.match(
-    tf,
-    /^Add a profile to your config file with: credential_process = /,
-  );
-  assert.ok(!tf.includes("AWS_PROFILE="), tf);
+  assert.match(tf, /^Rename this profile/);
+  assert.ok(!tf.includes("dev&&id") && !tf.includes("AWS_PROFILE="), tf);
   const both = await runCliProcess(
     ["doctor", "--all", "--profile", "dev"],
     s.env,
