@@ -77,10 +77,11 @@ export function pathEntries(
   env: Env,
   windows: boolean = Deno.build.os === "windows",
 ): { readonly absolute: string[]; readonly relative: string[] } {
-  const value = env[pathVariable(env)] ?? "";
+  const value = env[pathVariable(env)];
   const absolute: string[] = [];
   const relative: string[] = [];
-  if (value === "") return { absolute, relative };
+  // Unset: no entries. Set but empty: one empty entry, the current folder (as sh and bash read it).
+  if (value === undefined) return { absolute, relative };
   for (const dir of value.split(windows ? ";" : ":")) {
     const isAbsolute = windows
       ? /^(?:[A-Za-z]:[\\/]|[\\/]{2})/.test(dir)

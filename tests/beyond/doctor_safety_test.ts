@@ -15,6 +15,7 @@ import {
   runProcess,
   sha256HexSync,
 } from "../helpers.ts";
+import { pathEntries } from "../../lib/doctor/tools.ts";
 import { doctor, one, script, setUp } from "./_doctor.ts";
 
 /** Text no name or path in these tests has: where a fix's command ends and its note begins. */
@@ -104,6 +105,28 @@ Deno.test("doctor: relative PATH entries ('.', an empty one, 'bin') are skipped 
     cwd: work,
   });
   assert.ok(!checks.some((c) => c.id === "tools.path"));
+});
+
+Deno.test("doctor: PATH's entries split into absolute and relative ones (POSIX and Windows)", () => {
+  const posix = (PATH: string | undefined) =>
+    pathEntries(PATH === undefined ? {} : { PATH }, false);
+  assert.deepEqual(posix(undefined), { absolute: [], relative: [] });
+  // Set but empty: sh and bash look in the current folder.
+  assert.deepEqual(posix(""), { absolute: [], relative: [""] });
+  assert.deepEqual(posix("/bin:.:bin::~/bin:/usr/bin:"), {
+    absolute: ["/bin", "/usr/bin"],
+    relative: [".", "bin", "", "~/bin", ""],
+  });
+  assert.deepEqual(
+    pathEntries(
+      { Path: "C:\\Windows;.;bin;\\\\server\\share;C:tools;D:/x;" },
+      true,
+    ),
+    {
+      absolute: ["C:\\Windows", "\\\\server\\share", "D:/x"],
+      relative: [".", "bin", "C:tools", ""],
+    },
+  );
 });
 
 Deno.test("doctor: fixes with paths a shell would act on are quoted: pasted as printed, they fix those paths and run nothing else", async () => {
