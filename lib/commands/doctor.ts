@@ -52,8 +52,10 @@ export const spec: CommandSpec = {
     "(valid, due, expired, ended, logged out; the layout another SDK left; the refresh region against the " +
     "one that issued the session) and its role profiles, and, online, this computer's clock against " +
     "Sign-In's and STS's, DNS, TCP, TLS (with the CA bundle in effect) and the proxy for both endpoints, and " +
-    "the identity (one GetCallerIdentity, only with credentials usable as they are). Also: an AWS CLI older " +
-    "than 2.32 or Terraform on PATH (neither reads login_session), and whether login can open a browser here." +
+    "the identity (one GetCallerIdentity, only with credentials usable as they are; a refusal for the signing " +
+    "region names the region and where it comes from). Also: an AWS CLI older than 2.32 or Terraform on PATH " +
+    "(neither reads login_session; relative PATH entries are skipped and reported), and whether login can open " +
+    "a browser here. Commands in fixes are quoted for the shell." +
     "\n\nEach finding has a stable id, a level (ok, warning, error), what was found and what to do. doctor " +
     "never writes anything, never refreshes or signs in, and sends no credential anywhere except in the one " +
     "GetCallerIdentity; the network checks send HEAD requests only. --offline skips the network; otherwise " +

@@ -2,7 +2,8 @@
  * What `aws-signin doctor` reports: checks with a stable id, a level, the
  * area they belong to, the profile they are about (if any), what was found
  * and what to do next. Every check module returns a list of these; none of
- * them writes anything.
+ * them writes anything. A path or value in a fix's command is one
+ * {@linkcode shellWord}.
  *
  * @example
  * ```ts
@@ -11,6 +12,9 @@
  * ```
  * @module
  */
+
+import { safeText } from "../util/safe_text.ts";
+import { shlexQuote } from "../util/shlex.ts";
 
 /** How bad a finding is. */
 export type Level = "ok" | "warning" | "error";
@@ -64,4 +68,21 @@ export function octal(mode: number): string {
 /** Text to end a sentence with: its own final full stop removed (the caller adds one). */
 export function clause(text: string): string {
   return text.replace(/[.\s]+$/, "");
+}
+
+/**
+ * A path or value as one word of a POSIX shell command in a fix: control
+ * characters shown as escapes (as everywhere in doctor's output), quoted
+ * where the shell would act on it (`$(...)`, spaces, quotes), and a relative
+ * path that starts with `-` made `./-...` so that the command does not read
+ * it as an option.
+ *
+ * @example
+ * ```ts
+ * shellWord("/tmp/it's $(id)"); // "'/tmp/it'\"'\"'s $(id)'"
+ * ```
+ */
+export function shellWord(text: string): string {
+  const safe = safeText(text);
+  return shlexQuote(safe.startsWith("-") ? `./${safe}` : safe);
 }

@@ -20,7 +20,7 @@ import type { Env } from "../util/env.ts";
 import { joinPath } from "../util/path.ts";
 import { lstatOrUndefined, processUid } from "../util/read.ts";
 import { safeText } from "../util/safe_text.ts";
-import { type Check, check, octal } from "./check.ts";
+import { type Check, check, octal, shellWord } from "./check.ts";
 
 /** A temporary file of ours older than this was left by a crash (as the writers judge it). */
 const STALE_TEMP_MS = 5 * 60_000;
@@ -96,7 +96,9 @@ function folderChecks(
         "files",
         null,
         `The ${what} ${dir} is a symbolic link.`,
-        `Make it a real folder (mkdir -m 700 ${dir}) unless you linked it on purpose.`,
+        `Make it a real folder (mkdir -m 700 ${
+          shellWord(dir)
+        }) unless you linked it on purpose.`,
       ),
     ];
   }
@@ -108,7 +110,7 @@ function folderChecks(
       "files",
       null,
       `The ${what} ${dir} belongs to another user (uid ${info.uid}), as after a "sudo aws ...": logins and refreshes cannot write to it.`,
-      `sudo chown -R "$(id -un)" ${dir}`,
+      `sudo chown -R "$(id -un)" ${shellWord(dir)}`,
     ));
   } else if (info.mode !== null && (info.mode & 0o077) !== 0) {
     out.push(check(
@@ -120,8 +122,10 @@ function folderChecks(
         octal(info.mode)
       }).`,
       madePrivate
-        ? `chmod 700 ${dir}   (aws-signin also does it at its next write)`
-        : `chmod 700 ${dir}`,
+        ? `chmod 700 ${
+          shellWord(dir)
+        }   (aws-signin also does it at its next write)`
+        : `chmod 700 ${shellWord(dir)}`,
     ));
   } else {
     out.push(check(
@@ -185,7 +189,7 @@ function contentChecks(
       `The ${what} has symbolic links where aws-signin never follows one (a planted link could receive your credentials): ${
         list(links)
       }.`,
-      `Remove them: rm ${links.map(safeText).join(" ")}`,
+      `Remove them: rm ${links.map(shellWord).join(" ")}`,
     ));
   }
   if (foreign.length > 0) {
@@ -197,7 +201,7 @@ function contentChecks(
       `Files in the ${what} belong to another user, as after a "sudo aws ...": ${
         list(foreign)
       }. aws-signin does not use or lock them.`,
-      `sudo chown "$(id -un)" ${foreign.map(safeText).join(" ")}`,
+      `sudo chown "$(id -un)" ${foreign.map(shellWord).join(" ")}`,
     ));
   }
   if (open.length > 0) {
@@ -207,7 +211,7 @@ function contentChecks(
       "files",
       null,
       `Entries in the ${what} can be read by other users: ${list(open)}.`,
-      `chmod 600 ${open.map(safeText).join(" ")}`,
+      `chmod 600 ${open.map(shellWord).join(" ")}`,
     ));
   }
   if (stale.length > 0) {
@@ -217,7 +221,9 @@ function contentChecks(
       "files",
       null,
       `Temporary files a crash left in the ${what}: ${list(stale)}.`,
-      `rm ${stale.map(safeText).join(" ")}   (the next write removes them too)`,
+      `rm ${
+        stale.map(shellWord).join(" ")
+      }   (the next write removes them too)`,
     ));
   }
   if (out.length === 0 && names.length > 0) {
@@ -255,7 +261,7 @@ export function fileChecks(init: { env: Env; now: number }): Check[] {
           `The credentials file ${credentials} can be read by other users (mode ${
             octal(info.mode)
           }).`,
-          `chmod 600 ${credentials}`,
+          `chmod 600 ${shellWord(credentials)}`,
         )
         : check(
           "files.credentials-mode",

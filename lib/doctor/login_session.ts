@@ -22,7 +22,11 @@ import {
   type ResolvedProfile,
   stringSetting,
 } from "../config/selection.ts";
-import { REGION_SOURCE_WORDS, resolveRegion } from "../config/region.ts";
+import {
+  REGION_SOURCE_WORDS,
+  type RegionSource,
+  resolveRegion,
+} from "../config/region.ts";
 import {
   cacheFilePath,
   loginCacheDir,
@@ -40,15 +44,28 @@ import { safeText } from "../util/safe_text.ts";
 import { formatExpiresAt, relativeTime } from "../util/time.ts";
 import { lstatOrUndefined } from "../util/read.ts";
 import type { Credentials } from "../credentials/types.ts";
-import { type Check, check } from "./check.ts";
+import { type Check, check, shellWord } from "./check.ts";
+
+/** The region STS calls are signed for, and where it comes from. */
+export interface StsRegion {
+  readonly region: string;
+  /** `default`: nothing names one, so us-east-1. */
+  readonly source: RegionSource | "default";
+  /** The profile whose settings or session named it, if any. */
+  readonly profile?: string;
+}
 
 /** What the online checks need for one profile. */
 export interface Target {
   readonly profile: ResolvedProfile;
   /** The Sign-In endpoint a refresh of its login session goes to. */
   readonly signin?: { readonly url: string; readonly region: string };
-  /** The STS endpoint its calls go to. */
-  readonly sts?: { readonly url: string; readonly region: string };
+  /** The STS endpoint its calls go to, the region they are signed for, and where both come from. */
+  readonly sts?: StsRegion & {
+    readonly url: string;
+    /** Where the endpoint comes from (`AWS_ENDPOINT_URL_STS`, `partition aws`, ...). */
+    readonly endpointSource: string;
+  };
   /** Credentials usable as they are (no refresh, no write), and where they come from. */
   readonly credentials?: {
     readonly value: Credentials;
@@ -84,7 +101,7 @@ export async function loginSessionChecks(
     readonly checks: Check[];
     readonly stsOf: (
       profile: ResolvedProfile,
-      fallback?: string,
+      fallback?: StsRegion,
     ) => Target["sts"] | undefined;
   },
 ): Promise<Target> {
@@ -148,7 +165,10 @@ export async function loginSessionChecks(
       };
     } catch { /* reported by the commands themselves */ }
   }
-  const sts = stsOf(profile, refresh?.region);
+  const sts = stsOf(
+    profile,
+    refresh ? { ...refresh, profile: profile.name } : undefined,
+  );
   if (!entry) {
     const t = {
       profile,
@@ -237,7 +257,9 @@ export async function loginSessionChecks(
   // botocore (the AWS CLI, boto3) refreshes in the session region and ignores signInRegion.
   const cli = resolveRegion({ env, profile: profile.settings });
   const setRegion = (region: string) =>
-    `aws-signin configure set region ${region}${profileArgument(name)}`;
+    `aws-signin configure set region ${shellWord(region)}${
+      profileArgument(name)
+    }`;
   if (!refresh) {
     checks.push(check(
       "session.region",
@@ -260,7 +282,7 @@ export async function loginSessionChecks(
       }, the region that issued the session, but profile '${
         safeText(name)
       }' has no region, so the AWS CLI and boto3 refresh it only when --region or AWS_REGION names one, and then in that region.`,
-      setRegion(safeText(issued)),
+      setRegion(issued),
     ));
   } else if (issued && cli && cli.region !== issued) {
     checks.push(check(
@@ -278,9 +300,9 @@ export async function loginSessionChecks(
         safeText(issued)
       }).`,
       cli.source === "profile"
-        ? setRegion(safeText(issued))
+        ? setRegion(issued)
         : `unset ${cli.source}   (or export ${cli.source}=${
-          safeText(issued)
+          shellWord(issued)
         } while you use this profile)`,
     ));
   } else {

@@ -22,6 +22,7 @@ import {
   resolveProfile,
   stringSetting,
 } from "../config/selection.ts";
+import { configSectionFor } from "../config/profiles.ts";
 import { resolveRegion } from "../config/region.ts";
 import {
   readRoleCache,
@@ -41,8 +42,13 @@ import { resolveEndpoint } from "../endpoints/resolve.ts";
 import type { Env } from "../util/env.ts";
 import { safeText } from "../util/safe_text.ts";
 import { formatExpiresAt, relativeTime } from "../util/time.ts";
-import { type Check, check } from "./check.ts";
-import { loginSessionChecks, type Target, USABLE_MS } from "./login_session.ts";
+import { type Check, check, shellWord } from "./check.ts";
+import {
+  loginSessionChecks,
+  type StsRegion,
+  type Target,
+  USABLE_MS,
+} from "./login_session.ts";
 
 export type { Target };
 
@@ -60,19 +66,23 @@ export async function sessionChecks(init: {
   const loginDone = new Map<string, Target>();
   const roleDone = new Set<string>();
 
-  const stsOf = (profile: ResolvedProfile, fallback?: string) => {
-    const region = resolveRegion({ env, profile: profile.settings })?.region ??
-      fallback ?? "us-east-1";
+  /** The STS endpoint of a profile, in its region, else in `fallback` (the session's or the source profile's), else us-east-1. */
+  const stsOf = (
+    profile: ResolvedProfile,
+    fallback?: StsRegion,
+  ): Target["sts"] | undefined => {
+    const own = resolveRegion({ env, profile: profile.settings });
+    const region: StsRegion = own
+      ? { ...own, profile: profile.name }
+      : fallback ?? { region: "us-east-1", source: "default" };
     try {
-      return {
-        region,
-        url: resolveEndpoint("sts", {
-          region,
-          env,
-          profile: profile.settings,
-          shared: profile.shared,
-        }).url,
-      };
+      const endpoint = resolveEndpoint("sts", {
+        region: region.region,
+        env,
+        profile: profile.settings,
+        shared: profile.shared,
+      });
+      return { ...region, url: endpoint.url, endpointSource: endpoint.source };
     } catch {
       return undefined;
     }
@@ -114,7 +124,9 @@ export async function sessionChecks(init: {
         "session",
         name,
         safeText((error as Error).message),
-        `Fix source_profile or credential_source in [profile ${name}] (${profile.shared.configPath}).`,
+        `Fix source_profile or credential_source in [${
+          safeText(configSectionFor(name))
+        }] (${safeText(profile.shared.configPath)}).`,
       ));
       return { profile, noIdentity: "the role chain is broken" };
     }
@@ -135,7 +147,7 @@ export async function sessionChecks(init: {
         name,
         safeText((error as Error).message),
         file
-          ? `rm ${file}   (the next use assumes the role again)`
+          ? `rm ${shellWord(file)}   (the next use assumes the role again)`
           : "Set HOME (the role cache is under it).",
       ));
       return { profile, noIdentity: "the role cache cannot be read" };
@@ -171,7 +183,7 @@ export async function sessionChecks(init: {
           cached ? "cached with expired credentials" : "not in the role cache"
         }: the next use assumes it${via} with the credentials of ${sourceWord}.`,
     ));
-    const sts = stsOf(profile, base?.sts?.region);
+    const sts = stsOf(profile, base?.sts);
     return {
       profile,
       ...(base?.loginProfile ? { loginProfile: base.loginProfile } : {}),

@@ -14,12 +14,12 @@
  */
 
 import type { SharedConfig } from "../config/profiles.ts";
-import { ownExportCommand } from "../credentials/own_command.ts";
 import type { Env } from "../util/env.ts";
 import { joinPath } from "../util/path.ts";
 import { safeText } from "../util/safe_text.ts";
-import { isShellSafe, shlexQuote } from "../util/shlex.ts";
+import { shlexQuote } from "../util/shlex.ts";
 import { type Check, check } from "./check.ts";
+import { bridgeFix, bridgeFor, goToolCheck, RENAME } from "./bridge.ts";
 
 /** How long `aws --version` may take. */
 const VERSION_DEADLINE_MS = 3000;
@@ -61,13 +61,41 @@ export function readsLoginSession(v: AwsVersion): boolean {
   return v.minor >= 43; // AWS CLI 1.43 came with botocore 1.41
 }
 
-/** The first `name` on `PATH` that is an executable file, or `undefined`. */
+/** The name of the `PATH` variable in `env` (`Path` on Windows, often). */
+function pathVariable(env: Env): string {
+  return env.PATH === undefined && env.Path !== undefined ? "Path" : "PATH";
+}
+
+/**
+ * `PATH`'s entries, split into the absolute ones, where doctor looks for
+ * tools, and the relative ones (`.`, `bin`, and the empty entry, which means
+ * the current folder), which it skips: they are looked up from whatever
+ * folder you are in, so a program of that name in a cloned repository would
+ * run instead of the tool.
+ */
+export function pathEntries(
+  env: Env,
+  windows: boolean = Deno.build.os === "windows",
+): { readonly absolute: string[]; readonly relative: string[] } {
+  const value = env[pathVariable(env)];
+  const absolute: string[] = [];
+  const relative: string[] = [];
+  // Unset: no entries. Set but empty: one empty entry, the current folder (as sh and bash read it).
+  if (value === undefined) return { absolute, relative };
+  for (const dir of value.split(windows ? ";" : ":")) {
+    const isAbsolute = windows
+      ? /^(?:[A-Za-z]:[\\/]|[\\/]{2})/.test(dir)
+      : dir.startsWith("/");
+    (isAbsolute ? absolute : relative).push(dir);
+  }
+  return { absolute, relative };
+}
+
+/** The first `name` in an absolute `PATH` entry that is an executable file, or `undefined`. */
 export function onPath(name: string, env: Env): string | undefined {
   const windows = Deno.build.os === "windows";
-  const dirs = (env.PATH ?? env.Path ?? "").split(windows ? ";" : ":");
   const names = windows ? [`${name}.exe`, `${name}.cmd`, name] : [name];
-  for (const dir of dirs) {
-    if (dir === "") continue;
+  for (const dir of pathEntries(env, windows).absolute) {
     for (const n of names) {
       const path = joinPath(dir, n);
       try {
@@ -79,6 +107,45 @@ export function onPath(name: string, env: Env): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The finding about `PATH`'s relative entries, if it has any. */
+function relativePathCheck(env: Env): Check[] {
+  const { relative } = pathEntries(env);
+  if (relative.length === 0) return [];
+  const named = [...new Set(relative)].map((dir) =>
+    dir === ""
+      ? "an empty entry (which means the current folder)"
+      : `'${safeText(dir)}'`
+  );
+  const many = named.length > 1;
+  return [check(
+    "tools.path",
+    "warning",
+    "tools",
+    null,
+    `${pathVariable(env)} has ${
+      many ? "relative entries" : "a relative entry"
+    }: ${named.join(", ")}; doctor skipped ${
+      many ? "them" : "it"
+    } when looking for aws, terraform and tofu. A relative entry is looked up from whatever folder you are in: ` +
+      "a program named aws, terraform or ls in a cloned repository or a download folder runs instead of the real " +
+      "one, with your credentials within its reach.",
+    `Remove ${
+      many ? "them" : "it"
+    } from PATH where your shell's startup file sets it, or write the absolute path of the folder you meant.`,
+  )];
+}
+
+/** `env` with only `PATH`'s absolute entries, for a tool doctor runs (its `#!/usr/bin/env python3` looks there too). */
+function withAbsolutePath(env: Env): Env {
+  const windows = Deno.build.os === "windows";
+  return {
+    ...env,
+    [pathVariable(env)]: pathEntries(env, windows).absolute.join(
+      windows ? ";" : ":",
+    ),
+  };
 }
 
 /** The version in a `NAME-VERSION.dist-info` folder name in `dir`. */
@@ -197,7 +264,7 @@ async function awsVersion(
   if (known) return known;
   const child = new Deno.Command(path, {
     args: ["--version"],
-    env: { ...env, AWS_PAGER: "" },
+    env: { ...withAbsolutePath(env), AWS_PAGER: "" },
     clearEnv: true,
     stdin: "null",
     stdout: "piped",
@@ -223,41 +290,6 @@ async function awsVersion(
   }
 }
 
-/** A profile whose `credential_process` runs aws-signin for `login`, if there is one. */
-function bridgeFor(
-  shared: SharedConfig | undefined,
-  login: string,
-): string | undefined {
-  if (!shared) return undefined;
-  for (const [name, values] of shared.configProfiles) {
-    const line = values.credential_process;
-    if (typeof line !== "string") continue;
-    const own = ownExportCommand(line);
-    if (own && (own.profile ?? "default") === login) return name;
-  }
-  return undefined;
-}
-
-/**
- * How to add a profile that runs aws-signin for `login`, and then use it with
- * `tool`: a command to paste where the name needs no quoting; otherwise the
- * config line to add (a name from the config file never reaches a shell
- * command line of ours unquoted).
- */
-function bridgeFix(login: string, tool?: string): string {
-  const process =
-    `aws-signin configure export-credentials --profile ${login} --auto-login`;
-  if (!isShellSafe(login)) {
-    return `Add a profile to your config file with: credential_process = ${process}, and use that profile${
-      tool ? ` with ${tool}` : ""
-    }.`;
-  }
-  const bridge = `${login}-process`;
-  return `aws-signin configure set profile.${bridge}.credential_process "${process}"${
-    tool ? `   then: AWS_PROFILE=${bridge} ${tool} plan` : ""
-  }`;
-}
-
 /** The tool checks. `logins` are the login profiles the checked profiles rest on. */
 export async function toolChecks(init: {
   readonly env: Env;
@@ -265,7 +297,7 @@ export async function toolChecks(init: {
   readonly logins: readonly string[];
 }): Promise<Check[]> {
   const { env, shared } = init;
-  const out: Check[] = [];
+  const out: Check[] = relativePathCheck(env);
   const login = init.logins[0];
   const aws = onPath("aws", env);
   if (aws) {
@@ -308,6 +340,7 @@ export async function toolChecks(init: {
       ));
     } else {
       const bridge = login ? bridgeFor(shared, login) : undefined;
+      const add = login ? bridgeFix(login) : undefined;
       out.push(check(
         "tools.aws-cli",
         login ? "warning" : "ok",
@@ -317,21 +350,27 @@ export async function toolChecks(init: {
           safeText(aws)
         } is older than 2.32 and cannot read login_session${
           login
-            ? `: "aws --profile ${safeText(login)}" finds no credentials`
+            ? `: "aws --profile ${
+              shlexQuote(safeText(login))
+            }" finds no credentials`
             : " (no profile checked here uses one)"
         }${
           bridge
-            ? `; profile '${safeText(bridge)}' gives it aws-signin's instead`
+            ? `; profile '${
+              safeText(bridge.name)
+            }' gives it aws-signin's instead`
             : ""
         }.`,
         !login
           ? null
           : bridge
           ? `Upgrade the AWS CLI to 2.32 or later, or use --profile ${
-            shlexQuote(safeText(bridge))
+            shlexQuote(safeText(bridge.name))
           } with it.`
-          : `Upgrade the AWS CLI to 2.32 or later, or add a profile that runs aws-signin and use it: ${
-            bridgeFix(login)
+          : `Upgrade the AWS CLI to 2.32 or later, or ${
+            add
+              ? `add a profile that runs aws-signin and use it: ${add}`
+              : RENAME
           }`,
       ));
     }
@@ -341,25 +380,7 @@ export async function toolChecks(init: {
   ) {
     const path = onPath(tool!, env);
     if (!path || !login) continue;
-    const bridge = bridgeFor(shared, login);
-    out.push(check(
-      `tools.${tool}`,
-      bridge ? "ok" : "warning",
-      "tools",
-      login,
-      bridge
-        ? `${label} (${
-          safeText(path)
-        }) cannot read login_session (hashicorp/terraform-provider-aws#45316); profile '${
-          safeText(bridge)
-        }' gives it aws-signin's credentials through credential_process.`
-        : `${label} (${
-          safeText(path)
-        }) is on PATH, and its AWS provider cannot read login_session (hashicorp/terraform-provider-aws#45316): with profile '${
-          safeText(login)
-        }' it finds no credentials.`,
-      bridge ? null : bridgeFix(login, tool),
-    ));
+    out.push(goToolCheck(tool!, label!, path, login, bridgeFor(shared, login)));
   }
   return out;
 }

@@ -7,124 +7,17 @@
  * level and the fix; a healthy setup gives only `ok`; doctor writes nothing.
  */
 import assert from "node:assert/strict";
-import {
-  type EmulatorServer,
-  startEmulator,
-} from "../../lib/emulator/server.ts";
+import { startEmulator } from "../../lib/emulator/server.ts";
 import {
   DEMO_SESSION,
   emulatorFault,
-  loginThrough,
   runCliProcess,
   runInProcess,
   sha256HexSync,
-  type TempHome,
-  tempHome,
 } from "../helpers.ts";
 import { makeTestCa, PROXIED_HOST, startTestProxy } from "../_net.ts";
 import { ADMIN } from "../roles/_setup.ts";
-
-/** The escape character that starts a colour. */
-const ESC = "\x1b";
-
-interface Found {
-  id: string;
-  level: "ok" | "warning" | "error";
-  area: string;
-  profile: string | null;
-  message: string;
-  fix: string | null;
-}
-
-interface Setup {
-  server: EmulatorServer;
-  home: TempHome;
-  bin: string;
-  /** The environment of a healthy run: the temp home, the emulator, a browser, a current `aws` alone on PATH. */
-  env: Record<string, string>;
-  entry: string;
-  [Symbol.asyncDispose](): Promise<void>;
-}
-
-/** Writes an executable script into `dir`. */
-async function script(dir: string, name: string, body: string) {
-  await Deno.writeTextFile(`${dir}/${name}`, `#!/bin/sh\n${body}\n`);
-  await Deno.chmod(`${dir}/${name}`, 0o755);
-}
-
-async function setUp(
-  options: { emulator?: Parameters<typeof startEmulator>[0] } = {},
-): Promise<Setup> {
-  const server = await startEmulator({
-    autoApprove: true,
-    roles: [ADMIN],
-    ...options.emulator,
-  });
-  const home = await tempHome();
-  const entry = await loginThrough(server.url, home);
-  // "login --region" records no region in the profile (as the AWS CLI's): the AWS CLI needs one to refresh.
-  await Deno.writeTextFile(
-    home.config,
-    `${await Deno.readTextFile(home.config)}region = us-east-1\n`,
-  );
-  const bin = `${home.dir}/bin`;
-  await Deno.mkdir(bin);
-  await script(
-    bin,
-    "aws",
-    'echo "aws-cli/2.33.1 Python/3.13.7 Linux/6.8.0 exe/x86_64.ubuntu.24"',
-  );
-  return {
-    server,
-    home,
-    bin,
-    entry,
-    env: {
-      ...home.env,
-      PATH: bin,
-      BROWSER: "true",
-      AWS_ENDPOINT_URL_SIGNIN: server.url,
-      AWS_ENDPOINT_URL_STS: server.url,
-    },
-    async [Symbol.asyncDispose]() {
-      await server.close();
-      await home[Symbol.asyncDispose]();
-    },
-  };
-}
-
-async function doctor(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; checks: Found[]; stderr: string; stdout: string }> {
-  const result = await runCliProcess(
-    ["doctor", ...args, "--output", "json"],
-    env,
-  );
-  let checks: Found[];
-  try {
-    checks = JSON.parse(result.stdout).checks;
-  } catch {
-    throw new Error(`not JSON: ${result.stdout}\n${result.stderr}`);
-  }
-  return { ...result, checks };
-}
-
-function one(checks: Found[], id: string, profile?: string): Found {
-  const found = checks.filter((c) =>
-    c.id === id && (profile === undefined || c.profile === profile)
-  );
-  assert.equal(
-    found.length,
-    1,
-    `${id}: ${JSON.stringify(checks.map((c) => c.id))}`,
-  );
-  return found[0]!;
-}
-
-function notOk(checks: Found[]): Found[] {
-  return checks.filter((c) => c.level !== "ok");
-}
+import { doctor, ESC, notOk, one, script, setUp } from "./_doctor.ts";
 
 Deno.test("doctor: a healthy setup gives only ok, every area, and exit 0", async () => {
   await using s = await setUp();
@@ -415,18 +308,22 @@ Deno.test("doctor: an AWS CLI older than 2.32 and Terraform on PATH are warnings
     /The AWS CLI 2\.31\.4 at .*\/bin\/aws is older than 2\.32 and cannot read login_session/,
   );
   const line =
-    'aws-signin configure set profile.dev-process.credential_process "aws-signin configure export-credentials --profile dev --auto-login"';
+    "aws-signin configure set credential_process 'aws-signin configure export-credentials --profile dev --auto-login' --profile dev-process";
   assert.ok(c.fix!.includes(line), c.fix!);
   c = one(checks, "tools.terraform");
   assert.equal(c.level, "warning");
   assert.match(c.message, /hashicorp\/terraform-provider-aws#45316/);
   assert.equal(c.fix, `${line}   then: AWS_PROFILE=dev-process terraform plan`);
 
-  // The line the fix gives, run: Terraform is taken care of.
+  // The line the fix gives, run (tests/beyond/doctor_safety_test.ts pastes it into sh): Terraform is taken care of.
   const set = await runCliProcess(
     [
-      ...line.split(" ").slice(1, 4),
+      "configure",
+      "set",
+      "credential_process",
       "aws-signin configure export-credentials --profile dev --auto-login",
+      "--profile",
+      "dev-process",
     ],
     s.env,
   );
@@ -873,12 +770,10 @@ Deno.test("doctor: outside text is escaped, --all with --profile is refused, --h
     one(hostile.checks, "session.cache").fix,
     "aws-signin login --profile 'dev&&id'",
   );
+  // No credential_process line for it: the SDKs run that line through a shell.
   const tf = one(hostile.checks, "tools.terraform").fix!;
-  assert.match(
-    tf,
-    /^Add a profile to your config file with: credential_process = /,
-  );
-  assert.ok(!tf.includes("AWS_PROFILE="), tf);
+  assert.match(tf, /^Rename this profile/);
+  assert.ok(!tf.includes("dev&&id") && !tf.includes("AWS_PROFILE="), tf);
   const both = await runCliProcess(
     ["doctor", "--all", "--profile", "dev"],
     s.env,
