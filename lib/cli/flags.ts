@@ -161,7 +161,7 @@ export const AUTO_LOGIN_FLAGS: Readonly<Record<string, FlagSpec>> = {
     type: "string",
     placeholder: "SECONDS",
     help:
-      "How long --auto-login waits for the sign-in in the browser. Default 120.",
+      "How long --auto-login waits for the sign-in in the browser. Default 120 (50 for configure export-credentials, under the minute after which Terraform and other Go SDK tools stop a credential_process).",
   },
 };
 
