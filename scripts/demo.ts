@@ -6,6 +6,7 @@
  *
  *   deno task demo
  */
+import { cookieJar } from "../dev/cookie_jar.ts";
 import {
   baseEnv,
   cliCommand,
@@ -93,7 +94,7 @@ async function main() {
     // 2. Same-device login: the demo follows the URL as the browser would.
     const login = spawnCli(["login", "--profile", "demo", "--no-browser"], env);
     const [url] = await login.waitForStdout(
-      /http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S+/,
+      /http:\/\/127\.0\.0\.1:\d+\/start\/[\w-]+/,
     );
     await followToCallback(url);
     const loggedIn = await login.finish();
@@ -245,17 +246,22 @@ async function run(argv: string[], env: Record<string, string>) {
   return result;
 }
 
-/** Plays the browser: follows redirects from the authorize URL to the loopback callback. */
+/** Plays the browser: follows redirects from the one-time link to the loopback callback, keeping its cookie. */
 async function followToCallback(start: string): Promise<void> {
+  const jar = cookieJar();
   let url = start;
   for (let hop = 0; hop < 10; hop++) {
-    const res = await fetch(url, { redirect: "manual" });
+    const res = await fetch(url, {
+      redirect: "manual",
+      headers: jar.headers(url),
+    });
+    jar.take(res);
     await res.body?.cancel();
     const location = res.headers.get("location");
     if (!location) fail(`no redirect from ${url}`);
     url = new URL(location, url).toString();
     if (new URL(url).pathname === "/oauth/callback") {
-      await (await fetch(url)).text();
+      await (await fetch(url, { headers: jar.headers(url) })).text();
       return;
     }
   }

@@ -181,7 +181,7 @@ export async function mapLimit<T, R>(
  * browser trusts, as a real browser would trust the system's CAs).
  */
 export function standInBrowser(
-  mode: "approve" | "deny" | "wrong-state" | "fail" | "record",
+  mode: "approve" | "deny" | "wrong-state" | "fail" | "record" | "visit",
   options: { trustCa?: string } = {},
 ): string {
   const browser = commandLine([
@@ -376,14 +376,24 @@ export const hasBotocoreLogin: boolean = (() => {
 
 /**
  * Starts `aws-signin login` against an emulator with a stand-in browser that
- * only records the URL it was given; resolves once it has: the process, the
- * authorize URL, and the callback URL the login listens on.
+ * only records the URL it was given (the one-time link), then opens that
+ * link as the browser would; resolves with the process, the link, the
+ * authorize URL it led to, the callback URL the login listens on, and the
+ * headers (the link's cookie) the browser sends to the callback.
  */
 export async function loginWaitingForCallback(
   server: { readonly url: string },
   home: TempHome,
   args: readonly string[] = [],
-): Promise<{ proc: Interactive; authorize: URL; callback: URL }> {
+): Promise<
+  {
+    proc: Interactive;
+    link: URL;
+    authorize: URL;
+    callback: URL;
+    browser: { headers: Record<string, string> };
+  }
+> {
   const record = `${home.dir}/url.txt`;
   const proc = spawnCli(
     ["login", "--region", "us-east-1", "--endpoint-url", server.url, ...args],
@@ -393,10 +403,16 @@ export async function loginWaitingForCallback(
     const result = await proc.finish();
     throw new Error(`the login opened no browser: ${result.stderr}`);
   }
-  const authorize = new URL((await readOrNull(record))!);
+  const link = new URL((await readOrNull(record))!);
+  const opened = await fetch(link, { redirect: "manual" });
+  await opened.body?.cancel();
+  const authorize = new URL(opened.headers.get("location")!);
+  const cookie = opened.headers.getSetCookie()[0]!.split(";")[0]!;
   return {
     proc,
+    link,
     authorize,
     callback: new URL(authorize.searchParams.get("redirect_uri")!),
+    browser: { headers: { cookie } },
   };
 }

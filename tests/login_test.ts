@@ -27,7 +27,7 @@ import {
 import { spawnCli } from "../dev/interactive.ts";
 
 const DEMO = "arn:aws:iam::111122223333:user/demo";
-const URL_LINE = /^http:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?\S+$/m;
+const URL_LINE = /^http:\/\/127\.0\.0\.1:\d+\/start\/[\w-]+$/m;
 const ATTEMPT =
   "Attempting to open your default browser. If the browser does not open, open the following URL.\n" +
   "If you are unable to open the URL on this device, run this command again with the '--remote' option.\n\n";
@@ -588,7 +588,7 @@ Deno.test({
   async fn() {
     await using server = await startEmulator({ autoApprove: true });
     await using home = await tempHome();
-    const { proc, authorize: url, callback: listening } =
+    const { proc, authorize: url, callback: listening, browser } =
       await loginWaitingForCallback(server, home);
     const port = Number(listening.port);
     assert.deepEqual(tcpListeners(port), [
@@ -603,7 +603,7 @@ Deno.test({
     // Now the real redirect, as the browser would follow it.
     const redirect = await fetch(url, { redirect: "manual" });
     await redirect.body?.cancel();
-    const callback = await fetch(redirect.headers.get("location")!);
+    const callback = await fetch(redirect.headers.get("location")!, browser);
     assert.equal(callback.status, 200);
     assert.match(await callback.text(), /Signed in/);
     const result = await proc.finish();
@@ -629,9 +629,7 @@ Deno.test("--redirect-port (the AWS CLI's name) and its alias --callback-port us
     assert.equal(result.code, 0, result.stderr);
     assert.match(
       result.stdout,
-      new RegExp(
-        `redirect_uri=http%3A%2F%2F127\\.0\\.0\\.1%3A${port}%2Foauth%2Fcallback`,
-      ),
+      new RegExp(`\nhttp://127\\.0\\.0\\.1:${port}/start/[\\w-]+\n`),
       flag,
     );
   }

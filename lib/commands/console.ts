@@ -29,12 +29,15 @@ import { AwsSigninError, ConfigurationError, UsageError } from "../errors.ts";
 import { loadSharedConfig } from "../config/profiles.ts";
 import {
   loginCommand,
+  profileArgument,
   ProfileNotFoundError,
   resolveProfile,
   selectProfile,
   stringSetting,
 } from "../config/selection.ts";
 import { resolveRegion } from "../config/region.ts";
+import { waitFor } from "../cli/prompts.ts";
+import { serveOneTimeLink } from "../flow/handoff.ts";
 import { sendWithRetries } from "../http/retry.ts";
 import { isRoleProfile, roleChain } from "../credentials/role_config.ts";
 import type { Credentials } from "../credentials/types.ts";
@@ -129,6 +132,9 @@ function sourceSession(
   );
 }
 
+/** How long `console` waits for the browser to open its one-time link. */
+const LINK_WAIT_SECONDS = 120;
+
 /** Runs `console`. */
 export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   const duration = parseDuration(args.string("duration"));
@@ -163,7 +169,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     })?.region,
   );
   const destination = consoleUrl(partition, region, args.string("destination"));
-  const open = async (url: string, what: string) => {
+  const open = async (url: string, what: string, credential: boolean) => {
     if (args.bool("print")) {
       await ctx.io.err(
         `The URL below ${what}. Open it in a browser; do not share it or paste it where it is logged.\n`,
@@ -172,7 +178,9 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       return 0;
     }
     await ctx.io.err(`Opening the AWS console in your browser (${region}).\n`);
-    const opened = await ctx.openBrowser(url, {
+    // A browser's arguments are public (ps): a credential goes to it through a one-time local link.
+    await using link = credential ? serveOneTimeLink(url) : undefined;
+    const opened = await ctx.openBrowser(link?.url ?? url, {
       env: ctx.env,
       debug: () => {},
     });
@@ -181,6 +189,18 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
         `No browser could be opened here. The URL below ${what}: open it in a browser, and do not share it.\n`,
       );
       await ctx.io.out(`${url}\n`);
+      return 0;
+    }
+    if (link) {
+      await waitFor(
+        ctx,
+        link.opened,
+        LINK_WAIT_SECONDS,
+        `The browser did not open the console within ${LINK_WAIT_SECONDS} seconds. Run "aws-signin console` +
+          `${
+            profileArgument(profile.name)
+          } --print" to get the sign-in URL and open it yourself.`,
+      );
     }
     return 0;
   };
@@ -196,6 +216,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     return await open(
       destination,
       "opens the console (it is not a credential)",
+      false,
     );
   }
   if (creds.sessionToken === undefined) {
@@ -263,5 +284,6 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   return await open(
     signinUrl(base, token, destination),
     "signs anyone who opens it in to the console as this profile for the next 15 minutes: it is a credential",
+    true,
   );
 }

@@ -8,6 +8,12 @@
  * machine, a web page sending the browser here) cannot end the login. Other
  * paths get 404.
  *
+ * The browser is not given the sign-in URL itself (a browser's arguments
+ * are public): {@linkcode CallbackServer.handoff} makes a one-time link on
+ * this server that redirects to it and sets a cookie, and from then on only
+ * a callback that carries that cookie (the browser that opened the link)
+ * finishes the login; a second opening of the link stops it.
+ *
  * @example
  * ```ts
  * await using server = await startCallbackServer({
@@ -24,12 +30,15 @@
 import { AwsSigninError } from "../errors.ts";
 import { type HttpServer, serveHttp } from "../http/server.ts";
 import { safeText } from "../util/safe_text.ts";
+import { carriesCookie, type OneTimeLink, oneTimeLink } from "./handoff.ts";
 import { failurePage, notFoundPage, successPage } from "./pages.ts";
 
 /** How the callback ended. */
 export type CallbackResult =
   | { readonly kind: "code"; readonly code: string }
-  | { readonly kind: "error"; readonly error: string };
+  | { readonly kind: "error"; readonly error: string }
+  /** The one-time link was opened twice: the flow must stop. */
+  | { readonly kind: "reused" };
 
 /** A listening callback server. */
 export interface CallbackServer {
@@ -38,6 +47,11 @@ export interface CallbackServer {
   readonly redirectUri: string;
   /** Settles with the one terminal callback. */
   readonly result: Promise<CallbackResult>;
+  /**
+   * A one-time link on this server to `target` (the sign-in URL), for the
+   * browser and the terminal; the callback then needs the browser's cookie.
+   */
+  handoff(target: string, maxAgeSeconds: number): OneTimeLink;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -76,6 +90,7 @@ export async function startCallbackServer(init: {
   };
   const page = (html: string, status = 200) =>
     new Response(html, { status, headers: HEADERS });
+  let link: OneTimeLink | undefined;
   let server: HttpServer;
   try {
     server = serveHttp({
@@ -83,7 +98,9 @@ export async function startCallbackServer(init: {
       port: init.port ?? 0,
       maxBodyBytes: 0, // GET only: a body gets 413 before it is read
       onError: () => page(notFoundPage(), 500),
-    }, (request) => {
+    }, (request, info) => {
+      const handedOver = link?.answer(request, info);
+      if (handedOver) return handedOver;
       const url = new URL(request.url);
       if (url.pathname !== "/oauth/callback") return page(notFoundPage(), 404);
       if (request.method !== "GET") return page(notFoundPage(), 405);
@@ -103,6 +120,19 @@ export async function startCallbackServer(init: {
             stillWaiting: true,
           }),
           400,
+        );
+      }
+      if (link?.cookie && !carriesCookie(request, link.cookie)) {
+        // Not the browser that opened this sign-in's link: it cannot finish (or end) it.
+        return page(
+          failurePage({
+            title: "This sign-in was started in another browser",
+            detail:
+              "Only the browser that opened the sign-in link your terminal printed can finish it.",
+            command: init.retryCommand,
+            stillWaiting: true,
+          }),
+          403,
         );
       }
       if (error !== null) {
@@ -149,6 +179,17 @@ export async function startCallbackServer(init: {
     port: addr.port,
     redirectUri: `http://127.0.0.1:${addr.port}/oauth/callback`,
     result: outcome.promise,
+    handoff(target, maxAgeSeconds) {
+      link = oneTimeLink(target, {
+        port: addr.port,
+        retryCommand: init.retryCommand,
+        bindCookie: { path: "/oauth/callback", maxAgeSeconds },
+      });
+      void link.reused.then(() => {
+        if (!done) finish({ kind: "reused" });
+      });
+      return link;
+    },
     close,
     [Symbol.asyncDispose]: close,
   };

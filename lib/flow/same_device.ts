@@ -1,7 +1,8 @@
 /**
  * The same-device flow (protocol.md §2): a one-time callback server on
- * 127.0.0.1, the sign-in URL printed and opened in a browser, and a wait
- * (with a spinner on terminals) for the browser to come back with a code.
+ * 127.0.0.1, a one-time local link to the sign-in URL printed and opened in
+ * a browser (the URL itself never goes on a command line), and a wait (with
+ * a spinner on terminals) for that browser to come back with a code.
  *
  * @example
  * ```ts
@@ -15,7 +16,7 @@
  * @module
  */
 
-import { SignInRefusedError } from "../errors.ts";
+import { AwsSigninError, SignInRefusedError } from "../errors.ts";
 import { loginCommand } from "../config/selection.ts";
 import { waitFor } from "../cli/prompts.ts";
 import { startSpinner } from "../cli/spinner.ts";
@@ -56,12 +57,17 @@ export async function sameDeviceFlow(
     retryCommand: retry,
   });
   const redirectUri = server.redirectUri;
-  const url = authorizeUrl(request.base, {
-    clientId,
-    state: request.state,
-    challenge: request.challenge,
-    redirectUri,
-  });
+  // The browser and the terminal get a one-time local link to the sign-in URL, never the URL itself: a
+  // browser's arguments are public, and whoever opened the URL could finish this login with their account.
+  const url = server.handoff(
+    authorizeUrl(request.base, {
+      clientId,
+      state: request.state,
+      challenge: request.challenge,
+      redirectUri,
+    }),
+    request.timeoutSeconds + 60,
+  ).url;
   ctx.debug(
     `callback server listening on ${
       options.callbackHost ?? "127.0.0.1"
@@ -112,6 +118,12 @@ export async function sameDeviceFlow(
     );
   } finally {
     await spinner.stop();
+  }
+  if (result.kind === "reused") {
+    throw new AwsSigninError(
+      "The sign-in link was opened twice (in two browsers, or by another program on this computer), so this " +
+        `sign-in was stopped to keep it yours. Run "${retry}" again and finish it in the browser that opens.`,
+    );
   }
   if (result.kind === "error") {
     throw new SignInRefusedError(

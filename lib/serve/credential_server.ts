@@ -22,6 +22,7 @@
  * @module
  */
 
+import { constantTimeEqual } from "../util/encoding.ts";
 import type { Credentials } from "../credentials/types.ts";
 import { serveHttp } from "../http/server.ts";
 import { formatExpiresAt } from "../util/time.ts";
@@ -58,17 +59,6 @@ export interface CredentialServer {
   /** Stops accepting requests and waits for the ones in flight. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
-}
-
-/** Compares two strings in time that depends only on their length. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  }
-  return diff === 0;
 }
 
 const JSON_HEADERS = {

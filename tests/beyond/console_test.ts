@@ -268,3 +268,32 @@ Deno.test("--auto-login applies: a role on a session that ended opens the consol
   );
   assert.equal((await land(result.stdout.trim())).role, "Admin");
 });
+
+Deno.test("the browser is given a one-time local link, never the sign-in URL (a credential other users could read with ps)", async () => {
+  const { server, home } = await setUp();
+  await using _s = server;
+  await using _h = home;
+  const record = `${home.dir}/opened`;
+  const result = await runCliProcess(
+    ["console", "--profile", "admin"],
+    env(home, server, {
+      BROWSER: standInBrowser("visit"),
+      BROWSER_RECORD: record,
+    }),
+  );
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, "", "nothing printed: the browser had it");
+  const argv = (await readOrNull(record))!;
+  assert.match(argv, /^http:\/\/127\.0\.0\.1:\d+\/start\/[\w-]{32}$/);
+  assert.doesNotMatch(argv, /SigninToken|federation/);
+  // The link led the browser to the sign-in URL, once; then it is gone.
+  const [status, location] = (await readOrNull(`${record}.location`))!.split(
+    " ",
+  );
+  assert.equal(status, "303");
+  const url = new URL(location!);
+  assert.equal(url.pathname, "/federation");
+  assert.ok(url.searchParams.get("SigninToken"));
+  assert.equal((await land(url.href)).role, "Admin");
+  await assert.rejects(fetch(argv), "the link's listener is closed");
+});

@@ -283,11 +283,13 @@ Deno.test({
       AWS_ENDPOINT_URL_STS: server.url,
       ...recordingBrowser(record),
     });
-    const result = await consoleRun.finish();
-    assert.equal(result.code, 0, result.stderr);
+    // The browser is given a one-time local link (the sign-in URL is a credential); console waits for it.
     const url = await waitForFile(record);
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/start\//);
     await withBrowser(async (page) => {
       await page.goto(url);
+      const result = await consoleRun.finish();
+      assert.equal(result.code, 0, result.stderr);
       assert.equal(await page.textContent("#role"), "Admin");
       assert.equal(await page.textContent("#account"), "444455556666");
       assert.equal(await page.textContent("#region"), "eu-west-1");

@@ -4,20 +4,39 @@
  * when there is one) to the loopback callback, like a person clicking through.
  *
  * MODE: approve | deny | wrong-state | fail (exit 1 without doing anything) |
- * record (write the URL to $BROWSER_RECORD and exit).
+ * record (write the URL to $BROWSER_RECORD and exit) | visit (record it, open
+ * it once without following the redirect, and write where it led to
+ * $BROWSER_RECORD.location).
  */
+import { cookieJar } from "../../dev/cookie_jar.ts";
+
 const [mode, start] = Deno.args;
 if (!start) Deno.exit(2);
 // BROWSER_COUNT: a file that gets one line per opening; BROWSER_DELAY_MS: a person who takes their time.
+// BROWSER_ARGV: a file that gets the URL this browser was started with (what `ps` shows other users).
+const argvFile = Deno.env.get("BROWSER_ARGV");
+if (argvFile) Deno.writeTextFileSync(argvFile, start);
 const count = Deno.env.get("BROWSER_COUNT");
 if (count) Deno.writeTextFileSync(count, `${mode}\n`, { append: true });
 const delay = Number(Deno.env.get("BROWSER_DELAY_MS") ?? "0");
 if (delay > 0) await new Promise((r) => setTimeout(r, delay));
 if (mode === "fail") Deno.exit(1);
-if (mode === "record") {
-  Deno.writeTextFileSync(Deno.env.get("BROWSER_RECORD")!, start);
+if (mode === "record" || mode === "visit") {
+  const record = Deno.env.get("BROWSER_RECORD")!;
+  Deno.writeTextFileSync(record, start);
+  if (mode === "visit") {
+    const res = await fetch(start, { redirect: "manual" });
+    await res.body?.cancel();
+    Deno.writeTextFileSync(
+      `${record}.location`,
+      `${res.status} ${res.headers.get("location") ?? ""}`,
+    );
+  }
   Deno.exit(0);
 }
+
+// A browser keeps cookies: the one-time link sets one that the callback needs.
+const jar = cookieJar();
 
 let url = start;
 for (let hop = 0; hop < 10; hop++) {
@@ -31,10 +50,14 @@ for (let hop = 0; hop < 10; hop++) {
     if (mode === "wrong-state") {
       target.searchParams.set("state", "00000000-0000-4000-8000-000000000000");
     }
-    await (await fetch(target)).text();
+    await (await fetch(target, { headers: jar.headers(target) })).text();
     Deno.exit(0);
   }
-  const res = await fetch(target, { redirect: "manual" });
+  const res = await fetch(target, {
+    redirect: "manual",
+    headers: jar.headers(target),
+  });
+  jar.take(res);
   const body = await res.text();
   const location = res.headers.get("location");
   if (location) {

@@ -11,6 +11,7 @@ import { type MemoryIo, memoryIo } from "../../lib/cli/io.ts";
 import { startEmulator } from "../../lib/emulator/server.ts";
 import { sha256Hex } from "../../lib/util/encoding.ts";
 import { formatExpiresAt } from "../../lib/util/time.ts";
+import { cookieJar } from "../../dev/cookie_jar.ts";
 import {
   codeFromConfirmationPage,
   listDir,
@@ -25,13 +26,18 @@ const NOW = Date.parse("2026-01-02T03:04:05Z");
 const zeros = (n: number) => new Uint8Array(n);
 const ZERO_STATE = "00000000-0000-4000-8000-000000000000";
 
-/** A browser that follows redirects from the sign-in URL to the loopback callback. */
+/** A browser that follows redirects from the link it is given to the loopback callback; `seen` gets every URL it visits. */
 const followingBrowser =
   (seen: string[]): BrowserOpener => async (url: string) => {
-    seen.push(url);
+    const jar = cookieJar();
     let next = url;
     for (let hop = 0; hop < 5; hop++) {
-      const response = await fetch(next, { redirect: "manual" });
+      seen.push(next);
+      const response = await fetch(next, {
+        redirect: "manual",
+        headers: jar.headers(next),
+      });
+      jar.take(response);
       await response.body?.cancel();
       const location = response.headers.get("location");
       if (!location) return true;
@@ -67,8 +73,10 @@ Deno.test("in process: the same-device flow with a stand-in browser, fixed rando
     },
   );
   assert.equal(result.code, 0, result.stderr);
-  assert.equal(opened.length, 1);
-  const url = new URL(opened[0]!);
+  // The browser got a one-time link, which led to the sign-in URL, then to the callback.
+  assert.equal(opened.length, 3);
+  assert.match(opened[0]!, /^http:\/\/127\.0\.0\.1:\d+\/start\/[\w-]+$/);
+  const url = new URL(opened[1]!);
   assert.equal(url.searchParams.get("state"), ZERO_STATE);
   assert.match(
     url.searchParams.get("redirect_uri")!,

@@ -27,10 +27,8 @@ const ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07\r\x9b31m";
 Deno.test("callbacks with the wrong state (error or not) get 400 and the login keeps waiting for the right one", async () => {
   await using server = await startEmulator({ autoApprove: true });
   await using home = await tempHome();
-  const { proc, authorize: url, callback } = await loginWaitingForCallback(
-    server,
-    home,
-  );
+  const { proc, authorize: url, callback, browser } =
+    await loginWaitingForCallback(server, home);
   const attacks = [
     { error: ESCAPES, state: "00000000-0000-4000-8000-000000000000" },
     { error: "access_denied" },
@@ -40,7 +38,7 @@ Deno.test("callbacks with the wrong state (error or not) get 400 and the login k
   for (const params of attacks) {
     const target = new URL(callback);
     for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v);
-    const response = await fetch(target);
+    const response = await fetch(target, browser);
     assert.equal(response.status, 400, JSON.stringify(params));
     const page = await response.text();
     assert.ok(!page.includes("\x1b"), "the page escapes what it was sent");
@@ -48,7 +46,7 @@ Deno.test("callbacks with the wrong state (error or not) get 400 and the login k
   // The real redirect still completes the login.
   const redirect = await fetch(url, { redirect: "manual" });
   await redirect.body?.cancel();
-  const done = await fetch(redirect.headers.get("location")!);
+  const done = await fetch(redirect.headers.get("location")!, browser);
   assert.equal(done.status, 200);
   await done.body?.cancel();
   const result = await proc.finish();
@@ -63,11 +61,11 @@ Deno.test("callbacks with the wrong state (error or not) get 400 and the login k
 Deno.test("an error callback with the right state ends the login, with the error escaped", async () => {
   await using server = await startEmulator({ autoApprove: true });
   await using home = await tempHome();
-  const { proc, authorize: url, callback: target } =
+  const { proc, authorize: url, callback: target, browser } =
     await loginWaitingForCallback(server, home);
   target.searchParams.set("error", `x${ESCAPES}`);
   target.searchParams.set("state", url.searchParams.get("state")!);
-  await (await fetch(target)).body?.cancel();
+  await (await fetch(target, browser)).body?.cancel();
   const result = await proc.finish();
   assert.equal(result.code, 255);
   assert.ok(!CONTROL.test(result.stdout + result.stderr), result.stderr);

@@ -6,6 +6,7 @@
  * seconds (head deadline, connection cap), and answer a real request once
  * the flood is over; `exec` still returns its command's exit code.
  */
+import { cookieJar } from "../../dev/cookie_jar.ts";
 import assert from "node:assert/strict";
 import { spawnCli } from "../../dev/interactive.ts";
 import { startEmulator } from "../../lib/emulator/server.ts";
@@ -194,7 +195,14 @@ Deno.test(
     assert.ok(
       await eventually(async () => (await readOrNull(record)) !== null),
     );
-    const authorize = new URL((await readOrNull(record))!);
+    // The browser opens the one-time link: it leads to the sign-in URL and sets the callback's cookie.
+    const jar = cookieJar();
+    const link = await fetch((await readOrNull(record))!, {
+      redirect: "manual",
+    });
+    jar.take(link);
+    await link.body?.cancel();
+    const authorize = new URL(link.headers.get("location")!);
     const callback = new URL(authorize.searchParams.get("redirect_uri")!);
     const conns = await flood(
       Number(callback.port),
@@ -208,7 +216,8 @@ Deno.test(
     );
     const approved = await fetch(authorize, { redirect: "manual" });
     await approved.body?.cancel();
-    const done = await fetch(approved.headers.get("location")!);
+    const back = approved.headers.get("location")!;
+    const done = await fetch(back, { headers: jar.headers(back) });
     assert.equal(done.status, 200);
     await done.body?.cancel();
     const result = await proc.finish();

@@ -21,7 +21,7 @@ Deno.test({
   async fn() {
     await using server = await startEmulator({ autoApprove: true });
     await using home = await tempHome();
-    const { proc, authorize: url, callback: redirect } =
+    const { proc, authorize: url, callback: redirect, browser } =
       await loginWaitingForCallback(server, home, [
         "--callback-host",
         "0.0.0.0",
@@ -33,7 +33,7 @@ Deno.test({
     ]);
     const approved = await fetch(url, { redirect: "manual" });
     await approved.body?.cancel();
-    const callback = await fetch(approved.headers.get("location")!);
+    const callback = await fetch(approved.headers.get("location")!, browser);
     assert.equal(callback.status, 200);
     await callback.body?.cancel();
     const result = await proc.finish();
