@@ -162,14 +162,15 @@ export interface ServedLink {
 
 /** Serves a one-time link to `target` on 127.0.0.1 (any free port) until it is opened or closed. */
 export function serveOneTimeLink(target: string): ServedLink {
-  let link: OneTimeLink | undefined;
+  // The link needs the port, the listener the link: it is set once the listener has one.
+  const made: { link?: OneTimeLink } = {};
   const server = serveHttp(
     { hostname: "127.0.0.1", port: 0, maxBodyBytes: 0, maxConnections: 16 },
     (request, info) =>
-      link?.answer(request, info) ??
+      made.link?.answer(request, info) ??
         new Response("Not found.\n", { status: 404 }),
   );
-  link = oneTimeLink(target, { port: server.addr.port });
+  const link = made.link = oneTimeLink(target, { port: server.addr.port });
   const close = () => server.close();
   void link.opened.then(() => setTimeout(() => void close(), 0));
   return {
