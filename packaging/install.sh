@@ -12,7 +12,7 @@
 #
 # It downloads one binary and SHA256SUMS, checks the binary's sha256 (baked in
 # below for v@VERSION@), runs its --version, and moves it into place. It never
-# uses sudo and never touches ~/.aws. Everything is in one function called on
+# uses sudo and never touches ~/.aws. Everything is in one function, called on
 # the last line, so a download cut short runs nothing.
 # Written by `deno task package` from packaging/install.sh.
 
@@ -122,8 +122,8 @@ aws_signin_install() {
     if [ -z "$glibc" ]; then
       case $ldd_out in
         *GLIBC* | *"GNU libc"* | *"GNU C Library"*)
-          glibc=${ldd_out%%"
-"*}
+          nl=$(printf '\n_')
+          glibc=${ldd_out%%"${nl%_}"*}
           glibc=${glibc##* }
           ;;
       esac
@@ -265,4 +265,5 @@ aws_signin_install() {
   esac
 }
 
-aws_signin_install "$@"
+# In braces: a download cut anywhere before the closing brace is a syntax error, so nothing runs.
+{ aws_signin_install "$@"; }
