@@ -16,6 +16,7 @@
 import { digestHex, utf8 } from "./archive.ts";
 import { type Completions, debName, debPackage } from "./deb.ts";
 import { renderInstaller } from "./installers.ts";
+import { npmPackages } from "./npm.ts";
 import { ASSETS } from "./product.ts";
 import { rpmName, rpmPackage } from "./rpm.ts";
 
@@ -23,6 +24,10 @@ import { rpmName, rpmPackage } from "./rpm.ts";
 export interface Templates {
   /** packaging/install.sh */
   readonly installSh: string;
+  /** packaging/npm/install.cjs (the main npm package's postinstall) */
+  readonly npmInstall: string;
+  /** packaging/npm/aws-signin.cjs (its Node launcher) */
+  readonly npmLauncher: string;
 }
 
 /** Everything a release's files are made from. */
@@ -79,6 +84,12 @@ export async function packageRelease(
       await rpmPackage({ ...linux, arch: rpm }),
     );
   }
+  const npm = await npmPackages({
+    ...input,
+    installScript: input.templates.npmInstall,
+    launcher: input.templates.npmLauncher,
+  });
+  for (const [name, data] of npm) files.set(`npm/${name}`, data);
   const names = [...files.keys()].map((p) => p.slice(p.lastIndexOf("/") + 1));
   if (new Set(names).size !== names.length) {
     throw new Error(`Two release files share a name: ${names.join(", ")}`);
