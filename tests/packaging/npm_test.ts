@@ -182,13 +182,13 @@ Deno.test({
       }
       const mid = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!;
       const ratio = mid(viaNpm) / mid(direct);
-      console.log(
+      Deno.stdout.writeSync(new TextEncoder().encode(
         `credential_process: binary ${
           mid(direct).toFixed(1)
         } ms, through npm's aws-signin ${mid(viaNpm).toFixed(1)} ms (${
           ratio.toFixed(2)
-        }x)`,
-      );
+        }x)\n`,
+      ));
       assert.ok(ratio <= 1.5, `through npm: ${ratio.toFixed(2)}x the binary`);
       assert.throws(
         () => Deno.statSync(`${dir}/node-ran`),
