@@ -16,6 +16,11 @@
 import { digestHex, utf8 } from "./archive.ts";
 import { type Completions, debName, debPackage } from "./deb.ts";
 import { renderInstaller } from "./installers.ts";
+import {
+  homebrewFormula,
+  scoopManifest,
+  wingetManifests,
+} from "./manifests.ts";
 import { npmPackages } from "./npm.ts";
 import { ASSETS } from "./product.ts";
 import { rpmName, rpmPackage } from "./rpm.ts";
@@ -71,6 +76,11 @@ export async function packageRelease(
     "install.sh",
     utf8(renderInstaller(input.templates.installSh, baked)),
   );
+  files.set("aws-signin.rb", utf8(homebrewFormula(baked)));
+  files.set("aws-signin.json", utf8(scoopManifest(baked)));
+  for (const [name, text] of wingetManifests(baked)) {
+    files.set(`winget/${name}`, utf8(text));
+  }
   for (const asset of ASSETS.filter((a) => a.deb)) {
     const linux = { ...input, binary: input.assets[asset.name]! };
     const deb = asset.deb!;
