@@ -119,7 +119,7 @@ export function wingetIdentifier(repo: string): string {
   const [owner, name] = repo.split("/") as [string, string];
   const id = `${owner}.${name}`;
   if (
-    !/^[^.\s\\/:*?"<>|\x01-\x1f]{1,32}\.[^.\s\\/:*?"<>|\x01-\x1f]{1,32}$/.test(
+    !/^[^.\s\\/:*?"<>|]{1,32}\.[^.\s\\/:*?"<>|]{1,32}$/.test(
       id,
     )
   ) {
