@@ -64,7 +64,7 @@ export const DEB_PATHS = {
 
 /** The DEP-5 copyright file: the licence in full, each line indented, blank lines as " .". */
 export function debCopyright(repo: string, license: string): string {
-  const body = license.replace(/\n+$/, "").split("\n").map((line) =>
+  const body = license.replace(/^\n+|\n+$/g, "").split("\n").map((line) =>
     line.trim() === "" ? " ." : ` ${line}`
   ).join("\n");
   return [
