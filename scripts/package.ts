@@ -54,6 +54,7 @@ export async function templates(): Promise<Templates> {
   const read = (path: string) => Deno.readTextFile(`${ROOT}/${path}`);
   return {
     installSh: await read("packaging/install.sh"),
+    installPs1: await read("packaging/install.ps1"),
     npmInstall: await read("packaging/npm/install.cjs"),
     npmLauncher: await read("packaging/npm/aws-signin.cjs"),
   };

@@ -29,6 +29,8 @@ import { rpmName, rpmPackage } from "./rpm.ts";
 export interface Templates {
   /** packaging/install.sh */
   readonly installSh: string;
+  /** packaging/install.ps1 */
+  readonly installPs1: string;
   /** packaging/npm/install.cjs (the main npm package's postinstall) */
   readonly npmInstall: string;
   /** packaging/npm/aws-signin.cjs (its Node launcher) */
@@ -75,6 +77,10 @@ export async function packageRelease(
   files.set(
     "install.sh",
     utf8(renderInstaller(input.templates.installSh, baked)),
+  );
+  files.set(
+    "install.ps1",
+    utf8(renderInstaller(input.templates.installPs1, baked)),
   );
   files.set("aws-signin.rb", utf8(homebrewFormula(baked)));
   files.set("aws-signin.json", utf8(scoopManifest(baked)));

@@ -159,11 +159,14 @@ export function releaseServer(...releases: Release[]): FileServer {
 
 /** Where a program is on this machine's PATH, if it is. */
 export function which(name: string): string | undefined {
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
-    try {
-      const path = `${dir}/${name}`;
-      if (Deno.statSync(path).isFile) return path;
-    } catch { /* not here */ }
+  const windows = Deno.build.os === "windows";
+  for (const dir of (Deno.env.get("PATH") ?? "").split(windows ? ";" : ":")) {
+    for (const suffix of windows ? [".exe", ""] : [""]) {
+      try {
+        const path = `${dir}/${name}${suffix}`;
+        if (Deno.statSync(path).isFile) return path;
+      } catch { /* not here */ }
+    }
   }
   return undefined;
 }
