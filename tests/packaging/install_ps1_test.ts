@@ -62,7 +62,10 @@ Deno.test("install.ps1 (static): baked-in release, ASCII, one function called on
       "m",
     ),
   );
-  assert.ok([...script].every((c) => c === "\n" || (c >= " " && c <= "~")), "ASCII only, no tabs");
+  assert.ok(
+    [...script].every((c) => c === "\n" || (c >= " " && c <= "~")),
+    "ASCII only, no tabs",
+  );
   const body = code(script);
   assert.equal(
     [...body].filter((c) => c === "{").length,
