@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * import { ASSETS, downloadUrl } from "./product.ts";
- * downloadUrl("owner/aws-signin", "1.2.3", ASSETS[0].name);
+ * downloadUrl("owner/aws-signin", "1.2.3", ASSETS[0]!.name);
  * ```
  * @module
  */
