@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { runProcess } from "../../dev/process.ts";
+import { ASSETS } from "../../scripts/package/product.ts";
 import {
   listDir,
   type Platform,
@@ -240,7 +241,7 @@ Deno.test({
     assert.match(text, new RegExp(`^  release_version='${r.version}'$`, "m"));
     assert.match(text, new RegExp(`^  repo='${REPO}'$`, "m"));
     for (const [name, sum] of r.sums) {
-      if (name.startsWith("aws-signin-") && !/\.(deb|rpm)$/.test(name)) {
+      if (ASSETS.some((a) => a.name === name)) {
         assert.match(
           text,
           new RegExp(
