@@ -158,12 +158,25 @@ complete -F _aws_signin aws-signin
 `;
 }
 
-/** The zsh script: the bash one through zsh's bashcompinit. */
+/**
+ * The zsh script: the bash one through zsh's bashcompinit. It works both
+ * sourced (`source <(aws-signin completion zsh)`, which loads compinit when
+ * the shell has not) and as `_aws-signin` in a folder on `$fpath`, as
+ * packages install it: compinit reads `#compdef`, and the first Tab runs the
+ * file as `_aws-signin`, which registers the bash function and completes.
+ */
 export function zshScript(m: CompletionModel): string {
-  return `# aws-signin completion for zsh. Load it with: source <(aws-signin completion zsh)
-autoload -U +X compinit && compinit
+  return `#compdef aws-signin
+# aws-signin completion for zsh. Load it with: source <(aws-signin completion zsh)
+# or save it as _aws-signin in a folder on $fpath, before your compinit runs.
+if [[ $funcstack[1] != _aws-signin ]] && (( ! $+functions[compdef] )); then
+  autoload -U +X compinit && compinit
+fi
 autoload -U +X bashcompinit && bashcompinit
-${bashScript(m).split("\n").slice(1).join("\n")}`;
+${bashScript(m).split("\n").slice(1).join("\n")}\
+# Loaded from $fpath, this runs as _aws-signin for the first Tab: complete it now.
+if [[ $funcstack[1] == _aws-signin ]]; then _bash_complete -F _aws_signin; fi
+`;
 }
 
 /** The fish script. */
