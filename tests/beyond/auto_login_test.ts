@@ -49,8 +49,8 @@ Deno.test("a session that ended is signed in again: export-credentials prints fr
   );
   assert.match(
     result.stderr,
-    /\nhttp:\/\/127\.0\.0\.1:\d+\/v1\/authorize\?/,
-    "the URL is printed",
+    /\nhttp:\/\/127\.0\.0\.1:\d+\/start\/[\w-]+\n/,
+    "the one-time link is printed",
   );
   assert.equal(await browserOpenings(home), 1);
   assert.equal(codeExchanges(server) - before, 1);

@@ -397,16 +397,19 @@ Deno.test("the lock holder killed mid-refresh does not block the others", async 
   const waiting = Array.from(
     { length: 8 },
     () =>
-      runCliProcess(
-        ["configure", "export-credentials", "--profile", "dev"],
+      spawnCli(
+        ["configure", "export-credentials", "--profile", "dev", "--debug"],
         env(home, server),
       ),
   );
-  await new Promise((r) => setTimeout(r, 300));
+  // Every one of them is waiting for the lock (on a loaded machine they take a while to start).
+  await Promise.all(
+    waiting.map((w) => w.waitForStderr(/waiting for the lock/, 30_000)),
+  );
   holder.kill("SIGKILL");
   const killed = await holder.finish();
   assert.notEqual(killed.code, 0);
-  const results = await Promise.all(waiting);
+  const results = await Promise.all(waiting.map((w) => w.finish()));
   for (const r of results) assert.equal(r.code, 0, r.stderr);
   assert.equal(new Set(results.map((r) => r.stdout)).size, 1);
   const entry = JSON.parse(await Deno.readTextFile(file));
