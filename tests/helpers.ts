@@ -359,6 +359,15 @@ export function tcpListeners(port: number): string[] {
 }
 
 /** Whether Python's botocore is here and has the login provider (1.43+): the interop tests need it. */
+/** Whether script(1) is here, to give a command a terminal (MFA prompts). */
+export const hasScript: boolean = (() => {
+  try {
+    return Deno.statSync("/usr/bin/script").isFile;
+  } catch {
+    return false;
+  }
+})();
+
 export const hasBotocoreLogin: boolean = (() => {
   try {
     return new Deno.Command("python3", {

@@ -8,6 +8,7 @@ import { spawnCli } from "../../dev/interactive.ts";
 import {
   baseEnv,
   cliCommand,
+  hasScript,
   listDir,
   mapLimit,
   readOrNull,
@@ -226,7 +227,7 @@ Deno.test("exec needs a command", async () => {
 Deno.test({
   name:
     "on a terminal, exec asks for the MFA code of the role's first credentials, as sts does (also with --server)",
-  ignore: Deno.build.os !== "linux" || !hasScript(),
+  ignore: Deno.build.os !== "linux" || !hasScript,
   async fn() {
     await using server = await roleEmulator();
     await using home = await roleHome(
@@ -271,14 +272,6 @@ Deno.test({
     }
   },
 });
-
-function hasScript(): boolean {
-  try {
-    return Deno.statSync("/usr/bin/script").isFile;
-  } catch {
-    return false;
-  }
-}
 
 Deno.test(
   needs(

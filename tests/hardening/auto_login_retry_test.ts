@@ -13,6 +13,7 @@ import { startEmulator } from "../../lib/emulator/server.ts";
 import { commandLine } from "../_platform.ts";
 import {
   eventually,
+  hasScript,
   loginThrough,
   readOrNull,
   runCliProcess,
@@ -155,7 +156,7 @@ Deno.test("serve remembers a refused sign-in for this session: another profile's
 Deno.test({
   name:
     "serve stops refusing an MFA role once the command its message gives was run at a terminal",
-  ignore: Deno.build.os !== "linux" || !hasScript(),
+  ignore: Deno.build.os !== "linux" || !hasScript,
   async fn() {
     await using server = await roleEmulator();
     await using home = await roleHome(
@@ -225,11 +226,3 @@ Deno.test("a process without --auto-login waits for another's sign-in in the bro
     assert.equal(result.code, 0, result.stderr);
   }
 });
-
-function hasScript(): boolean {
-  try {
-    return Deno.statSync("/usr/bin/script").isFile;
-  } catch {
-    return false;
-  }
-}
