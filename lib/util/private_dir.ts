@@ -13,7 +13,8 @@
  * @example
  * ```ts
  * await using dir = await makePrivateDir("aws-signin-exec-");
- * await sweepPrivateDirs("aws-signin-exec-", dirName(dir.path)); // dirName: util/path.ts
+ * const tempDir = dir.path.slice(0, dir.path.lastIndexOf("/"));
+ * await sweepPrivateDirs("aws-signin-exec-", tempDir); // [] unless a run was killed
  * ```
  * @module
  */

@@ -108,7 +108,9 @@ Deno.test("--auto-login-timeout above 2147483 seconds is a usage error; the limi
   // aws-signin's own export as a credential_process, answered in this process when it can be: not with such a wait.
   await Deno.writeTextFile(
     home.config,
-    `${await Deno.readTextFile(home.config)}\n[profile tool]\ncredential_process = ` +
+    `${await Deno.readTextFile(
+      home.config,
+    )}\n[profile tool]\ncredential_process = ` +
       "aws-signin configure export-credentials --profile dev --auto-login --auto-login-timeout 3000000\n",
   );
   const tool = await runCliProcess(
