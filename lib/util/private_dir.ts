@@ -19,7 +19,6 @@
  * @module
  */
 
-import process from "node:process";
 import { joinPath } from "./path.ts";
 
 /** The marker file in each folder, locked by its owner while it runs. */
@@ -59,14 +58,18 @@ export async function makePrivateDir(prefix: string): Promise<PrivateDir> {
   return { path, [Symbol.asyncDispose]: remove };
 }
 
-/** Whether process `pid` exists (one of another user counts); undefined where this cannot be told. */
+/**
+ * Whether process `pid` exists (one of another user counts), asked with
+ * signal 0, which sends nothing; undefined where this cannot be told
+ * (Windows takes no signal 0: its folders are never swept).
+ */
 function processExists(pid: number): boolean | undefined {
   try {
-    process.kill(pid, 0);
+    Deno.kill(pid, 0 as unknown as Deno.Signal);
     return true;
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    return code === "ESRCH" ? false : code === "EPERM" ? true : undefined;
+    if (error instanceof Deno.errors.NotFound) return false; // ESRCH
+    return error instanceof Deno.errors.PermissionDenied ? true : undefined;
   }
 }
 
