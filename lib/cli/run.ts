@@ -27,6 +27,7 @@ import {
 } from "../error_format.ts";
 import { safeText } from "../util/safe_text.ts";
 import type { Env } from "../util/env.ts";
+import { MAX_TIMER_MS, MAX_TIMER_SECONDS } from "../util/sleep.ts";
 import type { CommandEntry } from "./command.ts";
 import { makeContext, type World } from "./context.ts";
 import { GLOBAL_OPTIONS, parseArgs, type ParsedArgs } from "./flags.ts";
@@ -233,17 +234,21 @@ async function errorFormatFor(
   });
 }
 
-/** `--cli-connect-timeout` and `--cli-read-timeout`: seconds, 0 for no limit. */
+/**
+ * `--cli-connect-timeout` and `--cli-read-timeout`: seconds, 0 for no limit,
+ * at most what a timer can wait for (a longer delay would fire at once).
+ */
 function seconds(args: ParsedArgs, flag: string): number | undefined {
   const raw = args.string(flag);
   if (raw === undefined) return undefined;
-  if (!/^\d+(\.\d+)?$/.test(raw)) {
+  const ms = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) * 1000 : NaN;
+  if (!(ms <= MAX_TIMER_MS)) {
     throw new UsageError(
-      `Invalid value "${raw}" for "--${flag}": expected a number of seconds (0 waits for ever).`,
+      `Invalid value "${raw}" for "--${flag}": expected a number of seconds from 0 to ${MAX_TIMER_SECONDS} ` +
+        "(about 24 days; 0 waits for ever).",
     );
   }
-  const n = Number(raw);
-  return n === 0 ? Infinity : n * 1000;
+  return ms === 0 ? Infinity : ms;
 }
 
 /** The AWS CLI's connection options from the command line. */

@@ -32,7 +32,7 @@ import {
 import { trustingFetch } from "../http/tls.ts";
 import { type Env, envFlag } from "../util/env.ts";
 import { browserAvailability } from "../util/desktop.ts";
-import type { Sleep } from "../util/sleep.ts";
+import { MAX_TIMER_SECONDS, type Sleep } from "../util/sleep.ts";
 
 /** What every call to AWS from a command gets: the clock, `fetch` trusting the profile's CA bundle, timers, Ctrl-C, the debug log. */
 export function callWorld(ctx: Context, profile: ResolvedProfile): {
@@ -137,9 +137,13 @@ export function autoLoginSetting(
   defaultSeconds: number = AUTO_LOGIN_WAIT_S.other,
 ): { readonly timeoutMs: number } | undefined {
   const raw = args.string("auto-login-timeout");
-  if (raw !== undefined && (!/^\d+$/.test(raw) || Number(raw) < 1)) {
+  if (
+    raw !== undefined &&
+    (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_TIMER_SECONDS)
+  ) {
     throw new UsageError(
-      `Invalid value "${raw}" for "--auto-login-timeout": expected a whole number of seconds from 1.`,
+      `Invalid value "${raw}" for "--auto-login-timeout": expected a whole number of seconds from 1 to ` +
+        `${MAX_TIMER_SECONDS} (about 24 days).`,
     );
   }
   if (!args.bool("auto-login") && !envFlag(env.AWS_SIGNIN_AUTO_LOGIN)) {

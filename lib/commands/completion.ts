@@ -234,9 +234,25 @@ export function fishScript(m: CompletionModel): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** The PowerShell script. */
+/**
+ * PowerShell's single quotes: ' and the typographic U+2018 to U+201B all
+ * open and close a single-quoted string, and each is escaped by doubling it.
+ */
+const PS_SINGLE_QUOTES = /['\u2018-\u201b]/g;
+
+/** `s` as a PowerShell single-quoted string: every one of its single quotes doubled. */
+function psQuote(s: string): string {
+  return `'${s.replace(PS_SINGLE_QUOTES, "$&$&")}'`;
+}
+
+/**
+ * The PowerShell script. It is ASCII only (so no encoding can change it on
+ * its way to Invoke-Expression), and a profile name read from the config is
+ * offered as it is only when it is made of plain characters, else
+ * single-quoted with each of PowerShell's five single quotes doubled.
+ */
 export function powershellScript(m: CompletionModel): string {
-  const ps = (s: string) => `'${s.replaceAll("'", "''")}'`;
+  const ps = psQuote;
   const table = (entries: [string, string][]) =>
     `@{ ${entries.map(([k, v]) => `${ps(k)} = ${v}`).join("; ")} }`;
   const list = (xs: readonly string[]) => `@(${xs.map(ps).join(", ")})`;
@@ -277,7 +293,7 @@ Register-ArgumentCompleter -Native -CommandName aws-signin -ScriptBlock {
     if ($flags.ContainsKey($name)) { $candidates = $flags[$name] }
   }
   $candidates | Where-Object { ([string]$_).StartsWith($wordToComplete, [System.StringComparison]::Ordinal) } | ForEach-Object {
-    $text = if ($quote -and $_ -notmatch '^[A-Za-z0-9_.@:/+-]+$') { "'" + ($_ -replace "'", "''") + "'" } else { $_ }
+    $text = if ($quote -and $_ -cnotmatch '^[A-Za-z0-9_][A-Za-z0-9_.@:/+-]*$') { "'" + ($_ -replace "['\\u2018-\\u201b]", '$0$0') + "'" } else { $_ }
     [System.Management.Automation.CompletionResult]::new($text, $_, 'ParameterValue', $_)
   }
 }

@@ -35,7 +35,13 @@ import { isoformat } from "../credentials/format.ts";
 import { startCredentialServer } from "../serve/credential_server.ts";
 import type { Credentials } from "../credentials/types.ts";
 import type { Env } from "../util/env.ts";
-import { joinPath } from "../util/path.ts";
+import { dirName, joinPath } from "../util/path.ts";
+import {
+  makePrivateDir,
+  type PrivateDir,
+  sweepPrivateDirs,
+} from "../util/private_dir.ts";
+import { safeText } from "../util/safe_text.ts";
 import { signalExitCode } from "../util/signals.ts";
 import {
   autoLoginFor,
@@ -87,6 +93,9 @@ export const spec: CommandSpec = {
     "aws-signin exec --profile dev --server -- npm run dev",
   ],
 };
+
+/** The name of the command's private folders in the temp folder (then the owner's pid). */
+const FILES_PREFIX = "aws-signin-exec-";
 
 /** Variables the child must not inherit: other credentials, and the profile. */
 const REMOVED = [
@@ -204,12 +213,18 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   env.AWS_CONTAINER_AUTHORIZATION_TOKEN = server.token;
   // SDKs read the shared files before the container endpoint: point them at a
   // copy whose selected profile holds no credentials, so that they reach it.
-  await using files = await neutralFiles(shared);
+  await using files = await neutralFiles(shared, ctx);
   env.AWS_CONFIG_FILE = files.config;
   env.AWS_PROFILE = files.profile;
   ctx.debug(
     `the command's profile is '${files.profile}' in ${files.config} ([default]'s settings without its ` +
-      `credentials); the credential server is ${server.url}`,
+      `credentials${
+        files.leftOut.length === 0
+          ? ""
+          : `; left out ${
+            files.leftOut.map(safeText).join(", ")
+          } (they hold credentials)`
+      }); the credential server is ${server.url}`,
   );
   return await runCommand(command, commandArgs, env, ctx);
 }
@@ -234,13 +249,15 @@ function warnIfLongLived(creds: Credentials, ctx: Context): void {
 
 /**
  * The command's config: a private folder (0700) with a copy of the config
- * file (0600) that adds a profile without credentials; removed when the
- * command ends, whatever way exec ends with it.
+ * file (0600) that adds a profile without credentials and holds no secret;
+ * removed when the command ends, whatever way exec ends with it, and by the
+ * next `exec --server` when exec could not (SIGKILL, out of memory).
  */
-async function neutralFiles(shared: SharedConfig): Promise<
-  { config: string; profile: string } & AsyncDisposable
+async function neutralFiles(shared: SharedConfig, ctx: Context): Promise<
+  & { config: string; profile: string; leftOut: readonly string[] }
+  & AsyncDisposable
 > {
-  const { name, text } = neutralConfig(
+  const { name, text, leftOut } = neutralConfig(
     shared.configText,
     shared.configPath,
     new Set([
@@ -248,18 +265,35 @@ async function neutralFiles(shared: SharedConfig): Promise<
       ...shared.credentialProfiles.keys(),
     ]),
   );
-  const dir = await Deno.makeTempDir({ prefix: "aws-signin-exec-" });
-  const remove = () => Deno.remove(dir, { recursive: true }).catch(() => {});
+  let dir: PrivateDir;
   try {
-    if (Deno.build.os !== "windows") await Deno.chmod(dir, 0o700);
-    const config = joinPath(dir, "config");
+    dir = await makePrivateDir(FILES_PREFIX);
+  } catch (error) {
+    throw new ConfigurationError(
+      `Cannot make a private folder for the command's config file in the temp folder: ${
+        (error as Error).message
+      }. Set TMPDIR to a folder you can write to.`,
+    );
+  }
+  for (const gone of await sweepPrivateDirs(FILES_PREFIX, dirName(dir.path))) {
+    ctx.debug(
+      `removed ${gone}, left by an exec --server that did not end normally`,
+    );
+  }
+  try {
+    const config = joinPath(dir.path, "config");
     await Deno.writeTextFile(config, text, { createNew: true, mode: 0o600 });
     if (Deno.build.os !== "windows") await Deno.chmod(config, 0o600);
-    return { config, profile: name, [Symbol.asyncDispose]: remove };
+    return {
+      config,
+      profile: name,
+      leftOut,
+      [Symbol.asyncDispose]: () => dir[Symbol.asyncDispose](),
+    };
   } catch (error) {
-    await remove();
+    await dir[Symbol.asyncDispose]();
     throw new ConfigurationError(
-      `Cannot write the command's config file in "${dir}": ${
+      `Cannot write the command's config file in "${dir.path}": ${
         (error as Error).message
       }.`,
     );

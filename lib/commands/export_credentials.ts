@@ -94,16 +94,13 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       }`,
     );
   }
+  // A bad --auto-login-timeout is a usage error (252), not a reason the credentials cannot be had.
+  const auto = autoLoginSetting(args, ctx.env, AUTO_LOGIN_WAIT_S.export);
   let creds;
   try {
     const shared = await loadSharedConfig(ctx.env);
     const profile = resolveProfile(shared, selected, [...seen, selected.name]);
     // Not interruptible: Ctrl-C simply ends a credential_process (writes are atomic, locks die with us).
-    const auto = autoLoginSetting(
-      args,
-      ctx.env,
-      AUTO_LOGIN_WAIT_S.export,
-    );
     creds = await credentialsFor(ctx, profile, {
       interruptible: false,
       autoLogin: auto && autoLoginFor(ctx, auto),

@@ -56,6 +56,7 @@ import { unsupportedCredentialStyle } from "../credentials/styles.ts";
 import type { Credentials } from "../credentials/types.ts";
 import type { Env } from "../util/env.ts";
 import { mayExist, readTextFileSync } from "../util/read.ts";
+import { MAX_TIMER_SECONDS } from "../util/sleep.ts";
 
 /** `--profile` and `--format` from the arguments after `configure export-credentials`, or `undefined` for anything else. */
 function parse(
@@ -74,7 +75,10 @@ function parse(
       return undefined;
     }
     if (name === "--profile") profile = value;
-    else if (name === "--auto-login-timeout" && /^[1-9]\d*$/.test(value)) {
+    else if (
+      name === "--auto-login-timeout" && /^[1-9]\d*$/.test(value) &&
+      Number(value) <= MAX_TIMER_SECONDS
+    ) {
       continue;
     } else if (
       name === "--format" && (FORMATS as readonly string[]).includes(value)

@@ -14,12 +14,18 @@
  */
 
 import { shlexSplit } from "../util/shlex.ts";
+import { MAX_TIMER_SECONDS } from "../util/sleep.ts";
 
 /** The command line split as the process provider splits it. */
 export function splitCommandLine(commandLine: string): string[] | undefined {
   return Deno.build.os === "windows"
     ? commandLine.match(/"[^"]*"|\S+/g)?.map((a) => a.replace(/^"|"$/g, ""))
     : shlexSplit(commandLine);
+}
+
+/** An `--auto-login-timeout` the command accepts (else the command itself is run, and says why not). */
+function validTimeout(value: string): boolean {
+  return /^[1-9]\d*$/.test(value) && Number(value) <= MAX_TIMER_SECONDS;
 }
 
 function isOurs(program: string): boolean {
@@ -69,7 +75,7 @@ export function ownExportCommand(
     const value = inline ?? argv[++i];
     if (value === undefined || value.startsWith("--")) return undefined;
     if (name === "--profile") profile = value;
-    else if (name === "--auto-login-timeout" && /^[1-9]\d*$/.test(value)) {
+    else if (name === "--auto-login-timeout" && validTimeout(value)) {
       autoLoginTimeoutMs = Number(value) * 1000;
     } else if (name !== "--format" || value !== "process") return undefined;
   }

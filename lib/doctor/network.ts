@@ -20,6 +20,7 @@ import { caBundleSource, trustingFetch } from "../http/tls.ts";
 import { proxyFor } from "../http/proxy.ts";
 import { isWsl } from "../util/desktop.ts";
 import { safeText } from "../util/safe_text.ts";
+import { timerMs } from "../util/sleep.ts";
 import { durationInWords } from "../util/time.ts";
 import { CLOCK_FIXES, CLOCK_TOLERANCE_MS } from "../signin/token_client.ts";
 import { type Area, type Check, check, clause } from "./check.ts";
@@ -48,7 +49,7 @@ export function within<T>(
   return Promise.race([
     promise,
     new Promise<typeof TIMEOUT>((resolve) => {
-      timer = setTimeout(() => resolve(TIMEOUT), ms);
+      timer = setTimeout(() => resolve(TIMEOUT), timerMs(ms));
     }),
   ]).finally(() => clearTimeout(timer));
 }

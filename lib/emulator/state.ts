@@ -19,6 +19,7 @@ import {
   randomString,
   secureRandom,
 } from "../util/encoding.ts";
+import { timerMs } from "../util/sleep.ts";
 
 /** The principal the emulator signs in when none is given. */
 export const DEFAULT_PRINCIPAL = "arn:aws:iam::111122223333:user/demo";
@@ -261,8 +262,9 @@ export function createState(options: EmulatorOptions = {}): EmulatorState {
 
 /** Waits out a fault's delay, if it has one. */
 export async function faultDelay(fault: Fault | undefined): Promise<void> {
-  if (fault?.delayMs) {
-    await new Promise((r) => setTimeout(r, fault.delayMs));
+  const delayMs = fault?.delayMs;
+  if (delayMs) {
+    await new Promise((r) => setTimeout(r, timerMs(delayMs)));
   }
 }
 

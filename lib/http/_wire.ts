@@ -13,6 +13,8 @@
  * @module
  */
 
+import { timerMs } from "../util/sleep.ts";
+
 /** A request that cannot be served: the status to answer with, then the connection closes. */
 export class BadRequest extends Error {
   readonly status: number;
@@ -84,7 +86,7 @@ export class Connection {
   /** Closes the socket when `ms` pass before {@linkcode Connection.clearDeadline}. */
   deadline(ms: number): void {
     this.clearDeadline();
-    this.#timer = setTimeout(() => this.close(), ms);
+    this.#timer = setTimeout(() => this.close(), timerMs(ms));
   }
 
   clearDeadline(): void {

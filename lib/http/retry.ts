@@ -30,7 +30,7 @@ import {
   InterruptedError,
 } from "../errors.ts";
 import type { TimedFetch } from "./tls.ts";
-import type { Sleep } from "../util/sleep.ts";
+import { type Sleep, timerMs } from "../util/sleep.ts";
 
 /** An answer and its body. */
 export interface Exchange {
@@ -106,7 +106,7 @@ async function probeConnection(url: URL, ms: number): Promise<void> {
   });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<"late">((resolve) =>
-    timer = setTimeout(() => resolve("late"), Math.max(1, ms))
+    timer = setTimeout(() => resolve("late"), Math.max(1, timerMs(ms)))
   );
   try {
     const first = await Promise.race([connecting, late]);
@@ -182,7 +182,7 @@ export async function sendWithRetries(
     const request = await init.request(init.now() + skewMs);
     const limit = Math.min(readMs, left);
     const timeout = Number.isFinite(limit)
-      ? AbortSignal.timeout(Math.max(1, limit))
+      ? AbortSignal.timeout(Math.max(1, timerMs(limit)))
       : new AbortController().signal;
     const signal = init.signal
       ? AbortSignal.any([init.signal, timeout])

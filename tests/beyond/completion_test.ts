@@ -16,6 +16,7 @@ import {
   type TempHome,
   tempHome,
 } from "../helpers.ts";
+import { powershellScript } from "../../lib/commands/completion.ts";
 
 const has = (shell: string) => {
   try {
@@ -324,5 +325,123 @@ Deno.test("powershell: profile names are matched as text and offered single-quot
     ps.stdout,
     /StartsWith\(\$wordToComplete, \[System\.StringComparison\]::Ordinal\)/,
   );
-  assert.match(ps.stdout, /"'" \+ \(\$_ -replace "'", "''"\) \+ "'"/);
+  assert.match(
+    ps.stdout,
+    /"'" \+ \(\$_ -replace "\['\\u2018-\\u201b\]", '\$0\$0'\) \+ "'"/,
+  );
+});
+
+/**
+ * A PowerShell single-quoted string at the start of `text`, read as
+ * PowerShell's tokenizer reads it: ' and U+2018 to U+201B all open and close
+ * it, and any of them followed by another stands for the second one.
+ *
+ * @returns the string's value and what follows it, or undefined when it does not close.
+ */
+function readPowerShellQuoted(
+  text: string,
+): { value: string; rest: string } | undefined {
+  const quote = /['\u2018-\u201b]/;
+  if (!quote.test(text[0] ?? "")) return undefined;
+  let value = "";
+  for (let i = 1; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote.test(c)) {
+      if (!quote.test(text[i + 1] ?? "")) {
+        return { value, rest: text.slice(i + 1) };
+      }
+      i++;
+      value += text[i];
+    } else value += c;
+  }
+  return undefined;
+}
+
+/** Every code point that is a quotation mark, opening or closing punctuation, or looks like a quote. */
+const QUOTE_LIKE = (() => {
+  const like =
+    /[\p{Quotation_Mark}\p{Pi}\p{Pf}`\u00b4\u02b9-\u02bc\u02c8\u2032-\u2037]/u;
+  const found: string[] = [];
+  for (let c = 0; c <= 0x10ffff; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    const s = String.fromCodePoint(c);
+    if (like.test(s)) found.push(s);
+  }
+  return found;
+})();
+
+Deno.test("powershell: every quote-like character in a profile name or a word stays literal (text-level: no pwsh here)", async () => {
+  assert.ok(QUOTE_LIKE.length > 30, String(QUOTE_LIKE.length));
+  for (
+    const c of [
+      "'",
+      "\u2018",
+      "\u2019",
+      "\u201a",
+      "\u201b",
+      '"',
+      "\u201c",
+      "\u201d",
+      "\u201e",
+    ]
+  ) {
+    assert.ok(QUOTE_LIKE.includes(c), c);
+  }
+  const hostile = QUOTE_LIKE.flatMap((c) => [
+    `${c}; touch pwned ${c}`,
+    `a${c}${c}b`,
+    `${c}`,
+    `x${c}`,
+  ]);
+  // The names offered at run time: the script's own escaping, applied as .NET applies it.
+  await using home = await completionHome();
+  const ps = await runCliProcess(["completion", "powershell"], home.env);
+  assert.equal(ps.code, 0);
+  assert.match(
+    ps.stdout,
+    /^[\t\n\x20-\x7e]*$/,
+    "ASCII only, whatever encoding loads it",
+  );
+  const runtime =
+    /\$_ -(c?)notmatch '([^']+)'\) \{ "'" \+ \(\$_ -replace ("[^"]*"|'(?:[^']|'')*'), ("[^"]*"|'(?:[^']|'')*')\) \+ "'" \}/
+      .exec(ps.stdout);
+  assert.ok(runtime, "the line that quotes a profile name");
+  // PowerShell literals to their text ("..." holds no $ here), then .NET's regex and replacement to JS's.
+  const literal = (s: string) =>
+    s.startsWith('"') ? s.slice(1, -1) : s.slice(1, -1).replaceAll("''", "'");
+  const bare = new RegExp(runtime[2]!, runtime[1] ? "u" : "iu");
+  const escape = new RegExp(literal(runtime[3]!), "gu");
+  const replacement = literal(runtime[4]!).replaceAll("$0", "$$&");
+  for (const name of [...hostile, ...LITERAL]) {
+    assert.ok(name === "dev" || !bare.test(name), `offered bare: ${name}`);
+    const offered = `'${name.replace(escape, replacement)}'`;
+    assert.deepEqual(
+      readPowerShellQuoted(offered),
+      { value: name, rest: "" },
+      offered,
+    );
+  }
+  for (const name of ["@splat", "-x", "\u212a"]) { // U+212A, the Kelvin sign: "k" to a case-insensitive match
+    assert.ok(!bare.test(name), `offered bare: ${name}`);
+  }
+  for (const name of ["dev", "dev-2", "a.b", "team/dev", "x@y"]) {
+    assert.ok(bare.test(name), name);
+  }
+  // The words of the script itself (commands, flags, choices), through the same quoting.
+  const model = {
+    top: hostile.map((w) => [w, "summary"] as const),
+    groups: { g: hostile.map((w) => [w, "summary"] as const) },
+    flags: { [hostile[0]!]: hostile.map((w) => [w, "help", true] as const) },
+    choices: { "--format": hostile },
+  };
+  const script = powershellScript(model);
+  const top = /\$top = @\((.*)\)\n/.exec(script)![1]!;
+  let rest = top;
+  for (const word of hostile) {
+    const read = readPowerShellQuoted(rest);
+    assert.ok(read, rest.slice(0, 40));
+    assert.equal(read.value, word);
+    rest = read.rest.replace(/^, /, "");
+  }
+  assert.equal(rest, "");
 });

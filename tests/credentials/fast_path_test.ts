@@ -46,6 +46,9 @@ credential_process = aws-signin configure export-credentials --profile dev
 [profile tool-loop]
 credential_process = aws-signin configure export-credentials --profile tool-loop
 
+[profile tool-huge]
+credential_process = aws-signin configure export-credentials --profile dev --auto-login-timeout 3000000
+
 [profile other-tool]
 credential_process = /bin/echo {}
 
@@ -199,6 +202,16 @@ Deno.test("the hot path leaves refreshes, errors and anything unusual to the ful
     [
       "a bad --auto-login-timeout",
       ARGS("dev", "--auto-login-timeout", "0"),
+      {},
+    ],
+    [
+      "an --auto-login-timeout longer than a timer can wait",
+      ARGS("dev", "--auto-login-timeout", "3000000"),
+      {},
+    ],
+    [
+      "aws-signin's own export with an --auto-login-timeout longer than a timer can wait",
+      ARGS("tool-huge"),
       {},
     ],
     ["a [DEFAULT] section", ARGS("dev"), {}, odd],
