@@ -147,14 +147,17 @@ export function realWorld(load: Loader): World {
 /** Installs SIGINT/SIGTERM handlers that abort the returned signal (only commands that wait ask for it). */
 function interruptSignal(): AbortSignal {
   const controller = new AbortController();
-  const onSignal = () => {
-    controller.abort();
+  const onSignal = (signal: "SIGINT" | "SIGTERM") => () => {
+    // The reason tells Ctrl-C at a terminal from a tool stopping us (SIGTERM).
+    controller.abort(signal);
     // A command that does not wait on anything finishes on its own; anything
     // still running after this grace period is ended with the AWS CLI's 130.
     Deno.unrefTimer(setTimeout(() => Deno.exit(130), 3000));
   };
-  Deno.addSignalListener("SIGINT", onSignal);
-  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", onSignal);
+  Deno.addSignalListener("SIGINT", onSignal("SIGINT"));
+  if (Deno.build.os !== "windows") {
+    Deno.addSignalListener("SIGTERM", onSignal("SIGTERM"));
+  }
   return controller.signal;
 }
 

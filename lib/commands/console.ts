@@ -201,6 +201,21 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
             profileArgument(profile.name)
           } --print" to get the sign-in URL and open it yourself.`,
       );
+      // Where the peer's user cannot be told (macOS, no /proc), a program that raced the browser to the link
+      // took the console: the browser, second, is refused, and the user is told here.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const second = await Promise.race([
+        link.reused.then(() => true),
+        new Promise<false>((r) => (timer = setTimeout(() => r(false), 1500))),
+      ]);
+      clearTimeout(timer);
+      if (second) {
+        throw new AwsSigninError(
+          "The console link was opened twice: by your browser and by another browser or program. If your browser " +
+            'shows "already opened", someone else may hold this console session: sign out of the console, and ' +
+            "revoke the role's active sessions (IAM console: Roles, Revoke active sessions).",
+        );
+      }
     }
     return 0;
   };

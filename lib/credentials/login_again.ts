@@ -124,7 +124,8 @@ export function coolingDown(
   if (!marker) return undefined;
   // A sign-in that never said how it ended: its process was stopped (a tool's own timeout kills it).
   const outcome = marker.outcome ?? "timed out";
-  const ended = marker.ended ?? Math.min(marker.until, now);
+  // Never in the future (a clock set back): the cool-down stays within its length.
+  const ended = Math.min(marker.ended ?? marker.until, now);
   const failures = marker.outcome ? marker.failures : marker.failures + 1;
   const coolDown = Math.min(
     MAX_COOL_DOWN_MS,
@@ -152,7 +153,7 @@ export function coolDownWords(
 function outcomeOf(error: unknown): SignInOutcome {
   return error instanceof SignInRefusedError
     ? "refused"
-    : error instanceof WaitTimeoutError
+    : error instanceof WaitTimeoutError || error instanceof InterruptedError
     ? "timed out"
     : "failed";
 }
@@ -239,8 +240,9 @@ export async function signInAgain(init: {
       fetch: ctx.fetch,
     });
   } catch (error) {
-    if (error instanceof InterruptedError) {
-      // Stopped at the terminal on purpose: the next run may open the browser again.
+    if (error instanceof InterruptedError && ctx.signal?.reason === "SIGINT") {
+      // Ctrl-C at the terminal, on purpose: the next run may open the browser again. (A tool that
+      // stops us with SIGTERM gave up waiting: that counts as a time-out.)
       await Deno.remove(signInMarkerPath(init.file)).catch(() => {});
       throw error;
     }
@@ -251,6 +253,7 @@ export async function signInAgain(init: {
       ended: ctx.now(),
       failures: failures + 1,
     });
+    if (error instanceof InterruptedError) throw error;
     throw new AutoLoginFailedError((error as Error).message, { cause: error });
   }
   await writeCacheFile(init.file, result.cacheJson);

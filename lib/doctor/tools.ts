@@ -82,7 +82,9 @@ export function pathEntries(
   const relative: string[] = [];
   // Unset: no entries. Set but empty: one empty entry, the current folder (as sh and bash read it).
   if (value === undefined) return { absolute, relative };
-  for (const dir of value.split(windows ? ";" : ":")) {
+  for (const raw of value.split(windows ? ";" : ":")) {
+    // Windows allows an entry in double quotes ("C:\Program Files\x"): the quotes are not part of it.
+    const dir = windows && /^".*"$/.test(raw) ? raw.slice(1, -1) : raw;
     const isAbsolute = windows
       ? /^(?:[A-Za-z]:[\\/]|[\\/]{2})/.test(dir)
       : dir.startsWith("/");

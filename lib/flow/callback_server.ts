@@ -122,7 +122,7 @@ export async function startCallbackServer(init: {
           400,
         );
       }
-      if (link?.cookie && !carriesCookie(request, link.cookie)) {
+      if (link && !carriesCookie(request, link.cookie)) {
         // Not the browser that opened this sign-in's link: it cannot finish (or end) it.
         return page(
           failurePage({
@@ -183,7 +183,7 @@ export async function startCallbackServer(init: {
       link = oneTimeLink(target, {
         port: addr.port,
         retryCommand: init.retryCommand,
-        bindCookie: { path: "/oauth/callback", maxAgeSeconds },
+        maxAgeSeconds,
       });
       void link.reused.then(() => {
         if (!done) finish({ kind: "reused" });

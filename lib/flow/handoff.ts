@@ -10,8 +10,9 @@
  *   socket table names the peer's owner), without being spent;
  * - when opened a second time, tells the flow to stop: two browsers, or
  *   another program, had it, and the sign-in may no longer be the user's;
- * - can set a cookie that binds the callback to the browser that opened it
- *   (`login`: a stranger's browser that reaches the callback cannot finish).
+ * - sets a cookie, which recognises the same browser opening it again, and
+ *   binds the callback to the browser that opened it (`login`: a stranger's
+ *   browser that reaches the callback cannot finish).
  *
  * @example
  * ```ts
@@ -50,10 +51,8 @@ export interface OneTimeLink {
   readonly opened: Promise<void>;
   /** Settles when the link is opened a second time (the flow must stop). */
   readonly reused: Promise<void>;
-  /** The cookie the opening browser got (`name=value`), when the link binds one. */
-  readonly cookie:
-    | { readonly name: string; readonly value: string }
-    | undefined;
+  /** The cookie the opening browser got: a callback can require it (only that browser may finish). */
+  readonly cookie: { readonly name: string; readonly value: string };
 }
 
 function random(bytes: number): string {
@@ -61,25 +60,23 @@ function random(bytes: number): string {
 }
 
 /**
- * A one-time link to `target` on the loopback listener at `port`; with
- * `bindCookie`, opening it sets an HttpOnly cookie for `bindCookie.path`.
+ * A one-time link to `target` on the loopback listener at `port`. Opening it
+ * sets an HttpOnly cookie (for every path of this listener, so a callback
+ * can ask for it), by which the same browser opening it again is recognised
+ * and sent on again; any other second opener stops the flow.
  */
 export function oneTimeLink(target: string, init: {
   readonly port: number;
   /** The command that starts over, for the page a second opener sees. */
   readonly retryCommand?: string;
-  readonly bindCookie?: {
-    readonly path: string;
-    readonly maxAgeSeconds: number;
-  };
+  /** How long the browser keeps the cookie. Default one hour. */
+  readonly maxAgeSeconds?: number;
 }): OneTimeLink {
   const path = `/start/${random(24)}`;
   const opened = Promise.withResolvers<void>();
   const reused = Promise.withResolvers<void>();
   // Cookies are shared by every port of a host: one name per listener.
-  const cookie = init.bindCookie
-    ? { name: `aws-signin-${init.port}`, value: random(32) }
-    : undefined;
+  const cookie = { name: `aws-signin-${init.port}`, value: random(32) };
   let used = false;
   const page = (title: string, detail: string, status: number) =>
     new Response(
@@ -90,6 +87,22 @@ export function oneTimeLink(target: string, init: {
       }),
       { status, headers: PAGE_HEADERS },
     );
+  const onward = (setCookie: boolean) => {
+    const headers = new Headers({
+      location: target,
+      "cache-control": "no-store",
+      "referrer-policy": "no-referrer",
+    });
+    if (setCookie) {
+      headers.set(
+        "set-cookie",
+        `${cookie.name}=${cookie.value}; Path=/; Max-Age=${
+          init.maxAgeSeconds ?? 3600
+        }; HttpOnly; SameSite=Lax`,
+      );
+    }
+    return new Response(null, { status: 303, headers });
+  };
   return {
     url: `http://127.0.0.1:${init.port}${path}`,
     opened: opened.promise,
@@ -108,6 +121,8 @@ export function oneTimeLink(target: string, init: {
         );
       }
       if (used) {
+        // The browser that opened it (its cookie): opened again, from the terminal or a second opener.
+        if (carriesCookie(request, cookie)) return onward(false);
         reused.resolve();
         return page(
           "This sign-in link was already opened",
@@ -118,19 +133,7 @@ export function oneTimeLink(target: string, init: {
       }
       used = true;
       opened.resolve();
-      const headers = new Headers({
-        location: target,
-        "cache-control": "no-store",
-        "referrer-policy": "no-referrer",
-      });
-      if (cookie && init.bindCookie) {
-        headers.set(
-          "set-cookie",
-          `${cookie.name}=${cookie.value}; Path=${init.bindCookie.path}; Max-Age=${init.bindCookie.maxAgeSeconds}; ` +
-            "HttpOnly; SameSite=Lax",
-        );
-      }
-      return new Response(null, { status: 303, headers });
+      return onward(true);
     },
   };
 }
@@ -154,13 +157,15 @@ export function carriesCookie(
 /** A one-time link served on its own loopback listener (for a URL that no callback follows, like the console's). */
 export interface ServedLink {
   readonly url: string;
-  /** Settles when the browser has opened the link (then the listener is closed). */
+  /** Settles when the browser has opened the link. */
   readonly opened: Promise<void>;
+  /** Settles when another browser or program opens it after that. */
+  readonly reused: Promise<void>;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Serves a one-time link to `target` on 127.0.0.1 (any free port) until it is opened or closed. */
+/** Serves a one-time link to `target` on 127.0.0.1 (any free port) until it is closed. */
 export function serveOneTimeLink(target: string): ServedLink {
   // The link needs the port, the listener the link: it is set once the listener has one.
   const made: { link?: OneTimeLink } = {};
@@ -172,10 +177,10 @@ export function serveOneTimeLink(target: string): ServedLink {
   );
   const link = made.link = oneTimeLink(target, { port: server.addr.port });
   const close = () => server.close();
-  void link.opened.then(() => setTimeout(() => void close(), 0));
   return {
     url: link.url,
     opened: link.opened,
+    reused: link.reused,
     close,
     [Symbol.asyncDispose]: close,
   };

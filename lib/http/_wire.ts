@@ -65,8 +65,8 @@ export class Connection {
   #buffer: Uint8Array<ArrayBuffer> = new Uint8Array(0);
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
-  /** When it was accepted. */
-  readonly acceptedAt: number = Date.now();
+  /** When it was accepted, on the monotonic clock (`performance.now()`). */
+  readonly acceptedAt: number = performance.now();
   /**
    * What it waits for: its request head, the rest of its request (the
    * body), or nothing (its request is being answered).

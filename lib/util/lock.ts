@@ -168,6 +168,8 @@ export async function withFileLock<T>(
           deadline = Math.max(deadline, note.until + patience);
           purpose = note.what;
           options.onNote?.(note);
+          // Whoever waits for a lock this process holds (a role built on this session) waits as long.
+          await announceOnHeldLocks(note);
         }
       }
       if (now > deadline) throw new LockTimeoutError(path, purpose);

@@ -60,7 +60,9 @@ export function peerUids(localPort: number, peerPort: number): number[] {
  * there is none (a minimal container: then nothing is known).
  */
 function readSocketTables(): string | undefined {
-  for (const cat of ["/usr/bin/cat", "/bin/cat"]) {
+  for (
+    const cat of ["/usr/bin/cat", "/bin/cat", "/run/current-system/sw/bin/cat"]
+  ) {
     try {
       const out = new Deno.Command(cat, {
         args: ["/proc/net/tcp", "/proc/net/tcp6"],
@@ -78,9 +80,14 @@ function readSocketTables(): string | undefined {
   return undefined;
 }
 
-/** Whether the peer from `peerPort` to our `localPort` is known to run as another user than this process. */
+/**
+ * Whether the peer from `peerPort` to our `localPort` is known to run as
+ * another user than this process. Root is not a stranger: it can read our
+ * memory anyway, and on WSL 2 the relay that brings the Windows browser's
+ * connections to 127.0.0.1 runs as root.
+ */
 export function fromAnotherUser(localPort: number, peerPort: number): boolean {
   const mine = processUid();
   return mine !== null &&
-    peerUids(localPort, peerPort).some((uid) => uid !== mine);
+    peerUids(localPort, peerPort).some((uid) => uid !== mine && uid !== 0);
 }

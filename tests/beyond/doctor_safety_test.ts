@@ -119,11 +119,19 @@ Deno.test("doctor: PATH's entries split into absolute and relative ones (POSIX a
   });
   assert.deepEqual(
     pathEntries(
-      { Path: "C:\\Windows;.;bin;\\\\server\\share;C:tools;D:/x;" },
+      {
+        Path:
+          'C:\\Windows;.;bin;\\\\server\\share;C:tools;D:/x;"C:\\Program Files\\x";',
+      },
       true,
     ),
     {
-      absolute: ["C:\\Windows", "\\\\server\\share", "D:/x"],
+      absolute: [
+        "C:\\Windows",
+        "\\\\server\\share",
+        "D:/x",
+        "C:\\Program Files\\x",
+      ],
       relative: [".", "bin", "C:tools", ""],
     },
   );

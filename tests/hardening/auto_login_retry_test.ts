@@ -10,6 +10,10 @@ import assert from "node:assert/strict";
 import { spawnCli } from "../../dev/interactive.ts";
 import { baseEnv, cliCommand, runProcess } from "../../dev/process.ts";
 import { startEmulator } from "../../lib/emulator/server.ts";
+import {
+  COOL_DOWN_MS,
+  coolingDown,
+} from "../../lib/credentials/login_again.ts";
 import { commandLine } from "../_platform.ts";
 import {
   eventually,
@@ -224,5 +228,52 @@ Deno.test("a process without --auto-login waits for another's sign-in in the bro
   } finally {
     const result = await signingIn.finish();
     assert.equal(result.code, 0, result.stderr);
+  }
+});
+
+Deno.test("a sign-in stopped with SIGTERM (a tool's own timeout) cools down too; only Ctrl-C does not", async () => {
+  await using server = await startEmulator({ autoApprove: true });
+  const { home } = await endedSession(server);
+  await using _home = home;
+  const ignore = env(home, server, {
+    BROWSER: standInBrowser("record"),
+    BROWSER_RECORD: `${home.dir}/url`,
+  });
+  const sts = [
+    "sts",
+    "get-caller-identity",
+    "--profile",
+    "dev",
+    "--auto-login",
+  ];
+  const proc = spawnCli(sts, ignore);
+  assert.ok(await eventually(async () => (await browserOpenings(home)) === 1));
+  proc.kill("SIGTERM");
+  assert.equal((await proc.finish()).code, 130);
+  const next = await runCliProcess(sts, ignore);
+  assert.equal(next.code, 255);
+  assert.match(next.stderr, /timed out just now, and no other is opened/);
+  assert.equal(await browserOpenings(home), 1);
+});
+
+Deno.test("a cool-down never outlasts its length when the clock was set back", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const entry = `${dir}/entry.json`;
+    const now = Date.now();
+    Deno.writeTextFileSync(
+      `${entry}.sign-in`,
+      JSON.stringify({
+        started: now + 7_200_000,
+        until: now + 7_300_000,
+        outcome: "refused",
+        ended: now + 7_200_000,
+        failures: 1,
+      }),
+    );
+    const recent = coolingDown(entry, now);
+    assert.equal(recent?.left, COOL_DOWN_MS.refused);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
   }
 });

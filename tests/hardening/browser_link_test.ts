@@ -156,3 +156,20 @@ Deno.test("the kernel's socket table is read for the peer's owner", () => {
   assert.deepEqual(uidsInTable(table, 0x1f90, 0xc350), [65534]);
   assert.deepEqual(uidsInTable(table, 0x1f90, 0xc351), []);
 });
+
+Deno.test("login: the same browser opening the link again is sent on again (its cookie), and the login finishes", async () => {
+  await using server = await startEmulator({ autoApprove: true });
+  await using home = await tempHome();
+  const { proc, link, browser } = await loginWaitingForCallback(server, home);
+  const again = await fetch(link, { redirect: "manual", ...browser });
+  assert.equal(again.status, 303);
+  await again.body?.cancel();
+  const approved = await fetch(again.headers.get("location")!, {
+    redirect: "manual",
+  });
+  await approved.body?.cancel();
+  const done = await fetch(approved.headers.get("location")!, browser);
+  assert.equal(done.status, 200);
+  await done.body?.cancel();
+  assert.equal((await proc.finish()).code, 0);
+});
