@@ -14,7 +14,7 @@ import { control, deviceLogin, portal } from "./_sso.ts";
 async function withEmulator(
   args: string[],
   terminal: boolean,
-  fn: (url: string, stderr: () => string) => Promise<void>,
+  fn: (url: string, stderr: () => string) => void | Promise<void>,
 ): Promise<void> {
   const io = memoryIo("", terminal);
   const stop = new AbortController();
@@ -181,7 +181,7 @@ Deno.test("at a terminal it says how to point the tools at it, ready to paste; i
   await withEmulator(
     ["--sso-region", "eu-west-1"],
     true,
-    async (url, stderr) => {
+    (url, stderr) => {
       const text = stderr();
       for (
         const name of [
@@ -212,6 +212,5 @@ Deno.test("at a terminal it says how to point the tools at it, ready to paste; i
   );
   await withEmulator([], false, (_url, stderr) => {
     assert.equal(stderr(), "");
-    return Promise.resolve();
   });
 });
