@@ -54,6 +54,7 @@ export {
   type RequestLogEntry,
 } from "./state.ts";
 export { userIdOf } from "./sts.ts";
+export type { SsoAccount, SsoOptions, SsoSettings } from "./sso_state.ts";
 
 /** A running emulator's handler and test hooks. */
 export interface Emulator {

@@ -47,7 +47,7 @@ export function checkClient(
   call: SsoCall,
 ): SsoClient | Response {
   const clientId = field(body, "clientId");
-  if (clientId) call.notes.clientId = clientId;
+  if (clientId) call.notes.clientId = clientId.slice(0, 64);
   const client = clientId ? state.sso.clients.get(clientId) : undefined;
   const secret = field(body, "clientSecret");
   if (!client || !secret || !constantTimeEqual(secret, client.clientSecret)) {

@@ -107,6 +107,14 @@ Deno.test("GetRoleCredentials: 401 for a missing, unknown, expired or foreign-sc
   };
   await unauthorized(undefined);
   await unauthorized("nope");
+  // The console's federation endpoint beside it is another route.
+  const federation = await portal(base, "GET", "/federation", undefined);
+  assert.equal(federation.status, 400);
+  assert.equal(federation.errorType, null);
+  assert.match(
+    federation.json.message,
+    /^Action must be getSigninToken or login/,
+  );
   // An IDE's token: its client registered with other scopes only.
   const ide = await deviceLogin(base, {
     clientName: "AWS IDE Extensions for VSCode",
