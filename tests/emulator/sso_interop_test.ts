@@ -406,6 +406,6 @@ Deno.test("AWS JS SDK default chain: a session token it refreshes and writes bac
   assert.ok(refused instanceof Error);
   assert.match(
     refused.message,
-    /Session token not found or invalid|Unauthorized/,
+    /UnauthorizedException: Session token not found or invalid/,
   );
 });
