@@ -237,7 +237,7 @@ Deno.test("device flow: denied, slow down (the interval grows by 5), expired aft
     error: "slow_down",
     error_description: "Client is polling too quickly",
   });
-  // Now the interval is 1 + 5 + 5 s: 10 s later is still too fast, 11 s is not.
+  // Now the interval is 1 + 5 + 5 = 11 s: 10 s later is too fast (16 s from then on); 16 s after that is not.
   server.emulator.advanceClock(10);
   assert.match(
     (await pollDevice(base, client, d.deviceCode)).errorType!,
