@@ -89,7 +89,8 @@ export const COMMAND_MODULES: Readonly<
     path: "./lib/commands/completion.ts",
   },
   "emulator": {
-    summary: "Run a local AWS Sign-In and STS emulator (tests, demos, CI).",
+    summary:
+      "Run a local AWS Sign-In, STS and IAM Identity Center emulator (tests, demos, CI).",
     path: "./lib/commands/emulator.ts",
   },
 };

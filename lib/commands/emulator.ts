@@ -1,7 +1,8 @@
 /**
- * `aws-signin emulator`: a local AWS Sign-In and STS emulator for tests,
- * demos and CI pipelines. Prints its base URL on one line, then serves until
- * SIGINT or SIGTERM.
+ * `aws-signin emulator`: a local AWS Sign-In, STS and IAM Identity Center
+ * emulator for tests, demos and CI pipelines. Prints its base URL on one
+ * line (and, at a terminal, how to point the tools at it on stderr), then
+ * serves until SIGINT or SIGTERM.
  *
  * @example
  * ```sh
@@ -17,19 +18,26 @@ import { ConfigurationError, UsageError } from "../errors.ts";
 import { DEFAULT_PRINCIPAL } from "../emulator/handler.ts";
 import { startEmulator } from "../emulator/server.ts";
 import { isLoopbackHost } from "../endpoints/resolve.ts";
+import { pasteHint, SSO_FLAGS, ssoOptions } from "./_emulator_sso.ts";
 
 /** The command's spec. */
 export const spec: CommandSpec = {
   name: "emulator",
-  summary: "Run a local AWS Sign-In and STS emulator (tests, demos, CI).",
+  summary:
+    "Run a local AWS Sign-In, STS and IAM Identity Center emulator (tests, demos, CI).",
   description:
     "Serves the AWS Sign-In endpoints that login and refresh use (/v1/authorize, a console-session picker page, " +
     "/v1/sessions/confirmation for --remote, and CreateOAuth2Token at /v1/token with DPoP) and STS " +
-    "GetCallerIdentity and AssumeRole (POST /, SigV4-verified), as strictly as AWS does. No AWS account and no network are " +
-    "needed. When it is ready it prints one line to stdout, its base URL, and serves until SIGINT or SIGTERM.\n\n" +
-    "Point the tools at it with --endpoint-url URL (login), AWS_ENDPOINT_URL_SIGNIN=URL (login and refresh) and " +
-    "AWS_ENDPOINT_URL_STS=URL (sts get-caller-identity). It keeps everything in memory; it is a test tool, so " +
-    "bind it to loopback only.",
+    "GetCallerIdentity and AssumeRole (POST /, SigV4-verified), as strictly as AWS does; and IAM Identity Center: " +
+    "sso-oidc (/client/register, /device_authorization, /token, the device approval page /device, /authorize with " +
+    "a consent page) and the access portal (/federation/credentials, /assignment/accounts, /assignment/roles, " +
+    "/logout). No AWS account and no network are needed. When it is ready it prints one line to stdout, its base " +
+    "URL, and serves until SIGINT or SIGTERM; at a terminal it also prints, on stderr, the variables and a config " +
+    "to paste.\n\n" +
+    "Point the tools at it with --endpoint-url URL (login), AWS_ENDPOINT_URL_SIGNIN=URL (login and refresh), " +
+    "AWS_ENDPOINT_URL_STS=URL (sts get-caller-identity), and AWS_ENDPOINT_URL_SSO_OIDC=URL and " +
+    "AWS_ENDPOINT_URL_SSO=URL (IAM Identity Center: sso login and SSO profiles; the AWS CLI, botocore and the JS " +
+    "SDK read them too). It keeps everything in memory; it is a test tool, so bind it to loopback only.",
   flags: {
     host: {
       type: "string",
@@ -91,7 +99,8 @@ export const spec: CommandSpec = {
     "auto-approve": {
       type: "boolean",
       help:
-        "Skip the picker page: /v1/authorize redirects at once, for the first principal.",
+        "Skip the pages: /v1/authorize redirects at once, for the first principal; IAM Identity Center's " +
+        "/authorize redirects at once, and opening a device link (/device?user_code=) approves it.",
     },
     "tls-cert": {
       type: "string",
@@ -127,8 +136,10 @@ export const spec: CommandSpec = {
       type: "string",
       placeholder: "SECONDS",
       help:
-        "Lifetime of an authorization code (then AUTHCODE_EXPIRED). Default 300.",
+        "Lifetime of an authorization code, Sign-In's and IAM Identity Center's (then AUTHCODE_EXPIRED or " +
+        "InvalidGrantException). Default 300.",
     },
+    ...SSO_FLAGS,
   },
   positionals: [],
   extra: [
@@ -138,16 +149,31 @@ export const spec: CommandSpec = {
       "  requests must name a loopback host, carry no other origin's Origin header, and POST with\n" +
       "  Content-Type: application/json.\n\n" +
       "  GET  /_emulator/requests  the request log as a JSON array\n" +
-      '  POST /_emulator/faults    {"operation": "CreateOAuth2Token" | "GetCallerIdentity" | "AssumeRole",\n' +
+      '  POST /_emulator/faults    {"operation": "CreateOAuth2Token" | "GetCallerIdentity" | "AssumeRole" |\n' +
+      '                            "RegisterClient" | "StartDeviceAuthorization" | "CreateToken" |\n' +
+      '                            "GetRoleCredentials" | "ListAccounts" | "ListAccountRoles" | "Logout",\n' +
       '                            "count": N,\n' +
-      '                            "error": "TOKEN_EXPIRED" | "INSUFFICIENT_PERMISSIONS" | ... | "TooManyRequestsError",\n' +
+      '                            "error": "TOKEN_EXPIRED" | ... | "InvalidGrantException" | "TooManyRequestsException",\n' +
       '                            "status": 500, "message": "...", "delayMs": 2000}: the next N calls fail\n' +
       "                            (or are delayed)\n" +
       '  POST /_emulator/clock     {"advanceSeconds": N}: move the emulator\'s clock forward\n' +
       '  POST /_emulator/skew      {"answer": "invalid-request" | "token-expired"}: how a skewed DPoP proof\n' +
       "                            is answered (as --skew-answer)\n" +
       '  POST /_emulator/revoke    {"principal": ARN} (or {} for all): end sessions; their refresh tokens\n' +
-      "                            then get TOKEN_EXPIRED",
+      "                            then get TOKEN_EXPIRED\n\n" +
+      "  IAM Identity Center (the answers say how many were changed):\n" +
+      '  POST /_emulator/sso/device               {"userCode": "BCDF-GHJK", "decision": "approve" | "deny"}:\n' +
+      "                                           decide a pending device code (without userCode: all of them)\n" +
+      '  POST /_emulator/sso/settings             {"sessionTtl", "accessTokenTtl", "legacyTokenTtl",\n' +
+      '                                           "registrationTtl", "roleTtl", "deviceCodeTtl", "deviceInterval",\n' +
+      '                                           "pageSize", "rotation": "strict" | "none"}: change any (as the\n' +
+      "                                           --sso-* options); answers all of them ({} reads them)\n" +
+      '  POST /_emulator/sso/end-sessions         {"accessToken": T} (or {} for all): end sessions; refreshes\n' +
+      "                                           get InvalidGrantException, issued access tokens run out\n" +
+      '  POST /_emulator/sso/revoke-sessions      {"accessToken": T} (or {} for all): as Logout, every token\n' +
+      "                                           of the sessions stops at once\n" +
+      '  POST /_emulator/sso/expire-registrations {"clientId": ID} (or {} for all): their OIDC calls get\n' +
+      "                                           InvalidClientException",
     ],
   ],
   examples: [
@@ -156,6 +182,7 @@ export const spec: CommandSpec = {
     "    --principal arn:aws:sts::111122223333:assumed-role/Admin/alice",
     "aws-signin emulator --auto-approve --role arn:aws:iam::444455556666:role/Admin \\",
     "    --role-mfa arn:aws:iam::444455556666:role/Admin --mfa-code 654321",
+    "aws-signin emulator --sso-account 123456789012:Sandbox --sso-role 123456789012:Dev --sso-page-size 1",
   ],
 };
 
@@ -264,13 +291,15 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   const accessTtl = seconds(args, "access-ttl", 900);
   const sessionTtl = seconds(args, "session-ttl");
   const codeTtl = seconds(args, "code-ttl");
+  const sso = ssoOptions(args);
+  const region = args.string("region") ?? "us-east-1";
   let server;
   try {
     server = await startEmulator({
       host,
       port,
       ...(tls ? { tls } : {}),
-      region: args.string("region") ?? "us-east-1",
+      region,
       principals,
       autoApprove: args.bool("auto-approve"),
       roles: [
@@ -293,6 +322,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       ...(accessTtl ? { accessTtl } : {}),
       ...(sessionTtl ? { sessionTtl } : {}),
       ...(codeTtl ? { codeTtl } : {}),
+      sso,
       ...(logFile
         ? {
           onRequestLog: (e) =>
@@ -309,6 +339,10 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     );
   }
   await ctx.io.out(`${server.url}\n`);
+  // Scripts read the one URL line; a person at a terminal gets what to paste.
+  if (ctx.io.stderrIsTerminal) {
+    await ctx.io.err(pasteHint(server.url, sso, region));
+  }
   ctx.debug(
     `serving; principals: ${
       (principals.length ? principals : [DEFAULT_PRINCIPAL]).join(", ")

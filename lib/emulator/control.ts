@@ -1,6 +1,7 @@
 /**
  * The control API under `/_emulator/` that tests use: read the request log,
- * queue faults, move the clock, revoke sessions.
+ * queue faults, move the clock, revoke sessions (IAM Identity Center's own
+ * requests, under `/_emulator/sso/`, are in `sso_control.ts`).
  *
  * @example
  * ```ts
@@ -14,6 +15,7 @@
 
 import { json } from "./responses.ts";
 import { type EmulatorState, type Fault, FAULT_OPERATIONS } from "./state.ts";
+import { SSO_CONTROL_ROUTES } from "./sso_control.ts";
 
 type Input = Record<string, unknown>;
 
@@ -89,6 +91,7 @@ const POST_ROUTES: Readonly<
   "/_emulator/faults": faults,
   "/_emulator/revoke": revoke,
   "/_emulator/skew": skew,
+  ...SSO_CONTROL_ROUTES,
 };
 
 function loopbackHost(host: string): boolean {

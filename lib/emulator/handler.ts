@@ -1,7 +1,8 @@
 /**
  * A local emulator of AWS Sign-In (`/v1/authorize`, the console-session
- * picker, `/v1/sessions/confirmation`, `CreateOAuth2Token`) and of STS, as a
- * pure `(Request) => Promise<Response>` handler with the clock and randomness
+ * picker, `/v1/sessions/confirmation`, `CreateOAuth2Token`), of STS, and of
+ * IAM Identity Center (sso-oidc and the access portal, whose paths collide
+ * with neither), as a pure `(Request) => Promise<Response>` handler with the clock and randomness
  * injected. It is strict where AWS is strict, so a client bug fails here the
  * way it would fail against AWS. This module is the router; each route is a
  * plain function of the state (`state.ts`) and the request, in its own
@@ -31,6 +32,20 @@ import {
 import { sts } from "./sts.ts";
 import { createToken } from "./token.ts";
 import { federation } from "./federation.ts";
+import { registerClient, startDeviceAuthorization } from "./sso_oidc.ts";
+import { createSsoToken } from "./sso_token.ts";
+import {
+  deviceDecision,
+  devicePageRoute,
+  ssoAuthorize,
+  ssoAuthorizeDecision,
+} from "./sso_browser.ts";
+import {
+  getRoleCredentials,
+  listAccountRoles,
+  listAccounts,
+  logout,
+} from "./sso_portal.ts";
 
 export { CROSS_DEVICE_CLIENT, SAME_DEVICE_CLIENT } from "./authorize.ts";
 export {
@@ -39,6 +54,7 @@ export {
   type RequestLogEntry,
 } from "./state.ts";
 export { userIdOf } from "./sts.ts";
+export type { SsoAccount, SsoOptions, SsoSettings } from "./sso_state.ts";
 
 /** A running emulator's handler and test hooks. */
 export interface Emulator {
@@ -71,6 +87,18 @@ const ROUTES: Readonly<Record<string, Route>> = {
   "POST /v1/token": createToken,
   "GET /federation": federation,
   "POST /": sts,
+  // IAM Identity Center: sso-oidc, its pages, and the access portal.
+  "POST /client/register": registerClient,
+  "POST /device_authorization": startDeviceAuthorization,
+  "POST /token": createSsoToken,
+  "GET /device": (state, _req, url) => devicePageRoute(state, url),
+  "POST /device": deviceDecision,
+  "GET /authorize": (state, _req, url) => ssoAuthorize(state, url),
+  "POST /authorize": ssoAuthorizeDecision,
+  "GET /federation/credentials": getRoleCredentials,
+  "GET /assignment/accounts": listAccounts,
+  "GET /assignment/roles": listAccountRoles,
+  "POST /logout": logout,
 };
 
 function route(

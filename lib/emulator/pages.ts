@@ -50,7 +50,12 @@ button:focus-visible, input:focus-visible { outline:3px solid var(--focus); outl
 .error h1 { color:var(--bad); }
 `;
 
-function layout(title: string, body: string): string {
+/** A whole page: the title, a header naming the service (`brand`), and the body. */
+export function layout(
+  title: string,
+  body: string,
+  brand = "AWS Sign-In",
+): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -61,7 +66,9 @@ function layout(title: string, body: string): string {
 <style>${STYLE}</style>
 </head>
 <body>
-<header>AWS Sign-In <small>local emulator: no real AWS account is used</small></header>
+<header>${
+    escapeMarkup(brand)
+  } <small>local emulator: no real AWS account is used</small></header>
 <main>
 ${body}
 </main>

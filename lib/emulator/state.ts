@@ -20,6 +20,7 @@ import {
   secureRandom,
 } from "../util/encoding.ts";
 import { timerMs } from "../util/sleep.ts";
+import { createSsoState, type SsoOptions, type SsoState } from "./sso_state.ts";
 
 /** The principal the emulator signs in when none is given. */
 export const DEFAULT_PRINCIPAL = "arn:aws:iam::111122223333:user/demo";
@@ -58,6 +59,8 @@ export interface EmulatorOptions {
    * skewed VMs saw in aws/aws-cli#10330).
    */
   readonly skewAnswer?: "invalid-request" | "token-expired";
+  /** IAM Identity Center (sso-oidc and the access portal): start URLs, user, accounts, lifetimes. */
+  readonly sso?: SsoOptions;
 }
 
 /** One line of the request log. Never contains a secret, token or code. */
@@ -66,9 +69,17 @@ export interface RequestLogEntry {
   readonly time: string;
   readonly method: string;
   readonly path: string;
-  /** `Authorize`, `AuthorizeDecision`, `Confirmation`, `CreateOAuth2Token`, `GetCallerIdentity`, `Control`, `Unknown`. */
+  /**
+   * `Authorize`, `AuthorizeDecision`, `Confirmation`, `CreateOAuth2Token`,
+   * `GetCallerIdentity`, `AssumeRole`, `GetSigninToken`, `ConsoleLogin`,
+   * `Federation`, IAM Identity Center's `RegisterClient`,
+   * `StartDeviceAuthorization`, `CreateToken`, `DeviceVerification`,
+   * `DeviceDecision`, `SsoAuthorize`, `SsoAuthorizeDecision`,
+   * `GetRoleCredentials`, `ListAccounts`, `ListAccountRoles`, `Logout`;
+   * `Control`, `Unknown`.
+   */
   readonly operation: string;
-  /** For `CreateOAuth2Token`: `authorization_code` or `refresh_token`. */
+  /** For `CreateOAuth2Token` and `CreateToken`: the grant type as sent. */
   readonly grantType?: string;
   readonly clientId?: string;
   readonly status: number;
@@ -81,6 +92,13 @@ export const FAULT_OPERATIONS = [
   "CreateOAuth2Token",
   "GetCallerIdentity",
   "AssumeRole",
+  "RegisterClient",
+  "StartDeviceAuthorization",
+  "CreateToken",
+  "GetRoleCredentials",
+  "ListAccounts",
+  "ListAccountRoles",
+  "Logout",
 ] as const;
 
 /** One queued fault: the next `remaining` calls of the operation fail or are delayed. */
@@ -188,6 +206,8 @@ export interface EmulatorState {
   readonly seenJti: Map<string, number>;
   /** The key that signs ID tokens (made on first use). */
   idTokenKey(): Promise<CryptoKeyPair>;
+  /** The IAM Identity Center instance. */
+  readonly sso: SsoState;
 }
 
 /** Creates an emulator's state from its options. */
@@ -249,6 +269,7 @@ export function createState(options: EmulatorOptions = {}): EmulatorState {
     accessKeys: new Map(),
     signinTokens: new Map(),
     seenJti: new Map(),
+    sso: createSsoState(options.sso),
     idTokenKey() {
       idTokenKey ??= crypto.subtle.generateKey(
         { name: "ECDSA", namedCurve: "P-256" },
