@@ -69,8 +69,16 @@ export function startFakeSso(): FakeSso {
   };
 }
 
+/** A fake clock and its sleep. */
+export interface FakeTime {
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Every sleep, in seconds. */
+  readonly slept: number[];
+}
+
 /** A fake clock and sleep: sleeps advance the clock and are recorded (seconds). */
-export function fakeTime(start = Date.UTC(2026, 11, 4, 12, 0, 0)) {
+export function fakeTime(start = Date.UTC(2026, 11, 4, 12, 0, 0)): FakeTime {
   let t = start;
   const slept: number[] = [];
   return {
