@@ -3,10 +3,7 @@
  * §4.1): `RegisterClient`, `StartDeviceAuthorization` and `CreateToken` for
  * the device-code, authorization-code and refresh-token grants, unsigned
  * restJson1 with the bodies botocore sends (same keys, same order, Python's
- * separators), and the device flow's polling step and loop with the AWS
- * CLI's rules (`SlowDownException` adds 5 s for good,
- * `AuthorizationPendingException` waits, `ExpiredTokenException` ends the
- * login). Errors are {@linkcode ServiceError}s whose details carry the
+ * separators); the device flow's polling is `device_poll.ts`. Errors are {@linkcode ServiceError}s whose details carry the
  * modeled `error` and `error_description` (the AWS CLI's "Additional error
  * details").
  *
@@ -19,8 +16,6 @@
  * @module
  */
 
-import { InterruptedError } from "../errors.ts";
-import { realSleep } from "../util/sleep.ts";
 import {
   numberMember,
   ssoCall,
@@ -61,6 +56,15 @@ export const OIDC_MODELED_ERRORS: Readonly<Record<string, readonly string[]>> =
 
 /** The redirect URI registered for the authorization-code flow: no port (any is accepted at authorize). */
 export const REGISTERED_REDIRECT_URI = "http://127.0.0.1/oauth/callback";
+
+/**
+ * What a bare `InvalidRequestException` (device authorization) or
+ * `InvalidGrantException` (code exchange) usually means, as a hint line.
+ */
+export const START_URL_OR_REGION_HINT =
+  "Check that sso_start_url is your AWS access portal URL exactly as the portal shows it, and that sso_region " +
+  "is the region of your IAM Identity Center instance (the region in the portal's host name, or in the IAM " +
+  "Identity Center console's settings).";
 
 /** The device-code grant type. */
 export const DEVICE_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:device_code";
@@ -229,6 +233,12 @@ export async function startDeviceAuthorization(
       clientSecret: request.clientSecret,
       startUrl: request.startUrl,
     },
+  }).catch((error) => {
+    // The service says nothing more (aws/aws-cli#7649, #7129): name the usual causes.
+    if (isSsoServiceError(error, "InvalidRequestException")) {
+      error.hint ??= START_URL_OR_REGION_HINT;
+    }
+    throw error;
   });
   const out: Record<string, string | number> = {};
   for (
@@ -379,113 +389,10 @@ export async function exchangeAuthorizationCode(
     if (isSsoServiceError(error, "ExpiredTokenException")) {
       throw new PendingAuthorizationExpiredError({ cause: error });
     }
-    throw error;
-  }
-}
-
-/** botocore's `_SLOW_DOWN_DELAY`: what `SlowDownException` adds to the interval, for good. */
-export const SLOW_DOWN_SECONDS = 5;
-/** botocore's `_DEFAULT_INTERVAL`, when the service sends none. */
-export const DEFAULT_INTERVAL_SECONDS = 5;
-
-/** One polling attempt's outcome: a token, or the interval to wait before the next. */
-export type DeviceTokenAttempt =
-  | { readonly token: SsoTokenResponse }
-  | { readonly intervalSeconds: number };
-
-/**
- * One `CreateToken` attempt of the device flow (botocore's
- * `_create_token_attempt`): a token; or, while the user has not approved,
- * the interval to wait (5 s more after `SlowDownException`).
- *
- * @example
- * ```ts
- * const step = await deviceTokenAttempt({ endpoint: "http://127.0.0.1:9" },
- *   { clientId: "cid-1", clientSecret: "csecret-1", deviceCode: "dc-1" }, 1).catch(() => undefined);
- * ```
- * @throws {PendingAuthorizationExpiredError} for `ExpiredTokenException`.
- * @throws {ServiceError} for any other refusal (exit 254).
- */
-export async function deviceTokenAttempt(
-  options: SsoClientOptions,
-  device: {
-    readonly clientId: string;
-    readonly clientSecret: string;
-    readonly deviceCode: string;
-  },
-  intervalSeconds: number,
-): Promise<DeviceTokenAttempt> {
-  try {
-    return {
-      token: await createToken(options, {
-        grantType: DEVICE_GRANT_TYPE,
-        ...device,
-      }),
-    };
-  } catch (error) {
-    if (isSsoServiceError(error, "SlowDownException")) {
-      return { intervalSeconds: intervalSeconds + SLOW_DOWN_SECONDS };
-    }
-    if (isSsoServiceError(error, "AuthorizationPendingException")) {
-      return { intervalSeconds };
-    }
-    if (isSsoServiceError(error, "ExpiredTokenException")) {
-      throw new PendingAuthorizationExpiredError({ cause: error });
+    // An sso_region other than the instance's region gives "invalid grant" (aws/aws-cli#5058).
+    if (isSsoServiceError(error, "InvalidGrantException")) {
+      error.hint ??= START_URL_OR_REGION_HINT;
     }
     throw error;
-  }
-}
-
-/**
- * The device flow's wait for approval (botocore's `_poll_for_token`): one
- * attempt before anything is shown (a pre-approved device succeeds
- * silently), then `onPending` (print the code, open the browser), then
- * attempts separated by the interval, until a token, the service's
- * `ExpiredTokenException`, another refusal, or the signal. Unlike the AWS
- * CLI, a `deadline` (milliseconds since the epoch) can end it too.
- *
- * @example
- * ```ts
- * await pollDeviceToken({ endpoint: "http://127.0.0.1:9" }, {
- *   clientId: "cid-1", clientSecret: "csecret-1", deviceCode: "dc-1", interval: 1,
- * }, { onPending: () => {} }).catch(() => undefined);
- * ```
- * @throws {PendingAuthorizationExpiredError} when the code expired (or the deadline passed).
- * @throws {ServiceError} for any other refusal (exit 254).
- */
-export async function pollDeviceToken(
-  options: SsoClientOptions,
-  device: {
-    readonly clientId: string;
-    readonly clientSecret: string;
-    readonly deviceCode: string;
-    /** `StartDeviceAuthorization`'s `interval` (seconds), when it sent one. */
-    readonly interval?: number | undefined;
-  },
-  hooks: {
-    readonly onPending: () => void | Promise<void>;
-    /** Give up (as the service would with `ExpiredTokenException`) after this time. */
-    readonly deadline?: number;
-  },
-): Promise<SsoTokenResponse> {
-  const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? realSleep;
-  const { interval: first, ...credentials } = device;
-  let interval = first ?? DEFAULT_INTERVAL_SECONDS;
-  let step = await deviceTokenAttempt(options, credentials, interval);
-  if ("token" in step) return step.token;
-  interval = step.intervalSeconds;
-  await hooks.onPending();
-  for (;;) {
-    step = await deviceTokenAttempt(options, credentials, interval);
-    if ("token" in step) return step.token;
-    interval = step.intervalSeconds;
-    if (
-      hooks.deadline !== undefined && now() + interval * 1000 > hooks.deadline
-    ) {
-      throw new PendingAuthorizationExpiredError();
-    }
-    await sleep(interval * 1000, options.signal);
-    if (options.signal?.aborted) throw new InterruptedError();
   }
 }

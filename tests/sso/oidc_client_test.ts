@@ -9,13 +9,16 @@
 import assert from "node:assert/strict";
 import {
   createToken,
-  deviceTokenAttempt,
   exchangeAuthorizationCode,
-  pollDeviceToken,
   registerClient,
   registerClientRequest,
+  START_URL_OR_REGION_HINT,
   startDeviceAuthorization,
 } from "../../lib/sso/oidc_client.ts";
+import {
+  deviceTokenAttempt,
+  pollDeviceToken,
+} from "../../lib/sso/device_poll.ts";
 import { PendingAuthorizationExpiredError } from "../../lib/sso/errors.ts";
 import { EndpointConnectionError, ServiceError } from "../../lib/errors.ts";
 import { formatError } from "../../lib/error_format.ts";
