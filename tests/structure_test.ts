@@ -144,6 +144,7 @@ const LAYERS = [
   "http",
   "sigv4",
   "signin",
+  "sso",
   "sts",
   "cache",
   "credentials",

@@ -10,7 +10,10 @@
  *   `Expiration` written as botocore writes a datetime
  *   (`2026-11-26T13:27:17UTC`); `…Z`, offsets and fractions are read too;
  * - writes (`role_cache_write.ts`) are locked, atomic, 0600 in a 0700
- *   folder, never through a link.
+ *   folder, never through a link;
+ * - the AWS CLI also keeps role credentials from IAM Identity Center here
+ *   (protocol-sso.md §3.4): `{"ProviderType": "sso", "Credentials": ...}`
+ *   under {@linkcode ssoRoleCacheKey}, read by the same reader.
  *
  * @example
  * ```ts
@@ -46,6 +49,8 @@ export interface CachedRole {
   readonly accountId?: string;
   /** The assumed-role ARN, when the entry has it. */
   readonly arn?: string;
+  /** The entry's `ProviderType` (`sso` for role credentials from IAM Identity Center), when it has one. */
+  readonly providerType?: string;
 }
 
 /** `~/.aws/cli/cache`, as the AWS CLI has it. */
@@ -63,6 +68,42 @@ export async function roleCacheKey(args: RoleCacheArgs): Promise<string> {
   const digest = await crypto.subtle.digest(
     "SHA-1",
     new TextEncoder().encode(pyJsonDumps(sorted)),
+  );
+  return new Uint8Array(digest).toHex();
+}
+
+/**
+ * botocore's cache key of role credentials from IAM Identity Center
+ * (`SSOCredentialFetcher._create_cache_key`): SHA-1 of `accountId`,
+ * `roleName` and `sessionName` (a session) or `startUrl` (a legacy profile)
+ * as `json.dumps(..., sort_keys=True, separators=(",", ":"))` writes them.
+ *
+ * @example
+ * ```ts
+ * await ssoRoleCacheKey({ accountId: "111122223333", roleName: "Admin", sessionName: "my-sso",
+ *   startUrl: "https://d-1234567890.awsapps.com/start" });
+ * // "360f093cdc0bddf23eecc38b9cb6222fca5a195a"
+ * ```
+ */
+export async function ssoRoleCacheKey(init: {
+  readonly accountId: string;
+  readonly roleName: string;
+  /** The session (it wins over the start URL when both are given). */
+  readonly sessionName?: string | undefined;
+  readonly startUrl: string;
+}): Promise<string> {
+  const args = {
+    accountId: init.accountId,
+    roleName: init.roleName,
+    ...(init.sessionName !== undefined
+      ? { sessionName: init.sessionName }
+      : { startUrl: init.startUrl }),
+  };
+  const digest = await crypto.subtle.digest(
+    "SHA-1",
+    new TextEncoder().encode(
+      pyJsonDumps(args, { sortKeys: true, compact: true }),
+    ),
   );
   return new Uint8Array(digest).toHex();
 }
@@ -109,6 +150,7 @@ export function readRoleCache(file: string): CachedRole | undefined {
   if (Number.isNaN(expiresAtMs)) return undefined;
   const arn = (raw as { AssumedRoleUser?: { Arn?: unknown } }).AssumedRoleUser
     ?.Arn;
+  const providerType = (raw as { ProviderType?: unknown }).ProviderType;
   return {
     accessKeyId: c.AccessKeyId as string,
     secretAccessKey: c.SecretAccessKey as string,
@@ -116,5 +158,6 @@ export function readRoleCache(file: string): CachedRole | undefined {
     expiresAtMs,
     ...(str(c.AccountId) ? { accountId: c.AccountId as string } : {}),
     ...(str(arn) ? { arn: arn as string } : {}),
+    ...(str(providerType) ? { providerType: providerType as string } : {}),
   };
 }

@@ -1,11 +1,13 @@
 /**
  * AWS partitions, their regions, and the endpoints of the Sign-In and STS
- * services (protocol.md §1 and §12).
+ * services (protocol.md §1 and §12) and of IAM Identity Center's OIDC and
+ * portal services (protocol-sso.md §5).
  *
  * @example
  * ```ts
  * signinEndpoint("us-east-1"); // "https://us-east-1.signin.aws.amazon.com"
  * stsEndpoint("cn-north-1");   // "https://sts.cn-north-1.amazonaws.com.cn"
+ * ssoOidcEndpoint("us-east-1"); // "https://oidc.us-east-1.amazonaws.com"
  * ```
  * @module
  */
@@ -18,10 +20,16 @@ export interface Partition {
   readonly regionRegex: RegExp;
   readonly regions: readonly string[];
   readonly dnsSuffix: string;
+  /** partitions.json's `dualStackDnsSuffix` (every partition has one there). */
   readonly dualStackDnsSuffix: string;
   /** Host suffix of the Sign-In service: `{region}.{signin}`. */
   readonly signin: string;
   readonly supportsFips: boolean;
+  /**
+   * Whether Sign-In has a dual-stack endpoint here (the project's rule for
+   * `signinEndpoint`; partitions.json now says every partition supports
+   * dual-stack, which is what the IAM Identity Center rules go by).
+   */
   readonly supportsDualStack: boolean;
 }
 
@@ -42,7 +50,7 @@ export const PARTITIONS: readonly Partition[] = [
     regionRegex: /^us-iso-\w+-\d+$/,
     regions: ["us-iso-east-1", "us-iso-west-1"],
     dnsSuffix: "c2s.ic.gov",
-    dualStackDnsSuffix: "c2s.ic.gov",
+    dualStackDnsSuffix: "api.aws.ic.gov",
     signin: "signin.c2shome.ic.gov",
     supportsFips: true,
     supportsDualStack: false,
@@ -52,7 +60,7 @@ export const PARTITIONS: readonly Partition[] = [
     regionRegex: /^us-isob-\w+-\d+$/,
     regions: ["us-isob-east-1", "us-isob-west-1"],
     dnsSuffix: "sc2s.sgov.gov",
-    dualStackDnsSuffix: "sc2s.sgov.gov",
+    dualStackDnsSuffix: "api.aws.scloud",
     signin: "signin.sc2shome.sgov.gov",
     supportsFips: true,
     supportsDualStack: false,
@@ -62,7 +70,7 @@ export const PARTITIONS: readonly Partition[] = [
     regionRegex: /^eu-isoe-\w+-\d+$/,
     regions: ["eu-isoe-west-1"],
     dnsSuffix: "cloud.adc-e.uk",
-    dualStackDnsSuffix: "cloud.adc-e.uk",
+    dualStackDnsSuffix: "api.cloud-aws.adc-e.uk",
     signin: "signin.csphome.adc-e.uk",
     supportsFips: true,
     supportsDualStack: false,
@@ -72,7 +80,7 @@ export const PARTITIONS: readonly Partition[] = [
     regionRegex: /^us-isof-\w+-\d+$/,
     regions: ["us-isof-east-1", "us-isof-south-1"],
     dnsSuffix: "csp.hci.ic.gov",
-    dualStackDnsSuffix: "csp.hci.ic.gov",
+    dualStackDnsSuffix: "api.aws.hci.ic.gov",
     signin: "signin.csphome.hci.ic.gov",
     supportsFips: true,
     supportsDualStack: false,
@@ -82,7 +90,7 @@ export const PARTITIONS: readonly Partition[] = [
     regionRegex: /^eusc-(de)-\w+-\d+$/,
     regions: ["eusc-de-east-1"],
     dnsSuffix: "amazonaws.eu",
-    dualStackDnsSuffix: "amazonaws.eu",
+    dualStackDnsSuffix: "api.amazonwebservices.eu",
     signin: "signin.amazonaws-eusc.eu",
     supportsFips: true,
     supportsDualStack: false,
@@ -218,4 +226,66 @@ export function stsEndpoint(
   const p = partitionOf(region);
   const suffix = options.dualStack ? p.dualStackDnsSuffix : p.dnsSuffix;
   return `https://sts${options.fips ? "-fips" : ""}.${region}.${suffix}`;
+}
+
+/**
+ * A host of IAM Identity Center's endpoint rules (the same for `sso-oidc`
+ * and the portal): `{prefix}.{region}.{suffix}`, `{prefix}-fips...` with
+ * FIPS, the dual-stack suffix with dual-stack; FIPS alone in aws-us-gov is
+ * the plain `amazonaws.com` host. Every partition of partitions.json
+ * supports FIPS and dual-stack, so no combination is refused.
+ */
+function ssoRuleEndpoint(
+  prefix: string,
+  region: string,
+  options: EndpointOptions,
+): string {
+  checkRegion(region);
+  const p = partitionOf(region);
+  const { fips = false, dualStack = false } = options;
+  if (fips && dualStack) {
+    return `https://${prefix}-fips.${region}.${p.dualStackDnsSuffix}`;
+  }
+  if (fips) {
+    return p.id === "aws-us-gov"
+      ? `https://${prefix}.${region}.amazonaws.com`
+      : `https://${prefix}-fips.${region}.${p.dnsSuffix}`;
+  }
+  if (dualStack) return `https://${prefix}.${region}.${p.dualStackDnsSuffix}`;
+  return `https://${prefix}.${region}.${p.dnsSuffix}`;
+}
+
+/**
+ * The IAM Identity Center OIDC endpoint (`sso-oidc`: RegisterClient,
+ * StartDeviceAuthorization, CreateToken, and the `/authorize` page).
+ *
+ * @example
+ * ```ts
+ * ssoOidcEndpoint("us-gov-west-1", { fips: true }); // "https://oidc.us-gov-west-1.amazonaws.com"
+ * ```
+ * @throws {ConfigurationError} `Invalid Configuration: Missing Region` for an empty region.
+ */
+export function ssoOidcEndpoint(
+  region: string,
+  options: EndpointOptions = {},
+): string {
+  return ssoRuleEndpoint("oidc", region, options);
+}
+
+/**
+ * The IAM Identity Center portal endpoint (`sso`: GetRoleCredentials,
+ * ListAccounts, ListAccountRoles, Logout).
+ *
+ * @example
+ * ```ts
+ * ssoPortalEndpoint("eu-west-1"); // "https://portal.sso.eu-west-1.amazonaws.com"
+ * ssoPortalEndpoint("us-east-1", { fips: true }); // "https://portal.sso-fips.us-east-1.amazonaws.com"
+ * ```
+ * @throws {ConfigurationError} `Invalid Configuration: Missing Region` for an empty region.
+ */
+export function ssoPortalEndpoint(
+  region: string,
+  options: EndpointOptions = {},
+): string {
+  return ssoRuleEndpoint("portal.sso", region, options);
 }

@@ -21,7 +21,47 @@ import {
   type ProfileValues,
   stringSetting,
 } from "../config/selection.ts";
-import { partitionOf, signinEndpoint, stsEndpoint } from "./partitions.ts";
+import {
+  partitionOf,
+  signinEndpoint,
+  ssoOidcEndpoint,
+  ssoPortalEndpoint,
+  stsEndpoint,
+} from "./partitions.ts";
+
+/**
+ * The services whose endpoints are resolved here, by their client names:
+ * Sign-In, STS, and IAM Identity Center's OIDC (`sso-oidc`) and portal
+ * (`sso`) services.
+ */
+export type EndpointService = "signin" | "sts" | "sso-oidc" | "sso";
+
+/**
+ * The name of a service in override settings, as botocore derives it (the
+ * hyphens of the client name become `_`): `sso-oidc` is
+ * `AWS_ENDPOINT_URL_SSO_OIDC` and the `[services]` key `sso_oidc`.
+ *
+ * @example
+ * ```ts
+ * endpointEnvName("sso-oidc"); // "AWS_ENDPOINT_URL_SSO_OIDC"
+ * ```
+ */
+export function endpointEnvName(service: EndpointService): string {
+  return `AWS_ENDPOINT_URL_${servicesKey(service).toUpperCase()}`;
+}
+
+/**
+ * The key of a service in a `[services NAME]` section (`sso_oidc`, `sso`,
+ * `sts`, `signin`).
+ *
+ * @example
+ * ```ts
+ * servicesKey("sso-oidc"); // "sso_oidc"
+ * ```
+ */
+export function servicesKey(service: EndpointService): string {
+  return service.replaceAll("-", "_");
+}
 
 /** A resolved endpoint and where it came from (for `--debug`). */
 export interface ResolvedEndpoint {
@@ -54,9 +94,13 @@ export function checkEndpointUrl(url: string, source: string): string {
   return url.replace(/\/+$/, "");
 }
 
-/** Resolves the endpoint of `signin` or `sts`. */
+/**
+ * Resolves the endpoint of `signin`, `sts`, `sso-oidc` or `sso`. A
+ * configured endpoint wins over FIPS and dual-stack (botocore leaves them
+ * out of the rules when an endpoint URL is configured).
+ */
 export function resolveEndpoint(
-  service: "signin" | "sts",
+  service: EndpointService,
   init: {
     readonly region: string;
     readonly env: Env;
@@ -76,7 +120,7 @@ export function resolveEndpoint(
     (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === undefined &&
       isTrue(stringSetting(profile, "ignore_configured_endpoint_urls")));
   if (!ignore) {
-    const specific = `AWS_ENDPOINT_URL_${service.toUpperCase()}`;
+    const specific = endpointEnvName(service);
     if (env[specific]) {
       return {
         url: checkEndpointUrl(env[specific]!, specific),
@@ -93,9 +137,10 @@ export function resolveEndpoint(
     const section = servicesName
       ? init.shared?.services.get(servicesName)
       : undefined;
-    const nested = section?.[service];
+    const key = servicesKey(service);
+    const nested = section?.[key];
     if (nested && typeof nested === "object" && nested.endpoint_url) {
-      const source = `[services ${servicesName}] ${service}.endpoint_url`;
+      const source = `[services ${servicesName}] ${key}.endpoint_url`;
       return { url: checkEndpointUrl(nested.endpoint_url, source), source };
     }
     const profileUrl = stringSetting(profile, "endpoint_url");
@@ -116,9 +161,13 @@ export function resolveEndpoint(
   if (init.region === "") {
     throw new ConfigurationError("Invalid Configuration: Missing Region");
   }
-  const url = service === "signin"
-    ? signinEndpoint(init.region, { fips, dualStack })
-    : stsEndpoint(init.region, { fips, dualStack });
+  const rules = {
+    signin: signinEndpoint,
+    sts: stsEndpoint,
+    "sso-oidc": ssoOidcEndpoint,
+    sso: ssoPortalEndpoint,
+  }[service];
+  const url = rules(init.region, { fips, dualStack });
   return { url, source: `partition ${partitionOf(init.region).id}` };
 }
 
@@ -142,11 +191,15 @@ export function isLoopbackHost(hostname: string): boolean {
  */
 export function plainHttpWarning(
   url: string,
-  service: "signin" | "sts",
+  service: EndpointService,
 ): string | undefined {
   const parsed = new URL(url);
   if (parsed.protocol !== "http:" || isLoopbackHost(parsed.hostname)) {
     return undefined;
+  }
+  if (service === "sso-oidc" || service === "sso") {
+    return `The IAM Identity Center endpoint ${url} is plain HTTP and not on this computer: access tokens, ` +
+      "refresh tokens and credentials cross the network unencrypted.";
   }
   return service === "signin"
     ? `The Sign-In endpoint ${url} is plain HTTP and not on this computer: refresh tokens and credentials ` +

@@ -19,6 +19,7 @@
 
 import { durationInWords } from "../util/time.ts";
 import { ServiceError } from "../errors.ts";
+import { errorCodeOf } from "../http/json_error.ts";
 import { type Exchange, sendWithRetries } from "../http/retry.ts";
 import { pyJsonDumps } from "../util/py_json.ts";
 import { safeText } from "../util/safe_text.ts";
@@ -69,21 +70,6 @@ export interface TokenRequest {
 /** The token URL of an endpoint: its path kept, `/v1/token` appended. */
 export function tokenUrl(endpoint: string): string {
   return `${endpoint.replace(/\/+$/, "")}/v1/token`;
-}
-
-/** The error code of an AWS JSON error response, with botocore's precedence. */
-export function errorCodeOf(
-  headers: Headers,
-  body: Record<string, unknown>,
-  status: number,
-): string {
-  const header = headers.get("x-amzn-errortype");
-  if (header) return header.split(":")[0]!.split("#").pop()!;
-  for (const key of ["code", "Code", "__type"]) {
-    const v = body[key];
-    if (typeof v === "string" && v !== "") return v.split("#").pop()!;
-  }
-  return String(status);
 }
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);

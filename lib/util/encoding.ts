@@ -46,6 +46,20 @@ export async function sha256Hex(
   return (await sha256(data)).toHex();
 }
 
+/**
+ * Lowercase hex SHA-1 of a string's UTF-8 bytes: the file names of the
+ * AWS CLI's SSO and role caches (not a security use).
+ *
+ * @example
+ * ```ts
+ * await sha1Hex("my-sso"); // "0ad374308c5a4e22f723adf10145eafad7c4031c"
+ * ```
+ */
+export async function sha1Hex(text: string): Promise<string> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-1", utf8(text)))
+    .toHex();
+}
+
 /** HMAC-SHA256. */
 export async function hmacSha256(
   key: Uint8Array<ArrayBuffer>,
