@@ -34,6 +34,16 @@ export const COMMAND_MODULES: Readonly<
       "Remove the cached login credentials of a profile (or all of them).",
     path: "./lib/commands/logout.ts",
   },
+  "sso login": {
+    summary:
+      "Sign in to IAM Identity Center (AWS SSO) for a session or profile, as aws sso login.",
+    path: "./lib/commands/sso_login.ts",
+  },
+  "sso logout": {
+    summary:
+      "End IAM Identity Center sessions and remove their tokens and role credentials.",
+    path: "./lib/commands/sso_logout.ts",
+  },
   "configure export-credentials": {
     summary:
       "Print the profile's credentials for other tools (credential_process, env vars).",

@@ -33,14 +33,15 @@ import {
   loginCacheDir,
   signInMarkerPath,
 } from "../cache/login_cache.ts";
-import {
-  roleCacheDir,
-  roleCacheFile,
-  roleCacheKey,
-} from "../cache/role_cache.ts";
-import { isRoleProfile, roleChain } from "../credentials/role_config.ts";
+import { roleCacheDir } from "../cache/role_cache.ts";
 import type { SharedConfig } from "../config/profiles.ts";
 import { withFileLock } from "../util/lock.ts";
+import {
+  removeIfExists,
+  removeRoleEntries,
+  roleEntriesBuiltOn,
+  roleMessage,
+} from "./_role_sweep.ts";
 
 /** The command's spec. */
 export const spec: CommandSpec = {
@@ -70,16 +71,6 @@ export const spec: CommandSpec = {
     "aws-signin logout --all",
   ],
 };
-
-async function removeIfExists(path: string): Promise<boolean> {
-  try {
-    await Deno.remove(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
 
 /**
  * Removes a cache entry while holding its lock, so a refresh in flight
@@ -114,89 +105,6 @@ function isLoginCacheEntry(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * The role cache entries of every role profile whose chain of source
- * profiles ends at a login session in `sessions` (`"any"`: at any login
- * session), every level of the chain included, with the profiles they serve.
- */
-async function roleEntriesBuiltOn(
-  shared: SharedConfig,
-  sessions: ReadonlySet<string> | "any",
-  dir: string,
-): Promise<Map<string, string[]>> {
-  const files = new Map<string, string[]>();
-  const names = new Set([
-    ...shared.configProfiles.keys(),
-    ...shared.credentialProfiles.keys(),
-  ]);
-  for (const name of names) {
-    const profile = resolveProfile(shared, { name, source: "flag" });
-    if (!isRoleProfile(profile.settings)) continue;
-    let chain;
-    try {
-      chain = roleChain(profile, 0);
-    } catch {
-      continue; // a broken chain assumes nothing
-    }
-    const last = chain[chain.length - 1]!.sourceProfile;
-    if (last === undefined) continue;
-    const session = stringSetting(
-      resolveProfile(shared, { name: last, source: "flag" }).settings,
-      "login_session",
-    );
-    if (!session || (sessions !== "any" && !sessions.has(session))) continue;
-    for (const config of chain) {
-      const file = roleCacheFile(dir, await roleCacheKey(config.args));
-      files.set(file, [...(files.get(file) ?? []), name]);
-    }
-  }
-  return files;
-}
-
-/** Removes the role cache entries (each under its lock, so an AssumeRole in flight cannot bring it back); returns the profiles whose entries went. */
-async function removeRoleEntries(
-  files: ReadonlyMap<string, readonly string[]>,
-  ctx: Context,
-): Promise<{ count: number; profiles: string[] }> {
-  let count = 0;
-  const profiles = new Set<string>();
-  for (const [file, names] of files) {
-    try {
-      await Deno.lstat(file);
-    } catch {
-      continue;
-    }
-    const removed = await withFileLock(
-      `${file}.lock`,
-      () => removeIfExists(file),
-      {
-        now: ctx.now,
-        sleep: ctx.sleep,
-        timeoutMs: 60_000,
-        purpose: "to finish assuming the role",
-      },
-    );
-    if (removed) {
-      count++;
-      for (const n of names) profiles.add(n);
-      ctx.debug(`removed the role cache entry ${file}`);
-    }
-  }
-  return { count, profiles: [...profiles].sort() };
-}
-
-function roleMessage(
-  removed: { count: number; profiles: string[] },
-  from: string,
-): string {
-  if (removed.count === 0) return "";
-  return `Removed ${removed.count} cached role credential${
-    removed.count === 1 ? "" : "s"
-  } assumed from ${from} (profile${removed.profiles.length === 1 ? "" : "s"} ${
-    removed.profiles.join(", ")
-  }). Tools that already loaded them may use them until they expire.\n`;
 }
 
 /** Runs `logout`. */
@@ -242,7 +150,11 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       return 0;
     }
     const roles = await removeRoleEntries(
-      await roleEntriesBuiltOn(shared, "any", roleCacheDir(ctx.env)),
+      await roleEntriesBuiltOn(
+        shared,
+        (base) => stringSetting(base.settings, "login_session") !== undefined,
+        roleCacheDir(ctx.env),
+      ),
       ctx,
     );
     await ctx.io.out(roleMessage(roles, "login sessions"));
@@ -270,7 +182,11 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       "minutes.\n",
   );
   const roles = await removeRoleEntries(
-    await roleEntriesBuiltOn(shared, new Set([session]), roleCacheDir(ctx.env)),
+    await roleEntriesBuiltOn(
+      shared,
+      (base) => stringSetting(base.settings, "login_session") === session,
+      roleCacheDir(ctx.env),
+    ),
     ctx,
   );
   await ctx.io.out(roleMessage(roles, "this session"));
