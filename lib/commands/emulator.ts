@@ -25,7 +25,8 @@ export const spec: CommandSpec = {
   description:
     "Serves the AWS Sign-In endpoints that login and refresh use (/v1/authorize, a console-session picker page, " +
     "/v1/sessions/confirmation for --remote, and CreateOAuth2Token at /v1/token with DPoP) and STS " +
-    "GetCallerIdentity and AssumeRole (POST /, SigV4-verified), as strictly as AWS does. No AWS account and no network are " +
+    "GetCallerIdentity and AssumeRole (POST /, SigV4-verified) and AssumeRoleWithWebIdentity (unsigned, for the " +
+    "tokens it hands out), as strictly as AWS does. No AWS account and no network are " +
     "needed. When it is ready it prints one line to stdout, its base URL, and serves until SIGINT or SIGTERM.\n\n" +
     "Point the tools at it with --endpoint-url URL (login), AWS_ENDPOINT_URL_SIGNIN=URL (login and refresh) and " +
     "AWS_ENDPOINT_URL_STS=URL (sts get-caller-identity). It keeps everything in memory; it is a test tool, so " +
@@ -88,6 +89,14 @@ export const spec: CommandSpec = {
         "(400 ValidationException, the default) or token-expired (401 AccessDeniedException TOKEN_EXPIRED, as " +
         "seen from skewed VMs).",
     },
+    "web-identity-tokens": {
+      type: "string",
+      placeholder: "WHICH",
+      choices: ["issued", "any"],
+      help:
+        "Which tokens AssumeRoleWithWebIdentity takes for the --role roles: issued (default: only those " +
+        "POST /_emulator/web-identity-token handed out) or any (any well-formed JWT that has not expired).",
+    },
     "auto-approve": {
       type: "boolean",
       help:
@@ -138,7 +147,8 @@ export const spec: CommandSpec = {
       "  requests must name a loopback host, carry no other origin's Origin header, and POST with\n" +
       "  Content-Type: application/json.\n\n" +
       "  GET  /_emulator/requests  the request log as a JSON array\n" +
-      '  POST /_emulator/faults    {"operation": "CreateOAuth2Token" | "GetCallerIdentity" | "AssumeRole",\n' +
+      '  POST /_emulator/faults    {"operation": "CreateOAuth2Token" | "GetCallerIdentity" | "AssumeRole"\n' +
+      '                            | "AssumeRoleWithWebIdentity",\n' +
       '                            "count": N,\n' +
       '                            "error": "TOKEN_EXPIRED" | "INSUFFICIENT_PERMISSIONS" | ... | "TooManyRequestsError",\n' +
       '                            "status": 500, "message": "...", "delayMs": 2000}: the next N calls fail\n' +
@@ -147,7 +157,10 @@ export const spec: CommandSpec = {
       '  POST /_emulator/skew      {"answer": "invalid-request" | "token-expired"}: how a skewed DPoP proof\n' +
       "                            is answered (as --skew-answer)\n" +
       '  POST /_emulator/revoke    {"principal": ARN} (or {} for all): end sessions; their refresh tokens\n' +
-      "                            then get TOKEN_EXPIRED",
+      "                            then get TOKEN_EXPIRED\n" +
+      '  POST /_emulator/web-identity-token  {"subject": "...", "audience": "sts.amazonaws.com",\n' +
+      '                            "ttlSeconds": 3600} (all optional): {"token": JWT, "expiresAt"} for\n' +
+      "                            AssumeRoleWithWebIdentity (write it to the web_identity_token_file)",
     ],
   ],
   examples: [
@@ -288,6 +301,13 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
           skewAnswer: args.string("skew-answer") as
             | "invalid-request"
             | "token-expired",
+        }
+        : {}),
+      ...(args.has("web-identity-tokens")
+        ? {
+          webIdentityTokens: args.string("web-identity-tokens") as
+            | "issued"
+            | "any",
         }
         : {}),
       ...(accessTtl ? { accessTtl } : {}),

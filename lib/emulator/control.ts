@@ -14,6 +14,7 @@
 
 import { json } from "./responses.ts";
 import { type EmulatorState, type Fault, FAULT_OPERATIONS } from "./state.ts";
+import { webIdentityToken } from "./assume_role_web_identity.ts";
 
 type Input = Record<string, unknown>;
 
@@ -89,6 +90,7 @@ const POST_ROUTES: Readonly<
   "/_emulator/faults": faults,
   "/_emulator/revoke": revoke,
   "/_emulator/skew": skew,
+  "/_emulator/web-identity-token": webIdentityToken,
 };
 
 function loopbackHost(host: string): boolean {

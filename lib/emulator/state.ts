@@ -58,6 +58,8 @@ export interface EmulatorOptions {
    * skewed VMs saw in aws/aws-cli#10330).
    */
   readonly skewAnswer?: "invalid-request" | "token-expired";
+  /** Which tokens `AssumeRoleWithWebIdentity` takes: the ones it `issued` (default), or `any` well-formed JWT. */
+  readonly webIdentityTokens?: "issued" | "any";
 }
 
 /** One line of the request log. Never contains a secret, token or code. */
@@ -81,6 +83,7 @@ export const FAULT_OPERATIONS = [
   "CreateOAuth2Token",
   "GetCallerIdentity",
   "AssumeRole",
+  "AssumeRoleWithWebIdentity",
 ] as const;
 
 /** One queued fault: the next `remaining` calls of the operation fail or are delayed. */
@@ -168,6 +171,9 @@ export interface EmulatorState {
   /** Assumable roles and their conditions. */
   readonly roles: ReadonlyMap<string, RoleRules>;
   readonly mfaCode: string;
+  /** Web identity tokens: which are taken, and the key that signs the emulator's own. */
+  readonly webIdentityTokens: "issued" | "any";
+  readonly webIdentityKey: Uint8Array;
   /** The emulator's clock: the wall clock plus whatever tests moved it forward. */
   now(): number;
   advanceClock(seconds: number): void;
@@ -220,6 +226,8 @@ export function createState(options: EmulatorOptions = {}): EmulatorState {
       }),
     ),
     mfaCode: options.mfaCode ?? "123456",
+    webIdentityTokens: options.webIdentityTokens ?? "issued",
+    webIdentityKey: secureRandom(32),
     now,
     advanceClock(seconds) {
       offsetMs += seconds * 1000;
