@@ -94,6 +94,6 @@ export async function botocoreChain(
       `${ROOT}/tests/interop/_botocore_cli_chain.py`,
       ...(profile ? [profile] : []),
     ],
-    { ...baseEnv(), ...env, AWS_EC2_METADATA_DISABLED: "true" },
+    { ...baseEnv(), ...env, AWS_EC2_METADATA_DISABLED: "true", TRACEBACK: "1" },
   );
 }
