@@ -180,6 +180,18 @@ Deno.test("AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN: the AWS CLI's session n
     AWS_PROFILE: "dev",
   });
   assert.equal(exported.code, 0, exported.stderr);
+  // Not the login session's keys, though its cache is fresh (the hot path leaves this to the chain).
+  const webEntry = JSON.parse(
+    await Deno.readTextFile(
+      `${home.dir}/.aws/cli/cache/${
+        botocoreKey(`{"RoleArn": "${ADMIN}"}`)
+      }.json`,
+    ),
+  );
+  assert.equal(
+    JSON.parse(exported.stdout).AccessKeyId,
+    webEntry.Credentials.AccessKeyId,
+  );
   // --profile dev: the environment is not asked.
   assert.equal(
     await arn(["--profile", "dev"], vars),
