@@ -202,9 +202,10 @@ Deno.test({
       AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
       AWS_SESSION_TOKEN: keys.sessionToken,
     };
-    const env = await ours(withKeys, "envrole");
+    // botocore assumes first: aws-signin reads its entry.
+    const env = await botocore(withKeys, "envrole");
     assert.equal((env as Answer).method, "assume-role", String(env));
-    assert.deepEqual(await botocore(withKeys, "envrole"), env);
+    assert.deepEqual(await ours(withKeys, "envrole"), env);
     const served = spawnCli(["serve", "--profile", "dev"], home.env);
     try {
       const [, url, token] = await served.waitForStdout(
@@ -215,10 +216,10 @@ Deno.test({
         AWS_CONTAINER_CREDENTIALS_FULL_URI: url!,
         AWS_CONTAINER_AUTHORIZATION_TOKEN: token!,
       };
-      // botocore first this time: aws-signin reads its entry.
-      const theirs = await botocore(inContainer, "ecsrole");
-      assert.equal((theirs as Answer).method, "assume-role", String(theirs));
-      assert.deepEqual(await ours(inContainer, "ecsrole"), theirs);
+      // aws-signin assumes first this time (with the container's keys): botocore reads its entry.
+      const mine = await ours(inContainer, "ecsrole");
+      assert.equal((mine as Answer).method, "assume-role", String(mine));
+      assert.deepEqual(await botocore(inContainer, "ecsrole"), mine);
     } finally {
       served.kill("SIGTERM");
       await served.finish();
