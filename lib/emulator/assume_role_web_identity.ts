@@ -13,17 +13,21 @@
  * ```ts
  * import { createState } from "./state.ts";
  * const state = createState({ roles: ["arn:aws:iam::444455556666:role/Admin"] });
- * const { token } = await webIdentityToken(state, { subject: "ci" }).json();
+ * const { token } = await (await webIdentityToken(state, { subject: "ci" })).json();
  * const params = new URLSearchParams({
  *   RoleArn: "arn:aws:iam::444455556666:role/Admin", RoleSessionName: "ci", WebIdentityToken: token,
  * });
- * typeof assumeRoleWithWebIdentity(state, params); // "string": the result's XML
+ * typeof await assumeRoleWithWebIdentity(state, params); // "string": the result's XML
  * ```
  * @module
  */
 
-import { createHmac, timingSafeEqual } from "node:crypto";
-import { base64urlText, fromBase64url } from "../util/encoding.ts";
+import {
+  base64url,
+  base64urlText,
+  fromBase64url,
+  utf8,
+} from "../util/encoding.ts";
 import { escapeMarkup } from "../util/markup.ts";
 import { assumedRoleArn } from "./assume_role.ts";
 import { json } from "./responses.ts";
@@ -38,17 +42,23 @@ export const STS_AUDIENCE = "sts.amazonaws.com";
 
 const KEY_ID = "aws-signin-emulator";
 
-const sign = (state: EmulatorState, data: string) =>
-  createHmac("sha256", state.webIdentityKey).update(data).digest();
+const hmacKey = (state: EmulatorState) =>
+  crypto.subtle.importKey(
+    "raw",
+    new Uint8Array(state.webIdentityKey),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign", "verify"],
+  );
 
 /**
  * `POST /_emulator/web-identity-token` with `{"subject", "audience",
  * "ttlSeconds"}` (all optional): `{"token", "expiresAt"}`.
  */
-export function webIdentityToken(
+export async function webIdentityToken(
   state: EmulatorState,
   body: Record<string, unknown>,
-): Response {
+): Promise<Response> {
   const subject = body.subject ?? "system:serviceaccount:default:demo";
   const audience = body.audience ?? STS_AUDIENCE;
   const ttl = Number(body.ttlSeconds ?? 3600);
@@ -70,7 +80,15 @@ export function webIdentityToken(
     exp: iat + ttl,
     jti: state.token(12),
   }));
-  const signature = sign(state, `${header}.${payload}`).toString("base64url");
+  const signature = base64url(
+    new Uint8Array(
+      await crypto.subtle.sign(
+        "HMAC",
+        await hmacKey(state),
+        utf8(`${header}.${payload}`),
+      ),
+    ),
+  );
   return json({
     token: `${header}.${payload}.${signature}`,
     expiresAt: new Date((iat + ttl) * 1000).toISOString(),
@@ -105,10 +123,10 @@ function decodePart(part: string): Claims | undefined {
 }
 
 /** The token's claims, or why STS refuses it. */
-function checkToken(
+async function checkToken(
   state: EmulatorState,
   token: string,
-): { claims: Claims } | { failure: StsFailure } {
+): Promise<{ claims: Claims } | { failure: StsFailure }> {
   const parts = token.split(".");
   const header = parts.length === 3 ? decodePart(parts[0]!) : undefined;
   const claims = parts.length === 3 ? decodePart(parts[1]!) : undefined;
@@ -120,17 +138,19 @@ function checkToken(
     };
   }
   if (state.webIdentityTokens === "issued") {
-    const expected = sign(state, `${parts[0]}.${parts[1]}`);
-    let given: Uint8Array;
+    let given: Uint8Array<ArrayBuffer>;
     try {
       given = fromBase64url(parts[2]!);
     } catch {
       given = new Uint8Array();
     }
-    if (
-      header.kid !== KEY_ID || claims.iss !== EMULATOR_ISSUER ||
-      given.length !== expected.length || !timingSafeEqual(given, expected)
-    ) {
+    const signed = await crypto.subtle.verify(
+      "HMAC",
+      await hmacKey(state),
+      given,
+      utf8(`${parts[0]}.${parts[1]}`),
+    );
+    if (header.kid !== KEY_ID || claims.iss !== EMULATOR_ISSUER || !signed) {
       return {
         failure: invalidToken(
           "Couldn't retrieve verification key from your identity provider, please reference " +
@@ -158,10 +178,10 @@ function checkToken(
 }
 
 /** `AssumeRoleWithWebIdentity` (its parameters from the query body). */
-export function assumeRoleWithWebIdentity(
+export async function assumeRoleWithWebIdentity(
   state: EmulatorState,
   p: URLSearchParams,
-): string | StsFailure {
+): Promise<string | StsFailure> {
   const roleArn = p.get("RoleArn") ?? "";
   const session = p.get("RoleSessionName") ?? "";
   const token = p.get("WebIdentityToken");
@@ -202,7 +222,7 @@ export function assumeRoleWithWebIdentity(
       "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
     );
   }
-  const checked = checkToken(state, token);
+  const checked = await checkToken(state, token);
   if ("failure" in checked) return checked.failure;
   const claims = checked.claims;
   if (!state.roles.has(roleArn)) {

@@ -84,7 +84,10 @@ function skew(state: EmulatorState, body: Input): Response {
 }
 
 const POST_ROUTES: Readonly<
-  Record<string, (state: EmulatorState, body: Input) => Response>
+  Record<
+    string,
+    (state: EmulatorState, body: Input) => Response | Promise<Response>
+  >
 > = {
   "/_emulator/clock": clock,
   "/_emulator/faults": faults,
@@ -167,7 +170,7 @@ export async function control(
     );
   }
   try {
-    return done(route(state, await input(req)));
+    return done(await route(state, await input(req)));
   } catch (error) {
     return done(
       json(

@@ -165,7 +165,10 @@ export const STS_ACTIONS: Readonly<Record<string, StsAction>> = {
 const UNSIGNED_ACTIONS: Readonly<
   Record<
     string,
-    (state: EmulatorState, params: URLSearchParams) => string | StsFailure
+    (
+      state: EmulatorState,
+      params: URLSearchParams,
+    ) => Promise<string | StsFailure>
   >
 > = { AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity };
 
@@ -215,7 +218,7 @@ export async function sts(
     ));
   }
   let result;
-  if (unsigned) result = UNSIGNED_ACTIONS[action]!(state, params);
+  if (unsigned) result = await UNSIGNED_ACTIONS[action]!(state, params);
   else {
     const caller = await verifySignature(state, req, url, body);
     if ("code" in caller) return fail(caller);
