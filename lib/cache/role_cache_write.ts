@@ -31,6 +31,12 @@ export interface AssumeRoleResult {
   readonly assumedRoleId: string;
   readonly arn: string;
   readonly requestId: string;
+  /** What `AssumeRoleWithWebIdentity` adds to its answer (botocore stores it too). */
+  readonly webIdentity?: {
+    readonly SubjectFromWebIdentityToken: string;
+    readonly Provider: string;
+    readonly Audience: string;
+  };
 }
 
 /** Writes an entry in botocore's layout (atomically, 0600, never through a link). */
@@ -46,10 +52,22 @@ export async function writeRoleCache(
       Expiration: botocoreTime(result.expiresAtMs),
       AccountId: result.accountId,
     },
+    ...(result.webIdentity
+      ? {
+        SubjectFromWebIdentityToken:
+          result.webIdentity.SubjectFromWebIdentityToken,
+      }
+      : {}),
     AssumedRoleUser: {
       AssumedRoleId: result.assumedRoleId,
       Arn: result.arn,
     },
+    ...(result.webIdentity
+      ? {
+        Provider: result.webIdentity.Provider,
+        Audience: result.webIdentity.Audience,
+      }
+      : {}),
     ResponseMetadata: {
       RequestId: result.requestId,
       HTTPStatusCode: 200,

@@ -35,6 +35,7 @@ import { safeText } from "../util/safe_text.ts";
 import { AREAS, type Check, check } from "../doctor/check.ts";
 import { fileChecks, sharedFiles } from "../doctor/files.ts";
 import { selectionChecks } from "../doctor/selection.ts";
+import { chainCheck } from "../doctor/chain.ts";
 import { sessionChecks } from "../doctor/session.ts";
 import { toolChecks } from "../doctor/tools.ts";
 
@@ -47,7 +48,8 @@ export const spec: CommandSpec = {
     "Checks, for the profile (or, with --all, every login profile and the role profiles built on them): " +
     "the config and credentials files (they parse; private modes), the login and role caches (ours, 0700, " +
     'nothing owned by another user as after "sudo aws ...", no stale temporary files or links), the profile ' +
-    "selection (--profile, AWS_PROFILE, AWS_DEFAULT_PROFILE), environment keys that tools use instead of the " +
+    "selection (--profile, AWS_PROFILE, AWS_DEFAULT_PROFILE), which link of the credential chain answers and " +
+    "why the links before it do not, environment keys that tools use instead of the " +
     "profile, paths that point at nothing, profiles with two kinds of credentials, each login session " +
     "(valid, due, expired, ended, logged out; the layout another SDK left; the refresh region against the " +
     "one that issued the session) and its role profiles, and, online, this computer's clock against " +
@@ -140,6 +142,22 @@ function chosenProfiles(
   return profile.exists ? [profile] : [];
 }
 
+/** The default profile when nothing names a profile and it is not configured (the chain still has links). */
+function defaultProfile(
+  args: ParsedArgs,
+  ctx: Context,
+  shared: Parameters<typeof loginProfiles>[0],
+): ResolvedProfile | undefined {
+  try {
+    const selected = selectProfile(args.string("profile"), ctx.env);
+    return selected.name === "default"
+      ? resolveProfile(shared, selected)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs every check and returns them in the areas' order. */
 export async function diagnose(
   args: ParsedArgs,
@@ -163,6 +181,10 @@ export async function diagnose(
     all: args.bool("all"),
     profiles,
   }));
+  const chained = !args.bool("all") && shared
+    ? chosenProfiles(args, ctx, shared)[0] ?? defaultProfile(args, ctx, shared)
+    : undefined;
+  if (chained) checks.push(chainCheck(chained, ctx.env));
   const session = await sessionChecks({
     env: ctx.env,
     now,

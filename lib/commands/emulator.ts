@@ -28,7 +28,7 @@ export const spec: CommandSpec = {
   description:
     "Serves the AWS Sign-In endpoints that login and refresh use (/v1/authorize, a console-session picker page, " +
     "/v1/sessions/confirmation for --remote, and CreateOAuth2Token at /v1/token with DPoP) and STS " +
-    "GetCallerIdentity and AssumeRole (POST /, SigV4-verified), as strictly as AWS does; and IAM Identity Center: " +
+    "GetCallerIdentity and AssumeRole (POST /, SigV4-verified) and AssumeRoleWithWebIdentity (unsigned, for the tokens it hands out), as strictly as AWS does; and IAM Identity Center: " +
     "sso-oidc (/client/register, /device_authorization, /token, the device approval page /device, /authorize with " +
     "a consent page) and the access portal (/federation/credentials, /assignment/accounts, /assignment/roles, " +
     "/logout). No AWS account and no network are needed. When it is ready it prints one line to stdout, its base " +
@@ -96,6 +96,14 @@ export const spec: CommandSpec = {
         "(400 ValidationException, the default) or token-expired (401 AccessDeniedException TOKEN_EXPIRED, as " +
         "seen from skewed VMs).",
     },
+    "web-identity-tokens": {
+      type: "string",
+      placeholder: "WHICH",
+      choices: ["issued", "any"],
+      help:
+        "Which tokens AssumeRoleWithWebIdentity takes for the --role roles: issued (default: only those " +
+        "POST /_emulator/web-identity-token handed out) or any (any well-formed JWT that has not expired).",
+    },
     "auto-approve": {
       type: "boolean",
       help:
@@ -151,7 +159,8 @@ export const spec: CommandSpec = {
       "  GET  /_emulator/requests  the request log as a JSON array\n" +
       '  POST /_emulator/faults    {"operation": "CreateOAuth2Token" | "GetCallerIdentity" | "AssumeRole" |\n' +
       '                            "RegisterClient" | "StartDeviceAuthorization" | "CreateToken" |\n' +
-      '                            "GetRoleCredentials" | "ListAccounts" | "ListAccountRoles" | "Logout",\n' +
+      '                            "GetRoleCredentials" | "ListAccounts" | "ListAccountRoles" | "Logout" |\n' +
+      '                            "AssumeRoleWithWebIdentity",\n' +
       '                            "count": N,\n' +
       '                            "error": "TOKEN_EXPIRED" | ... | "InvalidGrantException" | "TooManyRequestsException",\n' +
       '                            "status": 500, "message": "...", "delayMs": 2000}: the next N calls fail\n' +
@@ -173,7 +182,10 @@ export const spec: CommandSpec = {
       '  POST /_emulator/sso/revoke-sessions      {"accessToken": T} (or {} for all): as Logout, every token\n' +
       "                                           of the sessions stops at once\n" +
       '  POST /_emulator/sso/expire-registrations {"clientId": ID} (or {} for all): their OIDC calls get\n' +
-      "                                           InvalidClientException",
+      "                                           InvalidClientException\n" +
+      '  POST /_emulator/web-identity-token  {"subject": "...", "audience": "sts.amazonaws.com",\n' +
+      '                            "ttlSeconds": 3600} (all optional): {"token": JWT, "expiresAt"} for\n' +
+      "                            AssumeRoleWithWebIdentity (write it to the web_identity_token_file)",
     ],
   ],
   examples: [
@@ -317,6 +329,13 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
           skewAnswer: args.string("skew-answer") as
             | "invalid-request"
             | "token-expired",
+        }
+        : {}),
+      ...(args.has("web-identity-tokens")
+        ? {
+          webIdentityTokens: args.string("web-identity-tokens") as
+            | "issued"
+            | "any",
         }
         : {}),
       ...(accessTtl ? { accessTtl } : {}),

@@ -46,8 +46,9 @@ export const spec: CommandSpec = {
   summary:
     "Print the profile's credentials for other tools (credential_process, env vars).",
   description:
-    "Resolves credentials as the AWS CLI does (environment variables, then the profile: credentials file, " +
-    "login_session, credential_process, config file), refreshing a login session when five minutes or less " +
+    "Resolves credentials as the AWS CLI does (environment variables, then the profile: a role it assumes, " +
+    "web identity, credentials file, login_session, credential_process, config file; then the container " +
+    "endpoint; never the EC2 instance metadata service), refreshing a login session when five minutes or less " +
     'remain, and prints them in the chosen format, byte for byte as "aws configure export-credentials".\n\n' +
     "Use it as the credential_process of a profile for tools that do not read login_session (Terraform, " +
     "OpenTofu, JetBrains IDEs, older SDKs). Refreshes are safe when many processes run at once: one refreshes, " +
@@ -108,7 +109,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   } catch (error) {
     throw exportError(error);
   }
-  if (!creds) throw noCredentialsError(selected.name);
+  if (!creds) throw noCredentialsError(selected.name, ctx.env);
   ctx.debug(
     `credentials from ${creds.method}; access key ****${
       creds.accessKeyId.slice(-4)

@@ -4,7 +4,7 @@
  * entry, or a fresh role cache entry, or aws-signin's own export behind a
  * `credential_process` profile), answered with a handful of small modules and
  * no command-line machinery. For anything else (another flag, `--debug`,
- * environment credentials, a refresh, an error of any kind) it answers
+ * environment credentials or web identity, a refresh, an error of any kind) it answers
  * `undefined` and the full command runs from the start, so output, errors and
  * exit codes are always the full command's (`tests/credentials/fast_path_test.ts`
  * compares the two).
@@ -88,6 +88,15 @@ function parse(
   return { ...(profile !== undefined ? { profile } : {}), format };
 }
 
+/**
+ * Whether the environment may answer before the profile's own links (keys,
+ * or a web identity token file): then the full chain decides.
+ */
+function environmentAnswers(env: Env): boolean {
+  return Boolean(env.AWS_ACCESS_KEY_ID || env.AWS_SECRET_ACCESS_KEY) ||
+    env.AWS_WEB_IDENTITY_TOKEN_FILE !== undefined;
+}
+
 /** The credentials of a profile, when they can be had from the caches alone. */
 async function fromCaches(
   profile: ResolvedProfile,
@@ -110,6 +119,7 @@ async function fromCaches(
   }
   if (
     unsupportedCredentialStyle(settings) !== undefined ||
+    settings.web_identity_token_file !== undefined ||
     profile.credentialsSettings?.aws_access_key_id !== undefined ||
     profile.credentialsSettings?.aws_secret_access_key !== undefined
   ) return undefined;
@@ -131,12 +141,7 @@ async function fromCaches(
     ...profile.chain,
     selected.name,
   ]);
-  if (
-    selected.source !== "flag" &&
-    (env.AWS_ACCESS_KEY_ID || env.AWS_SECRET_ACCESS_KEY)
-  ) {
-    return undefined;
-  }
+  if (selected.source !== "flag" && environmentAnswers(env)) return undefined;
   const creds = await fromCaches(target, env, now, depth + 1);
   if (!creds) return undefined;
   // What a process printing them in the process format would give.
@@ -163,10 +168,7 @@ export async function fastExport(
     const args = parse(argv);
     if (!args || env._AWS_CLI_PROFILE_CHAIN) return undefined;
     const selected = selectProfile(args.profile, env);
-    if (
-      selected.source !== "flag" &&
-      (env.AWS_ACCESS_KEY_ID || env.AWS_SECRET_ACCESS_KEY)
-    ) return undefined;
+    if (selected.source !== "flag" && environmentAnswers(env)) return undefined;
     const paths = sharedFilePaths(env);
     const shared = quickProfileFiles(
       paths.config,

@@ -190,7 +190,9 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       : []),
   ];
   await ctx.io.err(
-    `Removed ${parts.join(", ")}. Tools that already loaded credentials may use them until they expire.\n`,
+    `Removed ${
+      parts.join(", ")
+    }. Tools that already loaded credentials may use them until they expire.\n`,
   );
   return 0;
 }

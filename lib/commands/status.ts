@@ -56,6 +56,11 @@ import {
   roleChain,
 } from "../credentials/role_config.ts";
 import { loginProfiles } from "../credentials/login_profiles.ts";
+import {
+  type ChainReport,
+  explainChain,
+  LINK_WORDS,
+} from "../credentials/chain_links.ts";
 import { safeText } from "../util/safe_text.ts";
 import { autoLoginFor, autoLoginSetting } from "./_credentials.ts";
 import { coolDownWords, coolingDown } from "../credentials/login_again.ts";
@@ -75,6 +80,9 @@ export const spec: CommandSpec = {
     "not today: unknown), the region a refresh will use and why, and the cache file. It reads only the " +
     "caches: no network call and no refresh, unless --verify asks for one GetCallerIdentity per profile " +
     "(which refreshes what needs it) to show the live identity.\n\n" +
+    "For one profile (no --all) it also shows the credential chain as the AWS CLI asks it: which link answers " +
+    "(environment keys, a role, web identity, IAM Identity Center, the credentials file, login_session, " +
+    "credential_process, the config file, the container endpoint) and why each link before it does not.\n\n" +
     "Exit status: 0 when every listed profile is usable (valid, due for a refresh, or expired less than 12 " +
     "hours ago, so a refresh may still work; with --verify: the call succeeded), 1 otherwise.",
   flags: {
@@ -363,6 +371,21 @@ export function formatStatusText(s: ProfileStatus, now: number): string {
   }`;
 }
 
+/** The text form of the chain's report: each link asked, and which answers. */
+export function formatChainText(chain: ChainReport): string {
+  const lines = chain.links.map((l) =>
+    `  ${LINK_WORDS[l.link].padEnd(22)} ${l.answers ? "answers: " : ""}${
+      safeText(l.why)
+    }\n`
+  );
+  if (!chain.answeredBy) lines.push(`  ${"answers".padEnd(22)} none\n`);
+  return `credential chain for profile ${
+    safeText(chain.profile)
+  } (the AWS CLI's order: the first link that answers is used)\n${
+    lines.join("")
+  }`;
+}
+
 /** Runs `status`. */
 export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   const shared = await loadSharedConfig(ctx.env);
@@ -381,9 +404,19 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   }
   const auto = autoLoginSetting(args, ctx.env);
   const statuses: ProfileStatus[] = [];
+  // One profile: where its credentials come from right now, link by link.
+  const chain = args.bool("all")
+    ? undefined
+    : explainChain(profiles[0]!, ctx.env);
   const browser = browserAvailability(ctx.env);
   for (const profile of profiles) {
     const s = await statusOf(profile, ctx);
+    if (s.type === "other" && chain?.answeredBy) {
+      s.usable = true;
+      s.note = `its credentials come from the ${
+        LINK_WORDS[chain.answeredBy]
+      } link of the chain (below): nothing for aws-signin to sign in`;
+    }
     if (s.type === "login") {
       const recent = s.cacheFile === null
         ? undefined
@@ -414,7 +447,12 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   }
   if (args.string("output") === "json") {
     await ctx.io.out(
-      formatJson({ profiles: statuses } as unknown as JsonValue),
+      formatJson(
+        {
+          profiles: statuses,
+          ...(chain ? { chain } : {}),
+        } as unknown as JsonValue,
+      ),
     );
   } else if (statuses.length === 0) {
     await ctx.io.out(
@@ -422,7 +460,10 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     );
   } else {
     await ctx.io.out(
-      statuses.map((s) => formatStatusText(s, ctx.now())).join("\n"),
+      [
+        ...statuses.map((s) => formatStatusText(s, ctx.now())),
+        ...(chain ? [formatChainText(chain)] : []),
+      ].join("\n"),
     );
   }
   return statuses.length > 0 && statuses.every((s) => s.usable) ? 0 : 1;

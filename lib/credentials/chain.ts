@@ -1,10 +1,14 @@
 /**
- * The credential chain, in the AWS CLI's order: environment variables (unless
- * `--profile` named the profile), a role the profile assumes (`role_arn`),
- * then the profile's own: static keys from the credentials file,
- * `login_session`, `credential_process`, static keys from the config file.
- * Profile kinds this tool does not implement fail clearly instead of falling
- * through to something else.
+ * The credential chain, in the order botocore's `create_credential_resolver`
+ * builds it for the AWS CLI v2: environment variables (unless `--profile`
+ * named the profile), a role the profile assumes (`role_arn` with
+ * `source_profile` or `credential_source`), then the profile's own links —
+ * web identity, IAM Identity Center, static keys from the credentials file,
+ * `login_session`, `credential_process`, static keys from the config file —
+ * then the container endpoint (asked even for a named profile). botocore
+ * would ask the EC2 instance metadata service last; aws-signin does not
+ * (`imds.ts`), nor boto2's legacy files. Profile kinds this tool does not
+ * implement fail clearly instead of falling through to something else.
  *
  * @example
  * ```ts
@@ -158,7 +162,7 @@ async function ownCredentials(
   }
   if (!creds) {
     throw await asProcessFailure(
-      noCredentialsError(selected.name),
+      noCredentialsError(selected.name, ctx.env),
       ctx,
       profile,
     );
@@ -208,18 +212,47 @@ export async function resolveCredentials(
       profileCredentials: profileCredentials,
     });
   }
-  return await profileCredentials(ctx);
+  return await profileCredentials(ctx) ?? await containerLink(ctx);
 }
 
 /**
- * The profile's own credentials, without environment variables or role
- * assumption: what botocore's profile providers give (also for a role's
- * source profile).
+ * The last link aws-signin asks: the container endpoint, when the
+ * environment names one (botocore asks it after the profile's links, even
+ * for a profile named with `--profile`; then IMDS, which aws-signin does not).
+ */
+async function containerLink(
+  ctx: ProviderContext,
+): Promise<Credentials | undefined> {
+  if (
+    ctx.env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI === undefined &&
+    ctx.env.AWS_CONTAINER_CREDENTIALS_FULL_URI === undefined
+  ) return undefined;
+  const { containerCredentials } = await import("./container_provider.ts");
+  return await containerCredentials(ctx);
+}
+
+/**
+ * The profile's own credentials, without environment keys or role
+ * assumption: what botocore's profile providers give, in their order (also
+ * for a role's source profile, where the environment's web identity is not
+ * asked, as for a profile named with `--profile`).
  */
 export async function profileCredentials(
   ctx: ProviderContext,
 ): Promise<Credentials | undefined> {
   const profile = ctx.profile;
+  if (
+    (profile.source !== "flag" &&
+      ctx.env.AWS_WEB_IDENTITY_TOKEN_FILE !== undefined) ||
+    profile.settings.web_identity_token_file !== undefined
+  ) {
+    const { webIdentityCredentials } = await import(
+      "./web_identity_provider.ts"
+    );
+    const creds = await webIdentityCredentials(ctx);
+    if (creds) return creds;
+  }
+  // sso (issue 24): botocore's SSO provider comes here, after web identity and before the credentials file.
   const style = unsupportedCredentialStyle(profile.settings);
   if (style) {
     throw new ConfigurationError(

@@ -16,6 +16,8 @@
 
 import { AwsSigninError, ConfigurationError } from "../errors.ts";
 import { loginCommand } from "../config/selection.ts";
+import type { Env } from "../util/env.ts";
+import { IMDS_NOT_USED, imdsDisabled } from "./imds.ts";
 
 /** The error `configure export-credentials` reports for an error met while resolving credentials. */
 export function exportError(error: unknown): AwsSigninError {
@@ -35,11 +37,19 @@ export function exportError(error: unknown): AwsSigninError {
   return wrapped;
 }
 
-/** The error when a profile has no credentials at all. */
-export function noCredentialsError(profile: string): ConfigurationError {
-  return new ConfigurationError(
+/**
+ * The error when the chain found no credentials at all; where botocore
+ * would have asked IMDS next, it says that aws-signin does not.
+ */
+export function noCredentialsError(
+  profile: string,
+  env: Env,
+): ConfigurationError {
+  const error = new ConfigurationError(
     `Unable to retrieve credentials: no credentials found. Run "${
       loginCommand(profile)
     }" to sign in.`,
   );
+  if (!imdsDisabled(env)) error.hint = IMDS_NOT_USED;
+  return error;
 }

@@ -25,6 +25,7 @@ import {
   stringSetting,
 } from "../config/selection.ts";
 import type { RoleCacheArgs } from "../cache/role_cache.ts";
+import { IMDS_NOT_USED } from "./imds.ts";
 import type { Credentials, ProviderContext } from "./types.ts";
 
 /** botocore refreshes an assumed role when less than this is left (its `EXPIRY_WINDOW_SECONDS`). */
@@ -65,6 +66,29 @@ function hasStaticKeys(values: ProfileValues): boolean {
     values.aws_secret_access_key !== undefined;
 }
 
+/** The `credential_source` values botocore knows (its providers' canonical names). */
+export const CREDENTIAL_SOURCES = [
+  "Environment",
+  "EcsContainer",
+  "Ec2InstanceMetadata",
+] as const;
+
+/** Refuses a `credential_source` botocore does not know, and the one aws-signin does not serve (IMDS). */
+function checkCredentialSource(source: string, profile: string): void {
+  if (!(CREDENTIAL_SOURCES as readonly string[]).includes(source)) {
+    throw new ConfigurationError(
+      `The credential source "${source}" referenced in profile "${profile}" is not valid. Use Environment, ` +
+        "EcsContainer, or source_profile.",
+    );
+  }
+  if (source === "Ec2InstanceMetadata") {
+    throw new ConfigurationError(
+      `The credential_source "Ec2InstanceMetadata" of profile "${profile}" is the EC2 instance metadata ` +
+        `service: ${IMDS_NOT_USED}`,
+    );
+  }
+}
+
 /** Reads and checks a role profile's settings (botocore's `_get_role_config`). */
 export function roleConfig(profile: ResolvedProfile, now: number): RoleConfig {
   const s = profile.settings;
@@ -84,6 +108,9 @@ export function roleConfig(profile: ResolvedProfile, now: number): RoleConfig {
   }
   if (source !== undefined) {
     checkProfileName(source, `source_profile in profile "${profile.name}"`);
+  }
+  if (credentialSource !== undefined) {
+    checkCredentialSource(credentialSource, profile.name);
   }
   const sessionName = stringSetting(s, "role_session_name");
   const externalId = stringSetting(s, "external_id");

@@ -160,6 +160,9 @@ async function sourceCredentials(
   held: Set<string>,
 ): Promise<Credentials> {
   const config = chain[index]!;
+  if (config.credentialSource === "EcsContainer") {
+    return await containerSource(config, ctx);
+  }
   if (config.credentialSource !== undefined) {
     return environmentSource(config, ctx);
   }
@@ -185,24 +188,32 @@ async function sourceCredentials(
   return creds;
 }
 
-/** `credential_source`: only `Environment` can be served here. */
+/** `credential_source = EcsContainer`: the container endpoint's credentials (botocore's `ContainerProvider`). */
+async function containerSource(
+  config: RoleConfig,
+  ctx: ProviderContext,
+): Promise<Credentials> {
+  const { containerConfigured, containerCredentials } = await import(
+    "./container_provider.ts"
+  );
+  if (!containerConfigured(ctx.env)) {
+    throw new ConfigurationError(
+      `Error when retrieving credentials from EcsContainer: No credentials found in credential_source ` +
+        `referenced in profile ${config.profile.name}: set AWS_CONTAINER_CREDENTIALS_FULL_URI (or ` +
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI).",
+    );
+  }
+  ctx.debug(
+    `credential_source EcsContainer provides the credentials that assume ${config.roleArn}`,
+  );
+  return await containerCredentials(ctx);
+}
+
+/** `credential_source = Environment` (role_config.ts refused the values botocore does not know, and IMDS). */
 function environmentSource(
   config: RoleConfig,
   ctx: ProviderContext,
 ): Credentials {
-  const from = config.credentialSource!;
-  if (from === "Ec2InstanceMetadata" || from === "EcsContainer") {
-    throw new ConfigurationError(
-      `The credential_source "${from}" of profile "${config.profile.name}" is not supported by aws-signin (it ` +
-        "runs on your computer, not in EC2 or ECS). Use source_profile, or the AWS CLI on the instance.",
-    );
-  }
-  if (from !== "Environment") {
-    throw new ConfigurationError(
-      `The credential source "${from}" referenced in profile "${config.profile.name}" is not valid. Use ` +
-        "Environment, or source_profile.",
-    );
-  }
   const { AWS_ACCESS_KEY_ID: id, AWS_SECRET_ACCESS_KEY: secret } = ctx.env;
   if (!id || !secret) {
     throw new ConfigurationError(

@@ -47,12 +47,12 @@ export function otherCredentialStyle(
 /**
  * The credential style of a profile that aws-signin cannot resolve (with the
  * keys that show it), or `undefined` when it can. (A profile with `role_arn`
- * is resolved by the role provider before this is asked.)
+ * is resolved by the role provider, and one with `web_identity_token_file`
+ * by the web identity provider, before this is asked.)
  */
 export function unsupportedCredentialStyle(
   values: ProfileValues,
 ): string | undefined {
-  if (isWebIdentity(values)) return "Web Identity (web_identity_token_file)";
   if (
     has(
       values,

@@ -23,7 +23,9 @@ export type CredentialMethod =
   | "login"
   | "custom-process"
   | "config-file"
-  | "assume-role";
+  | "assume-role"
+  | "assume-role-with-web-identity"
+  | "container-role";
 
 /** A set of AWS credentials. */
 export interface Credentials {

@@ -38,6 +38,7 @@ import {
 import { rolesBuiltOn } from "../credentials/login_profiles.ts";
 import { ownExportCommand } from "../credentials/own_command.ts";
 import { unsupportedCredentialStyle } from "../credentials/styles.ts";
+import { explainChain, LINK_WORDS } from "../credentials/chain_links.ts";
 import { resolveEndpoint } from "../endpoints/resolve.ts";
 import type { Env } from "../util/env.ts";
 import { safeText } from "../util/safe_text.ts";
@@ -271,8 +272,12 @@ export async function sessionChecks(init: {
         },
       });
     }
+    const chained = explainChain(profile, env).answeredBy;
     const style = unsupportedCredentialStyle(s) ??
-      (process !== undefined ? "a credential_process" : undefined);
+      (process !== undefined ? "a credential_process" : undefined) ??
+      (chained === "web-identity" || chained === "container"
+        ? `the ${LINK_WORDS[chained]} (selection.chain)`
+        : undefined);
     if (style) {
       checks.push(check(
         "session.credentials",

@@ -16,6 +16,7 @@
 import { json } from "./responses.ts";
 import { type EmulatorState, type Fault, FAULT_OPERATIONS } from "./state.ts";
 import { SSO_CONTROL_ROUTES } from "./sso_control.ts";
+import { webIdentityToken } from "./assume_role_web_identity.ts";
 
 type Input = Record<string, unknown>;
 
@@ -85,13 +86,17 @@ function skew(state: EmulatorState, body: Input): Response {
 }
 
 const POST_ROUTES: Readonly<
-  Record<string, (state: EmulatorState, body: Input) => Response>
+  Record<
+    string,
+    (state: EmulatorState, body: Input) => Response | Promise<Response>
+  >
 > = {
   "/_emulator/clock": clock,
   "/_emulator/faults": faults,
   "/_emulator/revoke": revoke,
   "/_emulator/skew": skew,
   ...SSO_CONTROL_ROUTES,
+  "/_emulator/web-identity-token": webIdentityToken,
 };
 
 function loopbackHost(host: string): boolean {
@@ -168,7 +173,7 @@ export async function control(
     );
   }
   try {
-    return done(route(state, await input(req)));
+    return done(await route(state, await input(req)));
   } catch (error) {
     return done(
       json(

@@ -61,6 +61,8 @@ export interface EmulatorOptions {
   readonly skewAnswer?: "invalid-request" | "token-expired";
   /** IAM Identity Center (sso-oidc and the access portal): start URLs, user, accounts, lifetimes. */
   readonly sso?: SsoOptions;
+  /** Which tokens `AssumeRoleWithWebIdentity` takes: the ones it `issued` (default), or `any` well-formed JWT. */
+  readonly webIdentityTokens?: "issued" | "any";
 }
 
 /** One line of the request log. Never contains a secret, token or code. */
@@ -99,6 +101,7 @@ export const FAULT_OPERATIONS = [
   "ListAccounts",
   "ListAccountRoles",
   "Logout",
+  "AssumeRoleWithWebIdentity",
 ] as const;
 
 /** One queued fault: the next `remaining` calls of the operation fail or are delayed. */
@@ -186,6 +189,9 @@ export interface EmulatorState {
   /** Assumable roles and their conditions. */
   readonly roles: ReadonlyMap<string, RoleRules>;
   readonly mfaCode: string;
+  /** Web identity tokens: which are taken, and the key that signs the emulator's own. */
+  readonly webIdentityTokens: "issued" | "any";
+  readonly webIdentityKey: Uint8Array;
   /** The emulator's clock: the wall clock plus whatever tests moved it forward. */
   now(): number;
   advanceClock(seconds: number): void;
@@ -240,6 +246,8 @@ export function createState(options: EmulatorOptions = {}): EmulatorState {
       }),
     ),
     mfaCode: options.mfaCode ?? "123456",
+    webIdentityTokens: options.webIdentityTokens ?? "issued",
+    webIdentityKey: secureRandom(32),
     now,
     advanceClock(seconds) {
       offsetMs += seconds * 1000;

@@ -19,6 +19,7 @@ import {
 } from "../sigv4/sign.ts";
 import { stsError, stsResult } from "./responses.ts";
 import { assumeRole } from "./assume_role.ts";
+import { assumeRoleWithWebIdentity } from "./assume_role_web_identity.ts";
 import {
   type AccessKey,
   type EmulatorState,
@@ -160,6 +161,17 @@ export const STS_ACTIONS: Readonly<Record<string, StsAction>> = {
   AssumeRole: (state, call) => assumeRole(state, call),
 };
 
+/** Actions answered without a signature (the web identity token is the proof). */
+const UNSIGNED_ACTIONS: Readonly<
+  Record<
+    string,
+    (
+      state: EmulatorState,
+      params: URLSearchParams,
+    ) => Promise<string | StsFailure>
+  >
+> = { AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity };
+
 /** `POST /`: an STS query request. */
 export async function sts(
   state: EmulatorState,
@@ -169,7 +181,9 @@ export async function sts(
   const body = await req.text();
   const params = new URLSearchParams(body);
   const action = params.get("Action");
-  const known = action !== null && Object.hasOwn(STS_ACTIONS, action);
+  const unsigned = action !== null && Object.hasOwn(UNSIGNED_ACTIONS, action);
+  const known = unsigned ||
+    (action !== null && Object.hasOwn(STS_ACTIONS, action));
   const operation = known ? action : "GetCallerIdentity";
   const finish = (response: Response, error?: string) => {
     state.log({
@@ -203,9 +217,13 @@ export async function sts(
       400,
     ));
   }
-  const caller = await verifySignature(state, req, url, body);
-  if ("code" in caller) return fail(caller);
-  const result = await STS_ACTIONS[action]!(state, { caller, params });
+  let result;
+  if (unsigned) result = await UNSIGNED_ACTIONS[action]!(state, params);
+  else {
+    const caller = await verifySignature(state, req, url, body);
+    if ("code" in caller) return fail(caller);
+    result = await STS_ACTIONS[action]!(state, { caller, params });
+  }
   if (typeof result !== "string") return fail(result);
   return finish(stsResult(action, result, uuidV4(state.random)));
 }

@@ -40,7 +40,8 @@ export function xmlValue(xml: string, tag: string): string | undefined {
 export interface StsCall {
   readonly endpoint: string;
   readonly region: string;
-  readonly credentials: SigningCredentials;
+  /** The caller's credentials; left out for an unsigned call (`AssumeRoleWithWebIdentity`). */
+  readonly credentials?: SigningCredentials;
   readonly now?: () => number;
   readonly fetch?: typeof fetch;
   readonly sleep?: Sleep;
@@ -71,13 +72,15 @@ export async function stsQuery(
     url,
     label: `${action}, region ${call.region}`,
     request: async (clockMs) => {
+      const base = {
+        "content-type": "application/x-www-form-urlencoded; charset=utf-8",
+        "user-agent": USER_AGENT,
+      };
+      if (!call.credentials) return { method: "POST", headers: base, body };
       const headers = await signRequest({
         method: "POST",
         url,
-        headers: {
-          "content-type": "application/x-www-form-urlencoded; charset=utf-8",
-          "user-agent": USER_AGENT,
-        },
+        headers: base,
         body,
         region: call.region,
         service: "sts",
@@ -94,8 +97,12 @@ export async function stsQuery(
     clockSkewed: (e) =>
       xmlValue(e.text, "Code") === "RequestTimeTooSkewed" ||
       /Signature expired/.test(xmlValue(e.text, "Message") ?? ""),
+    // botocore's standard retries also retry IDPCommunicationError (AssumeRoleWithWebIdentity).
     retryable: (e) =>
-      e.response.status >= 500 || xmlValue(e.text, "Code") === "Throttling",
+      e.response.status >= 500 ||
+      ["Throttling", "IDPCommunicationError"].includes(
+        xmlValue(e.text, "Code") ?? "",
+      ),
     ...(call.debug ? { debug: call.debug } : {}),
   });
   if (exchange.response.ok) return exchange.text;
@@ -160,6 +167,16 @@ export interface AssumeRoleParams {
   readonly DurationSeconds?: number;
 }
 
+/** The fields of an assumed role's answer. */
+const ROLE_FIELDS = [
+  "AccessKeyId",
+  "SecretAccessKey",
+  "SessionToken",
+  "Expiration",
+  "AssumedRoleId",
+  "Arn",
+] as const;
+
 /** Calls `AssumeRole` with the caller's credentials. */
 export async function assumeRole(
   call: StsCall,
@@ -170,14 +187,7 @@ export async function assumeRole(
     if (v !== undefined) query[k] = String(v);
   }
   const xml = await stsQuery(call, "AssumeRole", query);
-  const fields = [
-    "AccessKeyId",
-    "SecretAccessKey",
-    "SessionToken",
-    "Expiration",
-    "AssumedRoleId",
-    "Arn",
-  ] as const;
+  const fields = ROLE_FIELDS;
   const out: Record<string, string> = {
     RequestId: xmlValue(xml, "RequestId") ?? "",
   };
@@ -194,4 +204,56 @@ export async function assumeRole(
     out[f] = value;
   }
   return out as unknown as AssumedRole;
+}
+
+/** What `AssumeRoleWithWebIdentity` returns. */
+export interface AssumedRoleWithWebIdentity extends AssumedRole {
+  /** The token's `sub`. */
+  readonly SubjectFromWebIdentityToken: string;
+  /** The token's issuer. */
+  readonly Provider: string;
+  /** The token's audience. */
+  readonly Audience: string;
+}
+
+/** The parameters of `AssumeRoleWithWebIdentity` this tool sends, with STS's names. */
+export interface AssumeRoleWithWebIdentityParams {
+  readonly RoleArn: string;
+  readonly RoleSessionName: string;
+  readonly WebIdentityToken: string;
+  readonly DurationSeconds?: number;
+}
+
+/** Calls `AssumeRoleWithWebIdentity`: unsigned, the token is the proof. */
+export async function assumeRoleWithWebIdentity(
+  call: Omit<StsCall, "credentials">,
+  params: AssumeRoleWithWebIdentityParams,
+): Promise<AssumedRoleWithWebIdentity> {
+  const query: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined) query[k] = String(v);
+  }
+  const { credentials: _, ...unsigned } = call as StsCall;
+  const xml = await stsQuery(unsigned, "AssumeRoleWithWebIdentity", query);
+  const out: Record<string, string> = {
+    RequestId: xmlValue(xml, "RequestId") ?? "",
+    SubjectFromWebIdentityToken: xmlValue(xml, "SubjectFromWebIdentityToken") ??
+      "",
+    Provider: xmlValue(xml, "Provider") ?? "",
+    Audience: xmlValue(xml, "Audience") ?? "",
+  };
+  for (const f of ROLE_FIELDS) {
+    const value = xmlValue(xml, f);
+    if (value === undefined) {
+      throw new ServiceError({
+        code: "InvalidResponse",
+        message:
+          `The response is not an AssumeRoleWithWebIdentity result (no ${f}).`,
+        status: 200,
+        operation: "AssumeRoleWithWebIdentity",
+      });
+    }
+    out[f] = value;
+  }
+  return out as unknown as AssumedRoleWithWebIdentity;
 }

@@ -246,8 +246,16 @@ Deno.test("errors: no credentials, unknown profile, partial keys, unsupported pr
     code: 253,
     stdout: "",
     stderr:
-      'aws-signin: [ERROR]: An error occurred (Configuration): Unable to retrieve credentials: no credentials found. Run "aws-signin login" to sign in.\n',
+      'aws-signin: [ERROR]: An error occurred (Configuration): Unable to retrieve credentials: no credentials found. Run "aws-signin login" to sign in.\n' +
+      // Where the AWS CLI would ask the instance metadata service next.
+      "aws-signin does not use the EC2 instance metadata service (IMDS), where the AWS CLI looks last: on an " +
+      "EC2 instance, use the AWS CLI or an AWS SDK there, or give the profile another source of credentials.\n",
   });
+  // With AWS_EC2_METADATA_DISABLED=true the AWS CLI would not ask it either: the error alone.
+  assert.equal(
+    (await run([], { AWS_EC2_METADATA_DISABLED: "true" })).stderr,
+    'aws-signin: [ERROR]: An error occurred (Configuration): Unable to retrieve credentials: no credentials found. Run "aws-signin login" to sign in.\n',
+  );
   assert.equal((await run(["--profile", "nope"])).code, 253);
   assert.match(
     (await run(["--profile", "nope"])).stderr,

@@ -172,7 +172,8 @@ Deno.test("a configuration error in every format (exit 253)", async () => {
       "nokeys",
       "--cli-error-format",
       format,
-    ], home.env);
+      // Without it, enhanced and legacy add a line saying aws-signin does not ask IMDS (export_test.ts).
+    ], { ...home.env, AWS_EC2_METADATA_DISABLED: "true" });
     assert.deepEqual(
       result,
       { code: 253, stdout: "", stderr: expected },

@@ -229,7 +229,7 @@ Deno.test("MFA: the AWS CLI's prompt on a terminal; without one, a clear error a
   assert.equal(cached.stdout, right.stdout);
 });
 
-Deno.test("a cycle, a missing source, and kinds aws-signin does not serve are configuration errors (253)", async () => {
+Deno.test("a cycle, a missing source, and IMDS as a credential_source are configuration errors (253)", async () => {
   await using server = await roleEmulator();
   await using home = await roleHome(
     server,
@@ -237,7 +237,6 @@ Deno.test("a cycle, a missing source, and kinds aws-signin does not serve are co
       `[profile c]\nrole_arn = ${ADMIN}\nsource_profile = a\n\n` +
       `[profile orphan]\nrole_arn = ${ADMIN}\nsource_profile = nowhere\n\n` +
       `[profile imds]\nrole_arn = ${ADMIN}\ncredential_source = Ec2InstanceMetadata\n\n` +
-      `[profile web]\nrole_arn = ${ADMIN}\nweb_identity_token_file = /tmp/token\n\n` +
       `[profile both]\nrole_arn = ${ADMIN}\nsource_profile = dev\ncredential_source = Environment\n`,
   );
   const cases: [string, string][] = [
@@ -252,11 +251,8 @@ Deno.test("a cycle, a missing source, and kinds aws-signin does not serve are co
     ],
     [
       "imds",
-      'The credential_source "Ec2InstanceMetadata" of profile "imds" is not supported by aws-signin',
-    ],
-    [
-      "web",
-      "uses Web Identity (web_identity_token_file) credentials, which aws-signin does not handle",
+      'The credential_source "Ec2InstanceMetadata" of profile "imds" is the EC2 instance metadata service: ' +
+      "aws-signin does not use the EC2 instance metadata service (IMDS)",
     ],
     [
       "both",
