@@ -176,5 +176,11 @@ export function autoLoginFor(
         options,
         request,
       ),
+    ssoSignIn: async (request) =>
+      await (await import("../flow/sso_auto_login.ts")).ssoSignInAgain(
+        ctx,
+        options,
+        request,
+      ),
   };
 }

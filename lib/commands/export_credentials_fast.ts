@@ -52,7 +52,8 @@ import {
   ROLE_EXPIRY_WINDOW_MS,
   roleChain,
 } from "../credentials/role_config.ts";
-import { unsupportedCredentialStyle } from "../credentials/styles.ts";
+import { isSsoProfile, ssoCredentialConfig } from "../config/sso_config.ts";
+import { fromSsoRoleCache, ssoRoleFile } from "../credentials/sso_role.ts";
 import type { Credentials } from "../credentials/types.ts";
 import type { Env } from "../util/env.ts";
 import { mayExist, readTextFileSync } from "../util/read.ts";
@@ -117,8 +118,22 @@ async function fromCaches(
       ? fromCache(cached)
       : undefined;
   }
+  if (settings.web_identity_token_file !== undefined) return undefined;
+  if (isSsoProfile(settings)) {
+    // The role credentials of an IAM Identity Center profile, while fresh (anything else: the full program).
+    let sso;
+    try {
+      sso = ssoCredentialConfig(profile);
+    } catch {
+      return undefined;
+    }
+    if (!sso) return undefined;
+    const cached = readRoleCache(await ssoRoleFile(sso, { env }));
+    return cached && cached.expiresAtMs - now >= ROLE_EXPIRY_WINDOW_MS
+      ? fromSsoRoleCache(cached, sso)
+      : undefined;
+  }
   if (
-    unsupportedCredentialStyle(settings) !== undefined ||
     settings.web_identity_token_file !== undefined ||
     profile.credentialsSettings?.aws_access_key_id !== undefined ||
     profile.credentialsSettings?.aws_secret_access_key !== undefined

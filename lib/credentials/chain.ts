@@ -41,7 +41,8 @@ import { type OwnExport, ownExportCommand } from "./own_command.ts";
 import { envFlag } from "../util/env.ts";
 import { parseTime } from "../util/time.ts";
 import { loginCredentials } from "./login_provider.ts";
-import { unsupportedCredentialStyle } from "./styles.ts";
+import { ssoCredentialConfig } from "../config/sso_config.ts";
+import { ssoCredentials } from "./sso_provider.ts";
 import {
   AUTO_LOGIN_WAIT_S,
   type Credentials,
@@ -252,14 +253,18 @@ export async function profileCredentials(
     const creds = await webIdentityCredentials(ctx);
     if (creds) return creds;
   }
-  // sso (issue 24): botocore's SSO provider comes here, after web identity and before the credentials file.
-  const style = unsupportedCredentialStyle(profile.settings);
-  if (style) {
-    throw new ConfigurationError(
-      `Profile '${profile.name}' uses ${style} credentials, which aws-signin does not handle. Use the AWS CLI or ` +
-        `an AWS SDK for this profile (for tools that need a command: credential_process = aws configure ` +
-        `export-credentials --profile ${profile.name}).`,
+  // botocore's SSO provider: after web identity, before the credentials file (a profile with
+  // sso_account_id or sso_role_name is SSO even when it has keys too).
+  const sso = ssoCredentialConfig(profile);
+  if (sso) {
+    ctx.debug(
+      `profile '${profile.name}' is an IAM Identity Center profile (${
+        sso.sessionName !== undefined
+          ? `sso-session ${sso.sessionName}`
+          : `start URL ${sso.startUrl}`
+      })`,
     );
+    return await ssoCredentials(sso, ctx);
   }
   const fromCredentialsFile = staticKeys(
     profile.credentialsSettings,

@@ -21,7 +21,7 @@
 import { type ResolvedProfile, stringSetting } from "../config/selection.ts";
 import type { Env } from "../util/env.ts";
 import { imdsDisabled } from "./imds.ts";
-import { unsupportedCredentialStyle } from "./styles.ts";
+import { isSsoProfile } from "../config/sso_config.ts";
 
 /** The links of the chain, in botocore's order (IMDS last, which aws-signin does not ask). */
 export const LINKS = [
@@ -135,11 +135,18 @@ function* ask(
         : "no web_identity_token_file or AWS_WEB_IDENTITY_TOKEN_FILE",
     ];
   }
-  // sso (issue 24): botocore's SSO provider, between web identity and the credentials file.
-  const sso = unsupportedCredentialStyle(s);
-  yield sso
-    ? ["sso", true, `${sso} settings`]
-    : ["sso", false, "no sso_* settings"];
+  // botocore's SSO provider, between web identity and the credentials file.
+  yield isSsoProfile(s)
+    ? [
+      "sso",
+      true,
+      s.sso_session !== undefined
+        ? `sso_session ${stringSetting(s, "sso_session") ?? ""}, account ${
+          stringSetting(s, "sso_account_id") ?? "(none)"
+        }, role ${stringSetting(s, "sso_role_name") ?? "(none)"}`
+        : `sso_start_url ${stringSetting(s, "sso_start_url") ?? "(none)"}`,
+    ]
+    : ["sso", false, "no sso_account_id or sso_role_name"];
   const files = profile.shared;
   yield keysIn(profile.credentialsSettings)
     ? [

@@ -170,28 +170,33 @@ function ago(ms: number): string {
 }
 
 /**
- * Signs the session in again (the entry's lock is held) and returns its new
- * credentials, or throws `failure` (the error that made it needed) with a
- * line that says why no sign-in was started.
+ * Runs one sign-in for `--auto-login` with the entry's lock held, for any
+ * kind of session (a login session, an IAM Identity Center token): refused
+ * with `failure` and a line of why when no browser can open here or a
+ * sign-in for this entry just failed (the cool-down); otherwise the marker
+ * beside `file` records it, whoever waits for the locks this process holds
+ * is told how long it may take, and its outcome is remembered.
  */
-export async function signInAgain(init: {
-  readonly session: string;
+export async function signInOnce<T>(init: {
+  /** The entry the sign-in is for (the marker goes beside it). */
   readonly file: string;
-  /** The entry as it is (undefined: logged out). */
-  readonly entry: LoginCacheEntry | undefined;
   readonly failure: AwsSigninError;
-  /** The OAuth2 code of the refused refresh (undefined: logged out). */
-  readonly errorCode: string | undefined;
+  /** The command that signs in by hand, for the messages. */
+  readonly command: string;
+  /** What the sign-in does, for waiters: "to finish signing in again ... for profile 'dev'". */
+  readonly what: string;
   readonly ctx: ProviderContext;
-}): Promise<Credentials> {
-  const { ctx, failure } = init;
+  /** The sign-in; returns what the caller saves. */
+  readonly run: () => Promise<T>;
+}): Promise<T> {
+  const { ctx, failure, command } = init;
   const auto = ctx.autoLogin!;
-  const profile = ctx.profile;
-  const command = loginCommand(profile.name);
   if (!auto.available.ok) {
     failure.hint ??=
       `No sign-in was started (--auto-login): ${auto.available.why}. Run '${command}' where a ` +
-      `browser can open, or '${command} --remote'.`;
+      `browser can open, or '${command} --${
+        command.includes(" sso ") ? "use-device-code" : "remote"
+      }'.`;
     throw failure;
   }
   const now = ctx.now();
@@ -202,20 +207,6 @@ export async function signInAgain(init: {
     }. Run '${command}' to sign in now.`;
     throw failure;
   }
-  // The region that issued the session, else the configured one, else the AWS CLI's default for a
-  // login: a new sign-in works in any region, and the entry then records the one it used.
-  const region = resolveRegion({
-    env: ctx.env,
-    profile: profile.settings,
-    refresh: { sessionRegion: init.entry?.signInRegion },
-  }) ?? { region: "us-east-1", source: "default" };
-  ctx.debug(`signing in again in ${region.region} (from ${region.source})`);
-  const endpoint = resolveEndpoint("signin", {
-    region: region.region,
-    env: ctx.env,
-    profile: profile.settings,
-    shared: profile.shared,
-  });
   const previous = readMarker(init.file);
   const failures = previous
     ? previous.outcome ? previous.failures : previous.failures + 1
@@ -224,21 +215,9 @@ export async function signInAgain(init: {
   const until = started + auto.timeoutMs + 30_000;
   await writeMarker(init.file, { started, until, failures });
   // Whoever waits for this entry (or for a role built on it) waits for the person at the browser.
-  await announceOnHeldLocks({
-    what:
-      `to finish signing in again in the browser for profile '${profile.name}' (--auto-login)`,
-    until,
-  });
-  let result;
+  await announceOnHeldLocks({ what: init.what, until });
   try {
-    result = await auto.signIn({
-      profile,
-      session: init.session,
-      region: region.region,
-      endpoint: endpoint.url,
-      reason: autoLoginReason(init.errorCode),
-      fetch: ctx.fetch,
-    });
+    return await init.run();
   } catch (error) {
     if (error instanceof InterruptedError && ctx.signal?.reason === "SIGINT") {
       // Ctrl-C at the terminal, on purpose: the next run may open the browser again. (A tool that
@@ -256,8 +235,60 @@ export async function signInAgain(init: {
     if (error instanceof InterruptedError) throw error;
     throw new AutoLoginFailedError((error as Error).message, { cause: error });
   }
-  await writeCacheFile(init.file, result.cacheJson);
-  await Deno.remove(signInMarkerPath(init.file)).catch(() => {});
-  ctx.debug(`signed in again; wrote the login cache entry ${init.file}`);
-  return result.credentials;
+}
+
+/**
+ * Signs the session in again (the entry's lock is held) and returns its new
+ * credentials, or throws `failure` (the error that made it needed) with a
+ * line that says why no sign-in was started.
+ */
+export async function signInAgain(init: {
+  readonly session: string;
+  readonly file: string;
+  /** The entry as it is (undefined: logged out). */
+  readonly entry: LoginCacheEntry | undefined;
+  readonly failure: AwsSigninError;
+  /** The OAuth2 code of the refused refresh (undefined: logged out). */
+  readonly errorCode: string | undefined;
+  readonly ctx: ProviderContext;
+}): Promise<Credentials> {
+  const { ctx } = init;
+  const auto = ctx.autoLogin!;
+  const profile = ctx.profile;
+  return await signInOnce({
+    file: init.file,
+    failure: init.failure,
+    command: loginCommand(profile.name),
+    what:
+      `to finish signing in again in the browser for profile '${profile.name}' (--auto-login)`,
+    ctx,
+    run: async () => {
+      // The region that issued the session, else the configured one, else the AWS CLI's default for a
+      // login: a new sign-in works in any region, and the entry then records the one it used.
+      const region = resolveRegion({
+        env: ctx.env,
+        profile: profile.settings,
+        refresh: { sessionRegion: init.entry?.signInRegion },
+      }) ?? { region: "us-east-1", source: "default" };
+      ctx.debug(`signing in again in ${region.region} (from ${region.source})`);
+      const endpoint = resolveEndpoint("signin", {
+        region: region.region,
+        env: ctx.env,
+        profile: profile.settings,
+        shared: profile.shared,
+      });
+      const result = await auto.signIn({
+        profile,
+        session: init.session,
+        region: region.region,
+        endpoint: endpoint.url,
+        reason: autoLoginReason(init.errorCode),
+        fetch: ctx.fetch,
+      });
+      await writeCacheFile(init.file, result.cacheJson);
+      await Deno.remove(signInMarkerPath(init.file)).catch(() => {});
+      ctx.debug(`signed in again; wrote the login cache entry ${init.file}`);
+      return result.credentials;
+    },
+  });
 }

@@ -1,14 +1,11 @@
 /**
  * The kinds of credentials a profile can hold, told apart in one place: the
  * check `login` makes before touching anything (protocol.md §9 step 3, in the
- * AWS CLI's order and words) and the kinds the credential chain cannot
- * resolve.
+ * AWS CLI's order and words).
  *
  * @example
  * ```ts
  * otherCredentialStyle({ aws_access_key_id: "AKIAIOSFODNN7EXAMPLE" }); // "Access Key"
- * unsupportedCredentialStyle({ sso_session: "corp" }); // "IAM Identity Center (sso_*)"
- * unsupportedCredentialStyle({ role_arn: "arn:aws:iam::444455556666:role/Admin" }); // undefined
  * ```
  * @module
  */
@@ -41,26 +38,5 @@ export function otherCredentialStyle(
   if (has(values, "aws_access_key_id")) return "Access Key";
   if (isAssumeRole(values)) return "Assume Role";
   if (has(values, "credential_process")) return "Credential Process";
-  return undefined;
-}
-
-/**
- * The credential style of a profile that aws-signin cannot resolve (with the
- * keys that show it), or `undefined` when it can. (A profile with `role_arn`
- * is resolved by the role provider, and one with `web_identity_token_file`
- * by the web identity provider, before this is asked.)
- */
-export function unsupportedCredentialStyle(
-  values: ProfileValues,
-): string | undefined {
-  if (
-    has(
-      values,
-      "sso_session",
-      "sso_start_url",
-      "sso_account_id",
-      "sso_role_name",
-    )
-  ) return "IAM Identity Center (sso_*)";
   return undefined;
 }

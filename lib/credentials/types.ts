@@ -13,6 +13,7 @@
  */
 
 import type { ResolvedProfile } from "../config/selection.ts";
+import type { SsoLoginConfig } from "../config/sso_config.ts";
 import type { Env } from "../util/env.ts";
 import type { Sleep } from "../util/sleep.ts";
 
@@ -25,7 +26,8 @@ export type CredentialMethod =
   | "config-file"
   | "assume-role"
   | "assume-role-with-web-identity"
-  | "container-role";
+  | "container-role"
+  | "sso";
 
 /** A set of AWS credentials. */
 export interface Credentials {
@@ -82,6 +84,18 @@ export interface AutoLogin {
   }): Promise<
     { readonly cacheJson: string; readonly credentials: Credentials }
   >;
+  /**
+   * Signs an IAM Identity Center session (or a legacy profile's start URL)
+   * in again (the caller holds the token file's lock and writes what this
+   * returns): the token file's JSON and its access token.
+   */
+  ssoSignIn?(request: {
+    readonly profile: ResolvedProfile;
+    readonly config: SsoLoginConfig;
+    /** Why, in a few words ("has expired", "has no token"). */
+    readonly reason: string;
+    readonly fetch: typeof fetch;
+  }): Promise<{ readonly tokenJson: string; readonly accessToken: string }>;
   /** Told when a sign-in starts (`true`) and ends (`false`): a server answers meanwhile. */
   readonly onSignIn?: ((active: boolean) => void) | undefined;
 }

@@ -37,7 +37,7 @@ import {
 } from "../credentials/role_config.ts";
 import { rolesBuiltOn } from "../credentials/login_profiles.ts";
 import { ownExportCommand } from "../credentials/own_command.ts";
-import { unsupportedCredentialStyle } from "../credentials/styles.ts";
+import { isSsoProfile } from "../config/sso_config.ts";
 import { explainChain, LINK_WORDS } from "../credentials/chain_links.ts";
 import { resolveEndpoint } from "../endpoints/resolve.ts";
 import type { Env } from "../util/env.ts";
@@ -273,11 +273,12 @@ export async function sessionChecks(init: {
       });
     }
     const chained = explainChain(profile, env).answeredBy;
-    const style = unsupportedCredentialStyle(s) ??
-      (process !== undefined ? "a credential_process" : undefined) ??
-      (chained === "web-identity" || chained === "container"
-        ? `the ${LINK_WORDS[chained]} (selection.chain)`
-        : undefined);
+    const style =
+      (isSsoProfile(s) ? "IAM Identity Center (sso_*)" : undefined) ??
+        (process !== undefined ? "a credential_process" : undefined) ??
+        (chained === "web-identity" || chained === "container"
+          ? `the ${LINK_WORDS[chained]} (selection.chain)`
+          : undefined);
     if (style) {
       checks.push(check(
         "session.credentials",
