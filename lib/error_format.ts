@@ -139,15 +139,20 @@ export function formatError(
     ? `${error.hint}\n`
     : "";
   const info = format === "legacy" ? undefined : errorInfo(error);
+  // The AWS CLI strips the line it prints ("…operation: " with no service message ends at the colon).
   if (!info) {
-    return safeLines(`${stack}aws-signin: [ERROR]: ${message}\n${hint}`);
+    return safeLines(
+      `${stack}aws-signin: [ERROR]: ${message.trim()}\n${hint}`,
+    );
   }
   if (format === "enhanced") {
     const line = error instanceof ServiceError
       ? message
       : `An error occurred (${info.Code}): ${info.Message}`;
     return safeLines(
-      `${stack}aws-signin: [ERROR]: ${line}\n${hint}${detailsBlock(info)}`,
+      `${stack}aws-signin: [ERROR]: ${line.trim()}\n${hint}${
+        detailsBlock(info)
+      }`,
     );
   }
   const safe = Object.fromEntries(

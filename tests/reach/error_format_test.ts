@@ -240,3 +240,29 @@ Deno.test("the AWS CLI's global options that mean nothing here are accepted", as
   ], home.env);
   assert.deepEqual(result, { code: 0, stdout: "", stderr: "" });
 });
+
+Deno.test("the error line is stripped as the AWS CLI strips it: a service error without a message ends at the colon", async () => {
+  const { formatError } = await import("../../lib/error_format.ts");
+  const { ServiceError } = await import("../../lib/errors.ts");
+  const error = new ServiceError({
+    code: "InvalidGrantException",
+    message: "",
+    status: 400,
+    operation: "CreateToken",
+    details: {
+      Code: "InvalidGrantException",
+      Message: "",
+      error: "invalid_grant",
+      error_description: "Invalid grant provided",
+    },
+  });
+  assert.equal(
+    formatError(error),
+    "aws-signin: [ERROR]: An error occurred (InvalidGrantException) when calling the CreateToken operation:\n" +
+      "\nAdditional error details:\nerror: invalid_grant\nerror_description: Invalid grant provided\n",
+  );
+  assert.equal(
+    formatError(error, { format: "legacy" }),
+    "aws-signin: [ERROR]: An error occurred (InvalidGrantException) when calling the CreateToken operation:\n",
+  );
+});
