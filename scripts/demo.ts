@@ -82,11 +82,14 @@ async function main() {
     AWS_LOGIN_CACHE_DIRECTORY: `${home}/.aws/login/cache`,
     AWS_ENDPOINT_URL_SIGNIN: emu,
     AWS_ENDPOINT_URL_STS: emu,
+    AWS_ENDPOINT_URL_SSO_OIDC: emu,
+    AWS_ENDPOINT_URL_SSO: emu,
     AWS_REGION: "us-east-1",
   };
   write(
     dim(
-      `export AWS_ENDPOINT_URL_SIGNIN=${emu} AWS_ENDPOINT_URL_STS=${emu} AWS_REGION=us-east-1\n\n`,
+      `export AWS_ENDPOINT_URL_SIGNIN=${emu} AWS_ENDPOINT_URL_STS=${emu} AWS_ENDPOINT_URL_SSO_OIDC=${emu} ` +
+        `AWS_ENDPOINT_URL_SSO=${emu} AWS_REGION=us-east-1\n\n`,
     ),
   );
 
@@ -204,15 +207,64 @@ async function main() {
       "(the demo opened the URL elsewhere and pasted the code)",
     );
 
-    // 7. What is in effect, and from where.
+    // 7. IAM Identity Center: a session and a profile on it, sso login, the role's credentials.
+    await Deno.writeTextFile(
+      env.AWS_CONFIG_FILE!,
+      `${await Deno.readTextFile(env.AWS_CONFIG_FILE!)}\n[profile team]\n` +
+        "sso_session = corp\nsso_account_id = 111122223333\nsso_role_name = ReadOnly\n\n" +
+        "[sso-session corp]\nsso_start_url = https://d-1234567890.awsapps.com/start\n" +
+        "sso_region = us-east-1\nsso_registration_scopes = sso:account:access\n",
+    );
+    const sso = spawnCli(
+      [
+        "sso",
+        "login",
+        "--profile",
+        "team",
+        "--use-device-code",
+        "--no-browser",
+      ],
+      env,
+    );
+    const [, autofill] = await sso.waitForStdout(
+      /autofill the code upon loading:\n(http:\S+)\n/,
+    );
+    // The person confirms the code in a browser (the emulator approves it as the page opens).
+    await (await fetch(autofill!)).body?.cancel();
+    const ssoResult = await sso.finish();
+    if (ssoResult.code !== 0) {
+      fail(`sso login exited ${ssoResult.code}: ${ssoResult.stderr}`);
+    }
+    step(
+      "aws-signin sso login --profile team --use-device-code --no-browser",
+      ssoResult.stdout,
+      "(IAM Identity Center: the demo confirmed the code as the browser would)",
+    );
+    step(
+      "aws-signin sts get-caller-identity --profile team --query Arn --output text",
+      (await run([
+        "sts",
+        "get-caller-identity",
+        "--profile",
+        "team",
+        "--query",
+        "Arn",
+        "--output",
+        "text",
+      ], env)).stdout,
+    );
+
+    // 8. What is in effect, and from where.
     step(
       "aws-signin configure list --profile demo",
       (await run(["configure", "list", "--profile", "demo"], env)).stdout,
     );
 
-    // 8. Log out everywhere.
+    // 9. Log out everywhere.
     const logout = await run(["logout", "--all"], env);
     step("aws-signin logout --all", logout.stdout);
+    const ssoLogout = await run(["sso", "logout"], env);
+    step("aws-signin sso logout", ssoLogout.stderr);
   } finally {
     emulator.kill("SIGTERM");
     await emulator.status;
@@ -221,7 +273,7 @@ async function main() {
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   write(
     bold(
-      `Demo finished: ${steps} steps, 2 logins, 1 refresh and 1 STS call against the local emulator in ${seconds} s, no AWS account, no network.\n`,
+      `Demo finished: ${steps} steps, 2 logins, 1 IAM Identity Center sign-in, 1 refresh and 2 STS calls against the local emulator in ${seconds} s, no AWS account, no network.\n`,
     ),
   );
 }
