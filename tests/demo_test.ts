@@ -19,6 +19,14 @@ Deno.test("deno task demo runs the main job end to end against the emulator", as
   );
   assert.match(
     result.stdout,
-    /\nDemo finished: \d+ steps, 2 logins, 1 refresh and 1 STS call against the local emulator in [\d.]+ s, no AWS account, no network\.\n$/,
+    /\$ aws-signin sso login --profile team [^\n]*\n[\s\S]*Successfully logged into Start URL: https:\/\/d-1234567890\.awsapps\.com\/start\n/,
+  );
+  assert.match(
+    result.stdout,
+    /\n {4}arn:aws:sts::111122223333:assumed-role\/AWSReservedSSO_ReadOnly_[0-9a-f]{16}\/demo\n/,
+  );
+  assert.match(
+    result.stdout,
+    /\nDemo finished: \d+ steps, 2 logins, 1 IAM Identity Center sign-in, 1 refresh and 2 STS calls against the local emulator in [\d.]+ s, no AWS account, no network\.\n$/,
   );
 });
