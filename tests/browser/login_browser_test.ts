@@ -7,69 +7,20 @@
  *   deno task test:browser
  */
 import assert from "node:assert/strict";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { sha256Hex } from "../../lib/util/encoding.ts";
 import { shlexQuote } from "../../lib/util/shlex.ts";
+import {
+  recordingBrowser,
+  screenshot,
+  waitForFile,
+  withBrowser,
+} from "./_chromium.ts";
 import { startEmulator } from "../../lib/emulator/server.ts";
 import { readOrNull, ROOT, tempHome } from "../helpers.ts";
 import { spawnCli } from "../../dev/interactive.ts";
 
-const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
-const SHOTS = `${ROOT}/test-output/browser`;
 const ALICE = "arn:aws:iam::111122223333:user/alice";
 const BOB = "arn:aws:sts::444455556666:assumed-role/Admin/bob";
-
-async function withBrowser(fn: (page: Page) => Promise<void>): Promise<void> {
-  const profile = await Deno.makeTempDir({ prefix: "aws-signin-chromium-" });
-  let context: BrowserContext | undefined;
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 900, height: 760 },
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await fn(page);
-  } finally {
-    await context?.close();
-    await Deno.remove(profile, { recursive: true }).catch(() => {});
-  }
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await Deno.mkdir(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
-
-/** BROWSER for the login: hands the URL to the test through a file. */
-function recordingBrowser(file: string): Record<string, string> {
-  return {
-    BROWSER: `${shlexQuote(Deno.execPath())} run --quiet -A ${
-      shlexQuote(`${ROOT}/tests/flow/_browser.ts`)
-    } record %s`,
-    BROWSER_RECORD: file,
-  };
-}
-
-async function waitForFile(path: string): Promise<string> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const text = await readOrNull(path);
-    if (text) return text;
-    if (Date.now() > deadline) throw new Error(`${path} never appeared`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const options = { sanitizeOps: false, sanitizeResources: false };
 
