@@ -28,8 +28,15 @@ import { sha256Hex } from "../lib/util/encoding.ts";
 import { buildSharedConfig } from "../lib/config/profiles.ts";
 import { resolveProfile } from "../lib/config/selection.ts";
 import { roleChain } from "../lib/credentials/role_config.ts";
-import { roleCacheFile, roleCacheKey } from "../lib/cache/role_cache.ts";
-import { writeRoleCache } from "../lib/cache/role_cache_write.ts";
+import {
+  roleCacheFile,
+  roleCacheKey,
+  ssoRoleCacheKey,
+} from "../lib/cache/role_cache.ts";
+import {
+  writeRoleCache,
+  writeSsoRoleCache,
+} from "../lib/cache/role_cache_write.ts";
 import { PERMISSIONS } from "../dev/permissions.ts";
 import { baseEnv, pathOfUrl } from "../dev/process.ts";
 
@@ -89,6 +96,17 @@ region = us-east-1
 
 [profile static]
 region = us-east-1
+
+[profile sso]
+sso_session = bench-sso
+sso_account_id = 111122223333
+sso_role_name = Bench
+region = us-east-1
+
+[sso-session bench-sso]
+sso_start_url = https://d-1234567890.awsapps.com/start
+sso_region = us-east-1
+sso_registration_scopes = sso:account:access
 `;
 
 /** The AWS CLI's login cache entry and botocore's role cache entry, both fresh. */
@@ -136,6 +154,25 @@ async function writeCaches(home: string): Promise<void> {
       requestId: "00000000-0000-0000-0000-000000000000",
     },
   );
+  // The role credentials the AWS CLI's SSO provider caches (the token is not read while they are fresh).
+  await writeSsoRoleCache(
+    roleCacheFile(
+      `${home}/.aws/cli/cache`,
+      await ssoRoleCacheKey({
+        accountId: "111122223333",
+        roleName: "Bench",
+        sessionName: "bench-sso",
+        startUrl: "https://d-1234567890.awsapps.com/start",
+      }),
+    ),
+    {
+      accessKeyId: "ASIASSOEXAMPLE000001",
+      secretAccessKey: "ssoSecretEXAMPLEKEY",
+      sessionToken: "IQoJssoEXAMPLE".repeat(20),
+      expirationMs: now + 3600_000,
+      accountId: "111122223333",
+    },
+  );
 }
 
 /** Builds the one-file bundle (`deno task bundle`) into a folder of its own, where it runs as users run it. */
@@ -179,6 +216,7 @@ function subjects(home: string, bundle: string): Subject[] {
     ["login --auto-login", "bench", ["--auto-login"]],
     ["credential_process -> login", "via-process", []],
     ["role (fresh role cache)", "role", []],
+    ["sso (fresh role credentials)", "sso", []],
   ] as const;
   for (
     const [what, file, cwd] of [
