@@ -8,8 +8,15 @@
  */
 import assert from "node:assert/strict";
 import { fastExport } from "../../lib/commands/export_credentials_fast.ts";
-import { roleCacheFile, roleCacheKey } from "../../lib/cache/role_cache.ts";
-import { writeRoleCache } from "../../lib/cache/role_cache_write.ts";
+import {
+  roleCacheFile,
+  roleCacheKey,
+  ssoRoleCacheKey,
+} from "../../lib/cache/role_cache.ts";
+import {
+  writeRoleCache,
+  writeSsoRoleCache,
+} from "../../lib/cache/role_cache_write.ts";
 import { buildSharedConfig } from "../../lib/config/profiles.ts";
 import { resolveProfile } from "../../lib/config/selection.ts";
 import { roleChain } from "../../lib/credentials/role_config.ts";
@@ -68,6 +75,26 @@ aws_secret_access_key = secretconfig0000001
 sso_session = corp
 sso_account_id = 111122223333
 sso_role_name = Admin
+
+[profile sso-stale]
+sso_session = corp
+sso_account_id = 111122223333
+sso_role_name = ReadOnly
+
+[profile sso-broken]
+sso_session = nowhere
+sso_account_id = 111122223333
+sso_role_name = Admin
+
+[profile sso-legacy]
+sso_start_url = https://d-1234567890.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 444455556666
+sso_role_name = Admin
+
+[sso-session corp]
+sso_start_url = https://d-1234567890.awsapps.com/start
+sso_region = us-east-1
 `;
 
 function loginEntry(accessKeyId: string, expiresAtMs: number): string {
@@ -127,6 +154,33 @@ async function home(config = CONFIG): Promise<TempHome> {
       },
     );
   }
+  // IAM Identity Center role credentials as the AWS CLI caches them: fresh, due, and a legacy profile's.
+  for (
+    const [role, account, session, expires] of [
+      ["Admin", "111122223333", "corp", HOUR],
+      ["ReadOnly", "111122223333", "corp", 10 * 60_000],
+      ["Admin", "444455556666", undefined, HOUR],
+    ] as const
+  ) {
+    await writeSsoRoleCache(
+      roleCacheFile(
+        `${h.dir}/.aws/cli/cache`,
+        await ssoRoleCacheKey({
+          accountId: account,
+          roleName: role,
+          startUrl: "https://d-1234567890.awsapps.com/start",
+          ...(session ? { sessionName: session } : {}),
+        }),
+      ),
+      {
+        accessKeyId: `ASIASSO${role}${account.slice(0, 3)}`,
+        secretAccessKey: "ssoSecret",
+        sessionToken: "ssoToken",
+        expirationMs: now + expires,
+        accountId: account,
+      },
+    );
+  }
   return h;
 }
 
@@ -148,6 +202,13 @@ Deno.test("where the hot path answers, it prints exactly what the full command p
     ["powershell", ARGS("dev", "--format", "powershell"), {}],
     ["aws-signin's own export as credential_process", ARGS("tool"), {}],
     ["a fresh role cache entry", ARGS("admin"), {}],
+    ["fresh IAM Identity Center role credentials", ARGS("sso"), {}],
+    ["a legacy IAM Identity Center profile's", ARGS("sso-legacy"), {}],
+    [
+      "IAM Identity Center in a shell format",
+      ARGS("sso", "--format", "env"),
+      {},
+    ],
     [
       "--auto-login, while the session is fresh",
       ARGS("dev", "--auto-login"),
@@ -186,7 +247,8 @@ Deno.test("the hot path leaves refreshes, errors and anything unusual to the ful
     ["a profile that does not exist", ARGS("nope"), {}],
     ["a profile name that is not one", ARGS("dev]\n[x"), {}],
     ["static keys", ARGS("static"), {}],
-    ["SSO", ARGS("sso"), {}],
+    ["SSO role credentials due (10 minutes left)", ARGS("sso-stale"), {}],
+    ["an SSO profile whose session does not exist", ARGS("sso-broken"), {}],
     ["another credential_process", ARGS("other-tool"), {}],
     ["a credential_process loop", ARGS("tool-loop"), {}],
     ["environment credentials", ARGS(), {
