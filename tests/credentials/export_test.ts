@@ -228,7 +228,7 @@ Deno.test("a login profile: its cached credentials in every format, and configur
   );
 });
 
-Deno.test("errors: no credentials, unknown profile, partial keys, unsupported profile kinds", async () => {
+Deno.test("errors: no credentials, unknown profile, partial keys, a broken SSO profile", async () => {
   await using home = await tempHome();
   await Deno.mkdir(`${home.dir}/.aws`);
   await Deno.writeTextFile(
@@ -267,9 +267,12 @@ Deno.test("errors: no credentials, unknown profile, partial keys, unsupported pr
     role.stderr,
     /Partial credentials found in assume-role, missing: source_profile or credential_source \(profile "role"\)/,
   );
+  // An SSO profile whose session does not exist: botocore's text, wrapped as the AWS CLI wraps a config error.
+  const sso = await run(["--profile", "sso"]);
+  assert.equal(sso.code, 253);
   assert.match(
-    (await run(["--profile", "sso"])).stderr,
-    /uses IAM Identity Center \(sso_\*\) credentials/,
+    sso.stderr,
+    /Unable to retrieve credentials: The specified sso-session does not exist: "corp"/,
   );
   assert.match(
     (await run(["--profile", "half"])).stderr,
