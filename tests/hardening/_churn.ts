@@ -22,5 +22,5 @@ const loop = async () => {
   }
 };
 await Promise.all(Array.from({ length: 64 }, loop));
-console.log(`opened ${opened}`);
+Deno.stdout.writeSync(new TextEncoder().encode(`opened ${opened}\n`));
 Deno.exit(0);

@@ -14,14 +14,14 @@ if (mode === "hold") {
       what: "to finish a long thing",
       until: Date.now() + Number(b),
     });
-    console.log("held");
+    Deno.stdout.writeSync(new TextEncoder().encode("held\n"));
     await sleep(Number(b));
   }, { now: Date.now });
 } else {
   await withFileLock(a!, async () => {
-    console.log("outer");
+    Deno.stdout.writeSync(new TextEncoder().encode("outer\n"));
     await withFileLock(b!, () => {
-      console.log("got");
+      Deno.stdout.writeSync(new TextEncoder().encode("got\n"));
       return Promise.resolve();
     }, { now: Date.now, timeoutMs: 300 });
   }, { now: Date.now });
