@@ -35,7 +35,7 @@ credential chain for profile keys (the AWS CLI's order: the first link that answ
   environment keys       skipped: --profile names the profile
   assume role            no role_arn
   web identity           no web_identity_token_file or AWS_WEB_IDENTITY_TOKEN_FILE
-  IAM Identity Center    no sso_* settings
+  IAM Identity Center    no sso_account_id or sso_role_name
   credentials file       no keys for [keys] in ${home.credentials}
   login_session          no login_session
   credential_process     no credential_process

@@ -41,7 +41,7 @@ print -r -- "now: \${_comps[aws-signin]}"`;
     );
     assert.deepEqual(lines, [
       "registered: _aws-signin",
-      "offered: login logout configure sts exec serve status console doctor completion emulator",
+      "offered: login logout sso configure sts exec serve status console doctor completion emulator",
       "now: _bash_complete -F _aws_signin",
       "",
     ]);

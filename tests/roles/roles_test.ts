@@ -212,7 +212,7 @@ Deno.test("MFA: the AWS CLI's prompt on a terminal; without one, a clear error a
   assert.equal(wrong.code, 254);
   assert.equal(
     wrong.stderr.split("\n")[0],
-    `Enter MFA code for ${MFA_SERIAL}: aws-signin: [ERROR]: An error occurred (AccessDenied) when calling the AssumeRole operation: MultiFactorAuthentication failed with invalid MFA one time pass code. `,
+    `Enter MFA code for ${MFA_SERIAL}: aws-signin: [ERROR]: An error occurred (AccessDenied) when calling the AssumeRole operation: MultiFactorAuthentication failed with invalid MFA one time pass code.`,
   );
   const right = await runInProcess(
     ["configure", "export-credentials", "--profile", "secure"],
