@@ -9,9 +9,9 @@
  *
  * @example
  * ```ts
- * import type { ResolvedProfile } from "../config/selection.ts";
- * declare const dev: ResolvedProfile;
- * const fields = await ssoProfileStatus(dev, { env: {}, now: Date.now() });
+ * import type { SsoCredentialConfig } from "../config/sso_config.ts";
+ * declare const dev: SsoCredentialConfig;
+ * const { fields, token } = await ssoProfileStatus(dev, { env: {}, now: Date.now() });
  * ```
  * @module
  */

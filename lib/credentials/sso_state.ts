@@ -11,7 +11,7 @@
  * @example
  * ```ts
  * const state = await ssoTokenState(
- *   { sessionName: "my-sso", startUrl: "https://d-1234567890.awsapps.com/start", region: "us-east-1" },
+ *   { sessionName: "my-sso", startUrl: "https://d-1234567890.awsapps.com/start" },
  *   { env: { HOME: "/nonexistent" }, now: Date.now() },
  * );
  * state.state; // "absent"

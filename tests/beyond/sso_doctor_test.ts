@@ -269,10 +269,19 @@ Deno.test("doctor reports foreign tokens for the start URL (an IDE's), never use
       "https://other.awsapps.com/start",
     ),
   );
-  const before = await Promise.all(
-    [...await listDir(cache), ...await listDir(`${s.home.dir}/.aws/cli/cache`)]
-      .map(async (n) => n),
-  );
+  /** Every file of both caches: name, size, modification time. */
+  const state = async () =>
+    await Promise.all(
+      [cache, `${s.home.dir}/.aws/cli/cache`].flatMap(async (dir) =>
+        await Promise.all(
+          (await listDir(dir)).map(async (n) => {
+            const info = await Deno.lstat(`${dir}/${n}`);
+            return `${n}:${info.size}:${info.mtime?.getTime()}`;
+          }),
+        )
+      ),
+    );
+  const before = await state();
   const texts = await Promise.all([s.sessionToken, ide].map(readOrNull));
   const { checks, stdout } = await doctor(["--profile", "dev"], s.env);
   const foreign = one(checks, "sso.foreign-tokens", "dev");
@@ -282,11 +291,7 @@ Deno.test("doctor reports foreign tokens for the start URL (an IDE's), never use
     /^1 other token file in .* has the start URL of sso-session 'my-sso' but is no sso-session's or legacy profile's here .*: aws-toolkit-vscode-token\.json\. aws-signin and the AWS CLI never use them/,
   );
   assert.ok(!stdout.includes("ide-SECRET"));
-  assert.deepEqual(
-    [...await listDir(cache), ...await listDir(`${s.home.dir}/.aws/cli/cache`)],
-    before,
-    "doctor writes nothing",
-  );
+  assert.deepEqual(await state(), before, "doctor writes nothing");
   assert.deepEqual(
     await Promise.all([s.sessionToken, ide].map(readOrNull)),
     texts,

@@ -262,9 +262,9 @@ Deno.test("status --profile: the SSO profile, its session's token (due, expired,
   const text = await run(home, ["--profile", "dev"]);
   assert.match(
     text.stdout,
-    /^  token            valid until 2026-06-01T12:05:00Z \(in 5 min\); refreshed on next use$/m,
+    /^ {2}token {12}valid until 2026-06-01T12:05:00Z \(in 5 min\); refreshed on next use$/m,
   );
-  assert.match(text.stdout, /^  IAM Identity Center    answers: /m);
+  assert.match(text.stdout, /^ {2}IAM Identity Center {4}answers: /m);
   // Expired, and the registration too: not usable, and the role built on it neither.
   await Deno.writeTextFile(
     f.session,
@@ -320,7 +320,7 @@ Deno.test("status --auto-login: the cool-down after a refused sign-in, from the 
   });
   assert.match(
     text.stdout,
-    /^  auto sign-in     on, but not possible here: the last sign-in in the browser for this session was refused 60 seconds ago, and no other is opened for 9 minutes$/m,
+    /^ {2}auto sign-in {5}on, but not possible here: the last sign-in in the browser for this session was refused 60 seconds ago, and no other is opened for 9 minutes$/m,
   );
   const json = JSON.parse(
     (await run(home, ["--profile", "dev", "--auto-login", "--output", "json"], {
@@ -336,7 +336,7 @@ Deno.test("status --auto-login: the cool-down after a refused sign-in, from the 
   const off = await run(home, ["--profile", "dev"], { BROWSER: "true" });
   assert.match(
     off.stdout,
-    /^  auto sign-in     off \(--auto-login or AWS_SIGNIN_AUTO_LOGIN=true signs the session in again on next use\)$/m,
+    /^ {2}auto sign-in {5}off \(--auto-login or AWS_SIGNIN_AUTO_LOGIN=true signs the session in again on next use\)$/m,
   );
 });
 
@@ -367,7 +367,7 @@ Deno.test("status --verify on SSO profiles: the SSO role's identity from the emu
   assert.equal(all.code, 1, "the legacy profile is not signed in");
   assert.match(
     all.stdout,
-    /^profile chain \(assume-role\)\n(?:  .*\n)*  identity         arn:aws:sts::444455556666:assumed-role\/Deploy\/.* \(verified\)$/m,
+    /^profile chain \(assume-role\)\n(?: {2}.*\n)* {2}identity {9}arn:aws:sts::444455556666:assumed-role\/Deploy\/.* \(verified\)$/m,
   );
   assert.match(all.stdout, /^sso-session my-sso$/m);
 });
