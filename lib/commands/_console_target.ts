@@ -1,7 +1,8 @@
 /**
  * Where `aws-signin console` signs in: the partition of the credentials
- * (the role's ARN, the login session's, or, for temporary keys from
- * elsewhere, the identity STS names), the console's region (which must be
+ * (the role's ARN, the login session's, an IAM Identity Center profile's
+ * `sso_region`, or, for temporary keys from elsewhere, the identity STS
+ * names), the console's region (which must be
  * of that partition), and the federation endpoint that is sent the keys:
  * the partition's, or one named for Sign-In alone (`AWS_ENDPOINT_URL_SIGNIN`,
  * the profile's `[services]` `signin` `endpoint_url`). The global overrides
@@ -33,6 +34,7 @@ import {
 import { isLoopbackHost, resolveEndpoint } from "../endpoints/resolve.ts";
 import type { Credentials } from "../credentials/types.ts";
 import type { Env } from "../util/env.ts";
+import { ssoCredentialConfig } from "../config/sso_config.ts";
 import { callerIdentity } from "./_verify.ts";
 
 /** The partition an ARN names (`arn:aws-cn:...`), or `undefined` for one aws-signin does not know. */
@@ -41,17 +43,18 @@ export function arnPartition(arn: string): Partition | undefined {
   return PARTITIONS.find((p) => p.id === id);
 }
 
-/** The region the console opens in when none is configured: the partition's first. */
-function defaultRegion(partition: Partition): string {
+/** The region the console opens in when none is configured: us-east-1, or the partition's first. */
+export function defaultRegion(partition: Partition): string {
   return partition.id === "aws" ? "us-east-1" : partition.regions[0]!;
 }
 
 /**
  * The partition of the credentials and the ARN that says so: a role
- * profile's `role_arn`, a login profile's `login_session`; for temporary
- * keys from anywhere else, the identity STS `GetCallerIdentity` returns (a
- * signed call: the secret is not sent). Long-term keys (refused later) are
- * given the region's partition without a call.
+ * profile's `role_arn`, a login profile's `login_session`, an IAM Identity
+ * Center profile's `sso_region` (its accounts are in its partition); for
+ * temporary keys from anywhere else, the identity STS `GetCallerIdentity`
+ * returns (a signed call: the secret is not sent). Long-term keys (refused
+ * later) are given the region's partition without a call.
  *
  * @throws {ConfigurationError} for an ARN of a partition aws-signin does not know.
  */
@@ -61,6 +64,15 @@ async function credentialsPartition(
   creds: Credentials,
   region: string,
 ): Promise<{ partition: Partition; arn: string | undefined }> {
+  // An IAM Identity Center role's accounts are in the partition of its instance (sso_region): no call.
+  const sso = creds.method === "sso" ? ssoCredentialConfig(profile) : undefined;
+  if (sso) {
+    return {
+      partition: partitionOf(sso.region),
+      arn:
+        `role ${sso.roleName} in account ${sso.accountId} (IAM Identity Center in ${sso.region})`,
+    };
+  }
   let arn = creds.method === "assume-role"
     ? stringSetting(profile.settings, "role_arn")
     : creds.method === "login"

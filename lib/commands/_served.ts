@@ -18,8 +18,11 @@ import type { Context } from "../cli/context.ts";
 import { loginCommand } from "../config/selection.ts";
 import { sharedFilePaths } from "../config/paths.ts";
 import { loadSharedConfig } from "../config/profiles.ts";
-import { resolveProfile } from "../config/selection.ts";
-import { cacheFilesOf } from "../credentials/login_profiles.ts";
+import { type ResolvedProfile, resolveProfile } from "../config/selection.ts";
+import {
+  cacheFilesOf,
+  signInCommandOf,
+} from "../credentials/login_profiles.ts";
 import type { Credentials } from "../credentials/types.ts";
 import { rememberingCredentials } from "../serve/credential_memory.ts";
 import type { Env } from "../util/env.ts";
@@ -37,13 +40,17 @@ function statOf(path: string): string {
 /**
  * What changes when the user signs in again, assumes the role at a terminal
  * or edits the shared files, for one profile: the config and credentials
- * files and the cache entries its credentials come from (name, inode, size,
- * time), read without opening any of them. Other profiles' entries (another
- * session refreshed every 15 minutes) change nothing.
+ * files and the cache entries its credentials come from (the login cache
+ * entry, or the IAM Identity Center token and role files, and its roles'
+ * entries: name, inode, size, time), read without opening any of them.
+ * Other profiles' entries (another session refreshed every 15 minutes)
+ * change nothing. `onProfile` is told the profile each time the files are
+ * read again.
  */
 export function filesFingerprint(
   env: Env,
   name: string,
+  onProfile?: (profile: ResolvedProfile) => void,
 ): () => Promise<string> {
   let files: { readonly key: string; readonly paths: string[] } | undefined;
   return async () => {
@@ -57,6 +64,7 @@ export function filesFingerprint(
           source: "flag",
         });
         dependsOn = await cacheFilesOf(profile, env);
+        onProfile?.(profile);
       } catch {
         // A config that cannot be read: its own stat says when it changes.
       }
@@ -90,15 +98,20 @@ export function servedCredentials(
       timeoutMs: options.autoLogin.timeoutMs,
       onSignIn: (active) => (signingIn = active),
     });
+  // What signs the profile in again: `sso login` for IAM Identity Center (as the files say now).
+  let again = loginCommand(name);
   const credentials = rememberingCredentials({
     lookup: () => currentCredentials(ctx, name, autoLogin),
-    fingerprint: filesFingerprint(ctx.env, name),
+    fingerprint: filesFingerprint(
+      ctx.env,
+      name,
+      (profile) => (again = signInCommandOf(profile)),
+    ),
     now: ctx.now,
     warn: (m) => ctx.warn(m),
     debug: (m) => ctx.debug(m),
-    lastingHint: `Clients get an error until then: run "${
-      loginCommand(name)
-    }" (the server keeps running).`,
+    lastingHint: () =>
+      `Clients get an error until then: run "${again}" (the server keeps running).`,
     ...(options.seed ? { seed: options.seed } : {}),
   });
   return {

@@ -1,7 +1,8 @@
 /**
  * `aws-signin doctor`: why credentials do not work, and what to do. Checks
  * the shared files and caches, which profile is selected and what overrides
- * it, each login session and the roles built on it, this computer's clock
+ * it, each login session and the roles built on it, each IAM Identity Center
+ * profile and its session (`lib/doctor/sso.ts`), this computer's clock
  * and the way to Sign-In and STS (DNS, TCP, TLS, proxy), the identity, the
  * tools on `PATH` that cannot read `login_session`, and whether a browser
  * can open. Every finding has a stable id, a level and, where something is
@@ -45,14 +46,20 @@ export const spec: CommandSpec = {
   summary:
     "Find out why credentials do not work, and what to do (never writes).",
   description:
-    "Checks, for the profile (or, with --all, every login profile and the role profiles built on them): " +
+    "Checks, for the profile (or, with --all, every login and IAM Identity Center profile and the role profiles " +
+    "built on them): " +
     "the config and credentials files (they parse; private modes), the login and role caches (ours, 0700, " +
     'nothing owned by another user as after "sudo aws ...", no stale temporary files or links), the profile ' +
     "selection (--profile, AWS_PROFILE, AWS_DEFAULT_PROFILE), which link of the credential chain answers and " +
     "why the links before it do not, environment keys that tools use instead of the " +
     "profile, paths that point at nothing, profiles with two kinds of credentials, each login session " +
     "(valid, due, expired, ended, logged out; the layout another SDK left; the refresh region against the " +
-    "one that issued the session) and its role profiles, and, online, this computer's clock against " +
+    "one that issued the session) and its role profiles, each IAM Identity Center profile (its settings; a " +
+    "portal whose host names another region than sso_region; a start URL written with #/ or a trailing /; a " +
+    "session without sso_registration_scopes; a legacy profile, which cannot refresh; a profile that also has " +
+    "keys or a credential_process, which botocore and the JavaScript SDK resolve differently; its token: " +
+    "valid, expired, about to expire, absent, and whether it can be refreshed; other tools' tokens for the same " +
+    "start URL, which are never used; its role credentials in the cache), and, online, this computer's clock against " +
     "Sign-In's and STS's, DNS, TCP, TLS (with the CA bundle in effect) and the proxy for both endpoints, and " +
     "the identity (one GetCallerIdentity, only with credentials usable as they are; a refusal for the signing " +
     "region names the region and where it comes from). Also: an AWS CLI older than 2.32 or Terraform on PATH " +
@@ -68,7 +75,7 @@ export const spec: CommandSpec = {
     all: {
       type: "boolean",
       help:
-        "Every profile with a login_session, and every role profile built on one.",
+        "Every profile with a login_session or IAM Identity Center settings, and every role profile built on one.",
     },
     offline: {
       type: "boolean",
@@ -95,6 +102,7 @@ const TITLES: Readonly<Record<string, string>> = {
   files: "Files",
   selection: "Profile selection",
   session: "Sessions",
+  sso: "IAM Identity Center",
   clock: "Clock",
   network: "Network",
   identity: "Identity",
@@ -198,7 +206,7 @@ export async function diagnose(
       "warning",
       "session",
       null,
-      "No profile has a login_session.",
+      "No profile has a login_session or IAM Identity Center settings.",
       "aws-signin login",
     ));
   }

@@ -1,9 +1,11 @@
 /**
- * `aws-signin status`: what each login session (and role profile built on
- * one) looks like from the caches: valid, due for a refresh, expired, or
- * absent (logged out), when the credentials expire, which region a refresh
- * goes to and why, and where the cache file is. No network call and no
- * refresh unless `--verify` asks for one `GetCallerIdentity` per profile.
+ * `aws-signin status`: what each login session, IAM Identity Center profile
+ * (and role profile built on one) looks like from the caches: valid, due for
+ * a refresh, expired, or absent (logged out), when the credentials expire,
+ * which region a refresh goes to and why, and where the cache file is; and
+ * each IAM Identity Center session with its token (`_status_sso.ts`). No
+ * network call and no refresh unless `--verify` asks for one
+ * `GetCallerIdentity` per profile.
  *
  * @example
  * ```sh
@@ -30,11 +32,7 @@ import {
   selectProfile,
   stringSetting,
 } from "../config/selection.ts";
-import {
-  REGION_SOURCE_WORDS,
-  type RegionSource,
-  resolveRegion,
-} from "../config/region.ts";
+import { resolveRegion } from "../config/region.ts";
 import {
   cacheFilePath,
   loginCacheDir,
@@ -56,30 +54,44 @@ import {
   roleChain,
 } from "../credentials/role_config.ts";
 import { loginProfiles } from "../credentials/login_profiles.ts";
-import {
-  type ChainReport,
-  explainChain,
-  LINK_WORDS,
-} from "../credentials/chain_links.ts";
-import { safeText } from "../util/safe_text.ts";
+import { explainChain, LINK_WORDS } from "../credentials/chain_links.ts";
 import { autoLoginFor, autoLoginSetting } from "./_credentials.ts";
 import { coolDownWords, coolingDown } from "../credentials/login_again.ts";
 import { browserAvailability } from "../util/desktop.ts";
-import { formatExpiresAt, relativeTime } from "../util/time.ts";
+import { formatExpiresAt } from "../util/time.ts";
 import { lstatOrUndefined } from "../util/read.ts";
+import {
+  allProfiles,
+  type AutoSignInStatus,
+  formatSsoSessionText,
+  ssoBaseOf,
+  ssoConfigOf,
+  ssoProfileStatus,
+  ssoSessionStatuses,
+} from "./_status_sso.ts";
+import {
+  formatChainText,
+  formatStatusText,
+  type ProfileStatus,
+} from "./_status_text.ts";
 
 /** The command's spec. */
 export const spec: CommandSpec = {
   name: "status",
   summary:
-    "Show login sessions and role profiles: valid, due, expired or logged out.",
+    "Show login sessions, IAM Identity Center sessions and role profiles: valid, due, expired or logged out.",
   description:
-    "For the profile (or, with --all, every profile with a login_session and every role profile built on " +
-    "one): the session, the account, whether the cached credentials are valid, need a refresh, have expired " +
+    "For the profile (or, with --all, every profile with a login_session, every IAM Identity Center profile, " +
+    "and every role profile built on one): the session, the account, whether the cached credentials are valid, " +
+    "need a refresh, have expired " +
     "or are absent (logged out), when they expire, when the console session ends if the cache says (it does " +
     "not today: unknown), the region a refresh will use and why, and the cache file. It reads only the " +
     "caches: no network call and no refresh, unless --verify asks for one GetCallerIdentity per profile " +
     "(which refreshes what needs it) to show the live identity.\n\n" +
+    "For IAM Identity Center profiles: the sso-session (or the legacy start URL), the account and role, and " +
+    "the role credentials in the cache; then each session with its token's expiry, whether it can be " +
+    "refreshed (a refresh token and a client registration that has not expired; legacy profiles cannot), " +
+    "and which profiles use it.\n\n" +
     "For one profile (no --all) it also shows the credential chain as the AWS CLI asks it: which link answers " +
     "(environment keys, a role, web identity, IAM Identity Center, the credentials file, login_session, " +
     "credential_process, the config file, the container endpoint) and why each link before it does not.\n\n" +
@@ -90,7 +102,7 @@ export const spec: CommandSpec = {
     all: {
       type: "boolean",
       help:
-        "Every profile with a login_session, and every role profile built on one.",
+        "Every profile with a login_session or IAM Identity Center settings, and every role profile built on one.",
     },
     output: {
       type: "string",
@@ -112,41 +124,6 @@ export const spec: CommandSpec = {
     "aws-signin status --profile dev --output json --verify",
   ],
 };
-
-/** One profile's state. Field names are the JSON output's (stable for scripts). */
-export interface ProfileStatus {
-  profile: string;
-  /** `login`, `assume-role`, or `other` (neither: nothing for aws-signin to sign in). */
-  type: "login" | "assume-role" | "other";
-  session?: string | null;
-  roleArn?: string;
-  sourceProfile?: string | null;
-  account: string | null;
-  /** `valid`, `needs-refresh`, `expired`, `absent` (logged out / never assumed), `invalid` (unreadable cache). */
-  state: "valid" | "needs-refresh" | "expired" | "absent" | "invalid" | "none";
-  expiresAt: string | null;
-  /** When the console session ends, if the cache says (it does not: always null today). */
-  sessionEndsAt: null;
-  refreshRegion?: string | null;
-  refreshRegionFrom?: string | null;
-  /** The region the cache entry says issued the session (`null`: not recorded, e.g. another SDK rewrote the entry). */
-  issuingRegion?: string | null;
-  cacheFile: string | null;
-  usable: boolean;
-  /** Why it is not usable, or what to do. */
-  note?: string;
-  /** Login profiles: whether `--auto-login` is on for this run, and whether a browser can open here. */
-  autoSignIn?: {
-    enabled: boolean;
-    possible: boolean;
-    why?: string;
-    /** After a refused or timed-out sign-in: when `--auto-login` may open a browser again. */
-    notBefore?: string;
-  };
-  identity?: { UserId: string; Account: string; Arn: string } | {
-    error: string;
-  };
-}
 
 function stateOf(
   expiresAtMs: number,
@@ -259,7 +236,15 @@ async function roleStatus(
       profile.shared,
       { name: sourceName, source: "flag" },
     );
-    if (source && stringSetting(source.settings, "login_session")) {
+    const sso = source && ssoBaseOf(source);
+    if (sso) {
+      const base = await ssoProfileStatus(sso, {
+        env: ctx.env,
+        now: ctx.now(),
+      });
+      usable = base.fields.usable;
+      if (!usable) note = `its source ${base.fields.note}`;
+    } else if (source && stringSetting(source.settings, "login_session")) {
       const login = await loginStatus(source, ctx);
       usable = login.usable;
       if (!usable) note = `its source ${login.note}`;
@@ -280,6 +265,27 @@ async function statusOf(
   ctx: Context,
 ): Promise<ProfileStatus> {
   if (isRoleProfile(profile.settings)) return await roleStatus(profile, ctx);
+  const sso = ssoConfigOf(profile);
+  if (sso instanceof Error) {
+    return {
+      profile: profile.name,
+      type: "sso",
+      account: null,
+      state: "invalid",
+      expiresAt: null,
+      sessionEndsAt: null,
+      cacheFile: null,
+      usable: false,
+      note: sso.message,
+    };
+  }
+  if (sso) {
+    const { fields } = await ssoProfileStatus(sso, {
+      env: ctx.env,
+      now: ctx.now(),
+    });
+    return { profile: profile.name, type: "sso", ...fields };
+  }
   if (stringSetting(profile.settings, "login_session") !== undefined) {
     return await loginStatus(profile, ctx);
   }
@@ -298,92 +304,24 @@ async function statusOf(
   };
 }
 
-/** The text form of one profile's status. */
-export function formatStatusText(s: ProfileStatus, now: number): string {
-  const lines: [string, string][] = [];
-  if (s.type === "login") {
-    lines.push(["session", s.session ?? ""]);
-  }
-  if (s.type === "assume-role") {
-    lines.push(["role", s.roleArn ?? ""]);
-    lines.push(["source", s.sourceProfile ?? "(credential_source)"]);
-  }
-  if (s.type !== "other") lines.push(["account", s.account ?? "unknown"]);
-  const when = s.expiresAt
-    ? `${s.expiresAt} (${relativeTime(Date.parse(s.expiresAt) - now)})`
-    : "";
-  const state = {
-    "valid": `valid until ${when}`,
-    "needs-refresh": `valid until ${when}; refreshed on next use`,
-    "expired": s.usable
-      ? `expired at ${when}; refreshed on next use`
-      : `expired at ${when}`,
-    "absent": s.type === "login"
-      ? "absent (logged out)"
-      : "absent (not assumed yet)",
-    "invalid": "unusable",
-    "none": "none",
-  }[s.state];
-  lines.push(["credentials", state]);
-  if (s.type === "login") {
-    lines.push(["console session", "ends: unknown"]);
-    lines.push([
-      "refresh region",
-      s.refreshRegion
-        ? `${s.refreshRegion} (${
-          REGION_SOURCE_WORDS[s.refreshRegionFrom as RegionSource] ??
-            s.refreshRegionFrom
-        })`
-        : "unknown",
-    ]);
-    if (
-      s.autoSignIn && (!s.usable || s.autoSignIn.notBefore !== undefined)
-    ) {
-      lines.push([
-        "auto sign-in",
-        !s.autoSignIn.enabled
-          ? "off (--auto-login or AWS_SIGNIN_AUTO_LOGIN=true signs the session in again on next use)"
-          : s.autoSignIn.possible
-          ? "on: the next use opens a browser here to sign in again"
-          : `on, but not possible here: ${s.autoSignIn.why}`,
-      ]);
-    }
-    if (s.issuingRegion === null && s.state !== "absent") {
-      lines.push([
-        "issuing region",
-        "not recorded (the AWS CLI does not record it, other SDKs drop it): refreshes go to the refresh region",
-      ]);
-    }
-  }
-  if (s.cacheFile) lines.push(["cache", s.cacheFile]);
-  if (s.identity) {
-    lines.push([
-      "identity",
-      "error" in s.identity
-        ? `error: ${s.identity.error}`
-        : `${s.identity.Arn} (verified)`,
-    ]);
-  }
-  if (s.note) lines.push(["note", s.note]);
-  // Names, ARNs and account ids come from files: shown with control characters escaped.
-  return `profile ${safeText(s.profile)} (${s.type})\n${
-    lines.map(([k, v]) => `  ${k.padEnd(16)} ${safeText(v)}\n`).join("")
-  }`;
-}
-
-/** The text form of the chain's report: each link asked, and which answers. */
-export function formatChainText(chain: ChainReport): string {
-  const lines = chain.links.map((l) =>
-    `  ${LINK_WORDS[l.link].padEnd(22)} ${l.answers ? "answers: " : ""}${
-      safeText(l.why)
-    }\n`
-  );
-  if (!chain.answeredBy) lines.push(`  ${"answers".padEnd(22)} none\n`);
-  return `credential chain for profile ${
-    safeText(chain.profile)
-  } (the AWS CLI's order: the first link that answers is used)\n${
-    lines.join("")
-  }`;
+/** `--auto-login`'s state for the cache file a sign-in would write (its cool-down marker is beside it). */
+function autoSignInFor(
+  file: string | null,
+  ctx: Context,
+  enabled: boolean,
+  browser: ReturnType<typeof browserAvailability>,
+): AutoSignInStatus {
+  const recent = file === null ? undefined : coolingDown(file, ctx.now());
+  return {
+    enabled,
+    possible: browser.ok && recent === undefined,
+    ...(!browser.ok
+      ? { why: browser.why }
+      : recent
+      ? { why: coolDownWords(recent, ctx.now()) }
+      : {}),
+    ...(recent ? { notBefore: formatExpiresAt(ctx.now() + recent.left) } : {}),
+  };
 }
 
 /** Runs `status`. */
@@ -409,6 +347,20 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     ? undefined
     : explainChain(profiles[0]!, ctx.env);
   const browser = browserAvailability(ctx.env);
+  // The IAM Identity Center sessions (or legacy start URLs) the listed profiles rest on.
+  const sessions = profiles.length === 0 ? [] : await ssoSessionStatuses(
+    profiles.flatMap((p) => ssoBaseOf(p) ?? []),
+    allProfiles(profiles[0]!),
+    { env: ctx.env, now: ctx.now() },
+  );
+  for (const session of sessions) {
+    session.autoSignIn = autoSignInFor(
+      session.tokenFile,
+      ctx,
+      auto !== undefined,
+      browser,
+    );
+  }
   for (const profile of profiles) {
     const s = await statusOf(profile, ctx);
     if (s.type === "other" && chain?.answeredBy) {
@@ -417,22 +369,13 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
         LINK_WORDS[chain.answeredBy]
       } link of the chain (below): nothing for aws-signin to sign in`;
     }
-    if (s.type === "login") {
-      const recent = s.cacheFile === null
-        ? undefined
-        : coolingDown(s.cacheFile, ctx.now());
-      s.autoSignIn = {
-        enabled: auto !== undefined,
-        possible: browser.ok && recent === undefined,
-        ...(!browser.ok
-          ? { why: browser.why }
-          : recent
-          ? { why: coolDownWords(recent, ctx.now()) }
-          : {}),
-        ...(recent
-          ? { notBefore: formatExpiresAt(ctx.now() + recent.left) }
-          : {}),
-      };
+    if (s.type === "login" || (s.type === "sso" && s.tokenFile)) {
+      s.autoSignIn = autoSignInFor(
+        s.type === "sso" ? s.tokenFile! : s.cacheFile,
+        ctx,
+        auto !== undefined,
+        browser,
+      );
     }
     if (args.bool("verify") && s.type !== "other") {
       const { verifyIdentity } = await import("./_verify.ts");
@@ -450,18 +393,21 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       formatJson(
         {
           profiles: statuses,
+          ...(sessions.length > 0 ? { ssoSessions: sessions } : {}),
           ...(chain ? { chain } : {}),
         } as unknown as JsonValue,
       ),
     );
   } else if (statuses.length === 0) {
     await ctx.io.out(
-      `No profile has a login_session. Run "aws-signin login" to sign one in.\n`,
+      `No profile has a login_session or IAM Identity Center settings. Run "aws-signin login" (or ` +
+        `"aws-signin sso login") to sign one in.\n`,
     );
   } else {
     await ctx.io.out(
       [
         ...statuses.map((s) => formatStatusText(s, ctx.now())),
+        ...sessions.map((s) => formatSsoSessionText(s, ctx.now())),
         ...(chain ? [formatChainText(chain)] : []),
       ].join("\n"),
     );

@@ -33,12 +33,10 @@ import {
 } from "../config/sso_config.ts";
 import { resolveEndpoint } from "../endpoints/resolve.ts";
 import {
+  prepareSsoCacheDir,
   readSsoToken,
-  ssoCacheDir,
   type SsoToken,
-  ssoTokenFile,
   ssoTokenJson,
-  ssoTokenKey,
   SsoTokenLoadError,
   ssoTokenLockPath,
   writeSsoCacheFile,
@@ -57,10 +55,9 @@ import { formatExpiresAt } from "../util/time.ts";
 import { signInOnce, waitingFor } from "./login_again.ts";
 import { ROLE_EXPIRY_WINDOW_MS } from "./role_config.ts";
 import { fromSsoRoleCache } from "./sso_role.ts";
+import { SSO_REFRESH_WINDOW_MS, ssoTokenFileOf } from "./sso_state.ts";
 import type { Credentials, ProviderContext } from "./types.ts";
 
-/** A session's token is refreshed when less than this is left (botocore's `_REFRESH_WINDOW`). */
-export const SSO_REFRESH_WINDOW_MS = 15 * 60_000;
 /** How long a process waits for another's refresh (or sign-in: the holder's note extends it). */
 const LOCK_WAIT_MS = 30_000;
 
@@ -101,19 +98,11 @@ function asIs<E extends AwsSigninError>(error: E, hint?: string): E {
 }
 
 /** The token file of a profile's session (or legacy start URL). */
-async function tokenFileOf(
+function tokenFileOf(
   config: SsoCredentialConfig,
   ctx: ProviderContext,
 ): Promise<string> {
-  return ssoTokenFile(
-    ssoCacheDir(ctx.env),
-    await ssoTokenKey({
-      startUrl: config.startUrl,
-      ...(config.sessionName !== undefined
-        ? { sessionName: config.sessionName }
-        : {}),
-    }),
-  );
+  return ssoTokenFileOf(config, ctx);
 }
 
 function readToken(
@@ -157,6 +146,9 @@ export async function ssoAccessToken(
     ) {
       return token.accessToken;
     }
+  } else if (token.missing && !ctx.autoLogin?.ssoSignIn) {
+    // Never signed in (or signed out), and no sign-in to wait for: nothing to lock.
+    throw asIs(token, `Run '${loginAgain(config)}' to sign in.`);
   }
   return await withLock(file, ctx, () => underLock(file, config, ctx));
 }
@@ -166,6 +158,8 @@ async function withLock<T>(
   ctx: ProviderContext,
   fn: () => Promise<T>,
 ): Promise<T> {
+  // The lock sits beside the token: its folder may not exist yet (nobody signed in here).
+  await prepareSsoCacheDir(dirName(file), ctx.warn);
   return await withFileLock(ssoTokenLockPath(file), fn, {
     now: ctx.now,
     sleep: ctx.sleep,

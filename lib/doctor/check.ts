@@ -24,6 +24,7 @@ export const AREAS = [
   "files",
   "selection",
   "session",
+  "sso",
   "clock",
   "network",
   "identity",

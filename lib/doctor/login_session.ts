@@ -75,6 +75,8 @@ export interface Target {
   readonly noIdentity?: string;
   /** The login profile its credentials come from (directly or through roles), if any. */
   readonly loginProfile?: string;
+  /** The command that signs its credentials in again when it is not `aws-signin login` (IAM Identity Center). */
+  readonly again?: string;
 }
 
 /** Credentials used for the identity check must have at least this long left. */

@@ -121,6 +121,8 @@ async function identity(ctx: Context, t: Target): Promise<Check[]> {
             ? `${
               loginCommand(safeText(t.loginProfile))
             }   (if refreshes are refused with AccessDenied, ask for the SignInLocalDevelopmentAccess managed policy)`
+            : t.again !== undefined
+            ? safeText(t.again)
             : "The keys are no longer valid: replace them, or remove them and sign in with aws-signin login."
           : "See the network checks above.",
       ),

@@ -35,6 +35,7 @@ import type { Env } from "../util/env.ts";
 import { safeText } from "../util/safe_text.ts";
 import { shlexQuote } from "../util/shlex.ts";
 import { type Check, check } from "./check.ts";
+import { ssoMixedWith } from "./sso.ts";
 
 const has = (values: ProfileValues | undefined, ...keys: string[]) =>
   values !== undefined && keys.some((k) => values[k] !== undefined);
@@ -229,7 +230,8 @@ export function selectionChecks(init: {
   if (shared) {
     for (const profile of init.profiles) {
       const styles = credentialStyles(profile);
-      if (styles.length < 2) continue;
+      // IAM Identity Center beside keys or a credential_process: sso.mixed says how the SDKs differ.
+      if (styles.length < 2 || ssoMixedWith(profile) !== undefined) continue;
       out.push(check(
         "selection.credential-styles",
         "warning",

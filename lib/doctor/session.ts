@@ -44,6 +44,7 @@ import type { Env } from "../util/env.ts";
 import { safeText } from "../util/safe_text.ts";
 import { formatExpiresAt, relativeTime } from "../util/time.ts";
 import { type Check, check, shellWord } from "./check.ts";
+import { ssoProfileChecks } from "./sso.ts";
 import {
   loginSessionChecks,
   type StsRegion,
@@ -66,6 +67,8 @@ export async function sessionChecks(init: {
   const targets: Target[] = [];
   const loginDone = new Map<string, Target>();
   const roleDone = new Set<string>();
+  const ssoDone = new Map<string, Target>();
+  const ssoSeen = new Set<string>();
 
   /** The STS endpoint of a profile, in its region, else in `fallback` (the session's or the source profile's), else us-east-1. */
   const stsOf = (
@@ -109,6 +112,20 @@ export async function sessionChecks(init: {
     if (done) return done;
     const t = await loginSessionChecks(profile, { env, now, checks, stsOf });
     loginDone.set(profile.name, t);
+    return t;
+  }
+
+  async function sso(profile: ResolvedProfile): Promise<Target> {
+    const done = ssoDone.get(profile.name);
+    if (done) return done;
+    const t = await ssoProfileChecks(profile, {
+      env,
+      now,
+      checks,
+      stsOf: (p) => stsOf(p),
+      seen: ssoSeen,
+    });
+    ssoDone.set(profile.name, t);
     return t;
   }
 
@@ -161,7 +178,13 @@ export async function sessionChecks(init: {
     const sourceIsLogin = source !== undefined &&
       !isRoleProfile(source.settings) &&
       stringSetting(source.settings, "login_session") !== undefined;
-    const base = sourceIsLogin ? await login(source) : undefined;
+    const sourceIsSso = source !== undefined &&
+      !isRoleProfile(source.settings) && isSsoProfile(source.settings);
+    const base = sourceIsSso
+      ? await sso(source)
+      : sourceIsLogin
+      ? await login(source)
+      : undefined;
     const via = chain.length > 1
       ? ` through ${chain.length - 1} more role${chain.length > 2 ? "s" : ""}`
       : "";
@@ -188,6 +211,7 @@ export async function sessionChecks(init: {
     return {
       profile,
       ...(base?.loginProfile ? { loginProfile: base.loginProfile } : {}),
+      ...(base?.again ? { again: base.again } : {}),
       ...(sts ? { sts } : {}),
       ...(cached && left > USABLE_MS
         ? {
@@ -214,6 +238,8 @@ export async function sessionChecks(init: {
         }))(t)
         : t;
     if (isRoleProfile(s)) return withEnv(await role(profile));
+    // botocore's SSO provider comes before the credentials file, login_session and credential_process.
+    if (isSsoProfile(s)) return withEnv(await sso(profile));
     const keysInFile = profile.credentialsSettings?.aws_access_key_id !==
       undefined;
     if (!keysInFile && stringSetting(s, "login_session") !== undefined) {
@@ -274,8 +300,7 @@ export async function sessionChecks(init: {
     }
     const chained = explainChain(profile, env).answeredBy;
     const style =
-      (isSsoProfile(s) ? "IAM Identity Center (sso_*)" : undefined) ??
-        (process !== undefined ? "a credential_process" : undefined) ??
+      (process !== undefined ? "a credential_process" : undefined) ??
         (chained === "web-identity" || chained === "container"
           ? `the ${LINK_WORDS[chained]} (selection.chain)`
           : undefined);
@@ -317,11 +342,12 @@ export async function sessionChecks(init: {
     if (isRoleProfile(profile.settings) && roleDone.has(profile.name)) continue;
     const target = await one(profile);
     if (target) targets.push(target);
-    // The role profiles built on a login profile, with the state of their role cache.
+    // The role profiles built on a login (or IAM Identity Center) profile, with their role cache.
     if (
-      !init.all && target?.loginProfile !== undefined &&
-      !isRoleProfile(profile.settings) &&
-      stringSetting(profile.settings, "login_session") !== undefined
+      !init.all && !isRoleProfile(profile.settings) &&
+      ((target?.loginProfile !== undefined &&
+        stringSetting(profile.settings, "login_session") !== undefined) ||
+        ssoDone.has(profile.name))
     ) {
       for (const other of rolesBuiltOn(profile)) {
         if (!roleDone.has(other.name)) await role(other);

@@ -30,6 +30,9 @@ import { AwsSigninError, ConfigurationError, ServiceError } from "../errors.ts";
 import { LoginCacheError } from "../cache/login_cache.ts";
 import { LoginRefreshError } from "../signin/token_errors.ts";
 import { AutoLoginFailedError } from "../credentials/login_again.ts";
+import { SsoTokenLoadError } from "../cache/sso_token_cache.ts";
+import { SsoConfigError } from "../config/sso_config.ts";
+import { SsoTokenExpiredError, SsoUnauthorizedError } from "../sso/errors.ts";
 import type { Credentials } from "../credentials/types.ts";
 import { formatExpiresAt } from "../util/time.ts";
 
@@ -51,16 +54,25 @@ export interface MemoryOptions {
   readonly warn: (message: string) => void;
   readonly debug?: (message: string) => void;
   /** What the warning about a lasting refusal ends with: what to do (default: the server keeps running). */
-  readonly lastingHint?: string;
+  readonly lastingHint?: string | (() => string);
   /** Credentials already looked up (served until they are due, like any other). */
   readonly seed?: Credentials;
 }
 
-/** Whether an error will be there on every try until the user does something (and the files change). */
+/**
+ * Whether an error will be there on every try until the user does something
+ * (and the files change): a login session or an IAM Identity Center token
+ * that has ended, is missing or is refused, a configuration error, a failed
+ * `--auto-login`.
+ */
 export function isLasting(error: unknown): boolean {
   if (
     error instanceof LoginRefreshError || error instanceof LoginCacheError ||
-    error instanceof ConfigurationError || error instanceof AutoLoginFailedError
+    error instanceof ConfigurationError ||
+    error instanceof AutoLoginFailedError ||
+    error instanceof SsoTokenLoadError ||
+    error instanceof SsoTokenExpiredError ||
+    error instanceof SsoUnauthorizedError || error instanceof SsoConfigError
   ) return true;
   return error instanceof ServiceError &&
     error.operation === "CreateOAuth2Token" && error.status >= 400 &&
@@ -137,9 +149,12 @@ export function rememberingCredentials(
         lastGood = undefined;
         failures = 0;
         retryAt = 0;
+        const hint = typeof options.lastingHint === "function"
+          ? options.lastingHint()
+          : options.lastingHint;
         options.warn(
           `${(error as Error).message} ${
-            options.lastingHint ?? "(The server keeps running.)"
+            hint ?? "(The server keeps running.)"
           }`,
         );
         throw error;

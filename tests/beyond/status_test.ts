@@ -226,7 +226,7 @@ Deno.test("status --verify calls GetCallerIdentity (refreshing as needed) and sh
   assert.equal(none.code, 1);
   assert.equal(
     none.stdout,
-    'No profile has a login_session. Run "aws-signin login" to sign one in.\n',
+    'No profile has a login_session or IAM Identity Center settings. Run "aws-signin login" (or "aws-signin sso login") to sign one in.\n',
   );
 });
 
