@@ -145,7 +145,9 @@ export async function value(
   if (source.current !== undefined) return source.current;
   if (source.required) {
     throw new UsageError(
-      `There is no terminal to ask for the ${source.text.toLowerCase()}: pass --${source.flag} ${source.placeholder}.`,
+      `There is no terminal to ask for the ${
+        source.text.replace(/^[A-Z][a-z]/, (m) => m.toLowerCase())
+      }: pass --${source.flag} ${source.placeholder}.`,
     );
   }
   return undefined;
