@@ -98,9 +98,9 @@ export function spawnInTerminal(
         }
         if (Date.now() > deadline) {
           throw new Error(
-            `the terminal never showed ${String(text)} within ${timeoutMs} ms:\n${
-              JSON.stringify(plainScreen(rest))
-            }`,
+            `the terminal never showed ${
+              String(text)
+            } within ${timeoutMs} ms:\n${JSON.stringify(plainScreen(rest))}`,
           );
         }
         await new Promise((r) => setTimeout(r, 20));

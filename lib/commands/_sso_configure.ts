@@ -5,11 +5,12 @@
  * (`sso login`'s flows and token file; a token with 15 minutes or more is
  * used as it is, as the AWS CLI does when it does not force a refresh), the
  * portal's account and role lists across pages, sorted as the AWS CLI sorts
- * them, and the config written through the project's writer under its lock.
+ * them (`_sso_accounts.ts`), and the config written through the project's
+ * writer under its lock.
  *
  * @example
  * ```ts
- * sortAccounts([{ accountId: "2" }, { accountId: "1", accountName: "b" }]); // [{ accountId: "1", … }, { accountId: "2" }]
+ * sessionTarget("my sso"); // { section: "sso-session 'my sso'" }
  * ```
  * @module
  */
@@ -31,7 +32,6 @@ import {
   ssoSessionSection,
 } from "../config/sso_config.ts";
 import { type SectionTarget, updateConfigText } from "../config/writer.ts";
-import { resolveEndpoint } from "../endpoints/resolve.ts";
 import {
   readSsoToken,
   ssoCacheDir,
@@ -43,13 +43,6 @@ import {
 } from "../cache/sso_token_cache.ts";
 import { signInMarkerPath } from "../cache/login_cache.ts";
 import { AUTH_CODE_WAIT_SECONDS, ssoSignIn } from "../flow/sso_sign_in.ts";
-import {
-  type AccountInfo,
-  listAllAccountRoles,
-  listAllAccounts,
-  type RoleInfo,
-  type SsoClientOptions,
-} from "../sso/portal_client.ts";
 import { isAwsOwnedHost, resolveStartUrl } from "../sso/start_url.ts";
 import { browserAvailability } from "../util/desktop.ts";
 import { updateFileLocked } from "../util/files.ts";
@@ -124,7 +117,9 @@ export async function askStartUrlAndRegion(
   try {
     host = new URL(startUrl).hostname;
   } catch { /* no host: no vanity URL */ }
-  if (host && !isAwsOwnedHost(host) && args.string("sso-region") === undefined) {
+  if (
+    host && !isAwsOwnedHost(host) && args.string("sso-region") === undefined
+  ) {
     try {
       const resolved = await resolveStartUrl(startUrl, {
         fetch: callWorld(ctx, profile).fetch,
@@ -441,84 +436,6 @@ export async function ssoAccessToken(
   });
   ctx.debug(`wrote the SSO token ${result.tokenFile}`);
   return { accessToken: result.token.accessToken, region: result.region };
-}
-
-/** The portal client of a region (`AWS_ENDPOINT_URL_SSO`, `[services]`, …). */
-export function portalClient(
-  ctx: Context,
-  profile: ResolvedProfile,
-  region: string,
-): SsoClientOptions {
-  const endpoint = resolveEndpoint("sso", {
-    region,
-    env: ctx.env,
-    profile: profile.settings,
-    shared: profile.shared,
-  });
-  ctx.debug(
-    `IAM Identity Center portal endpoint ${endpoint.url} (from ${endpoint.source})`,
-  );
-  return {
-    ...callWorld(ctx, profile),
-    endpoint: endpoint.url,
-    ...(ctx.connection?.readTimeoutMs !== undefined
-      ? { timeoutMs: ctx.connection.readTimeoutMs }
-      : {}),
-  };
-}
-
-/** The AWS CLI's `display_account`: name, e-mail and id, whichever are there. */
-export function displayAccount(a: AccountInfo): string {
-  if (a.accountName === undefined && a.emailAddress === undefined) {
-    return a.accountId;
-  }
-  if (a.emailAddress === undefined) return `${a.accountName} (${a.accountId})`;
-  if (a.accountName === undefined) return `${a.emailAddress} (${a.accountId})`;
-  return `${a.accountName}, ${a.emailAddress} (${a.accountId})`;
-}
-
-const compare = (a: string, b: string) => a < b ? -1 : a > b ? 1 : 0;
-
-/**
- * The AWS CLI's order (2.34.24+): accounts with a name or e-mail first, each
- * group by the lowercased first of name, e-mail, id; stable otherwise.
- */
-export function sortAccounts(accounts: readonly AccountInfo[]): AccountInfo[] {
-  const key = (a: AccountInfo): [number, string] => [
-    a.accountName === undefined && a.emailAddress === undefined ? 1 : 0,
-    (a.accountName ?? a.emailAddress ?? a.accountId).toLowerCase(),
-  ];
-  return [...accounts].sort((x, y) => {
-    const [gx, kx] = key(x);
-    const [gy, ky] = key(y);
-    return gx - gy || compare(kx, ky);
-  });
-}
-
-/** Roles by lowercased name (the AWS CLI's order). */
-export function sortRoles(roles: readonly RoleInfo[]): RoleInfo[] {
-  return [...roles].sort((x, y) =>
-    compare(x.roleName.toLowerCase(), y.roleName.toLowerCase())
-  );
-}
-
-/** Every account, across pages, sorted. */
-export async function accountsOf(
-  client: SsoClientOptions,
-  accessToken: string,
-): Promise<AccountInfo[]> {
-  return sortAccounts(await listAllAccounts(client, { accessToken }));
-}
-
-/** Every role of an account, across pages, sorted. */
-export async function rolesOf(
-  client: SsoClientOptions,
-  accessToken: string,
-  accountId: string,
-): Promise<RoleInfo[]> {
-  return sortRoles(
-    await listAllAccountRoles(client, { accessToken, accountId }),
-  );
 }
 
 /** Sets values in several sections of the config file in one locked, atomic write (a new file is 0600). */

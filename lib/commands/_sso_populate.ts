@@ -35,17 +35,14 @@ import { isSsoServiceError } from "../sso/errors.ts";
 import { updateFileLocked } from "../util/files.ts";
 import { safeText } from "../util/safe_text.ts";
 import {
-  accountsOf,
   chooseSession,
   loginConfigOf,
-  portalClient,
-  rolesOf,
   sessionTarget,
   ssoAccessToken,
 } from "./_sso_configure.ts";
+import { accountsOf, portalClient, rolesOf } from "./_sso_accounts.ts";
 
-const describe = (a: Assignment) =>
-  `${a.accountId}, ${safeText(a.roleName)}`;
+const describe = (a: Assignment) => `${a.accountId}, ${safeText(a.roleName)}`;
 
 function summary(plan: PopulatePlan, noRoles: readonly string[]): string {
   const count = (action: string) =>
@@ -79,9 +76,10 @@ function summary(plan: PopulatePlan, noRoles: readonly string[]): string {
   block("Accounts without roles available to you (no profile):", [
     ...noRoles,
   ]);
-  out += `Profiles of SSO session ${
-    safeText(plan.session)
-  }: ${added.length} added, ${updated.length} updated, ${unchanged.length} unchanged, ` +
+  out +=
+    `Profiles of SSO session ${
+      safeText(plan.session)
+    }: ${added.length} added, ${updated.length} updated, ${unchanged.length} unchanged, ` +
     `${plan.removed.length} removed, ${plan.skipped.length} skipped.\n`;
   const example = plan.entries[0]?.name;
   if (example !== undefined) {

@@ -49,21 +49,33 @@ export function isValidStartUrl(url: string): boolean {
 }
 
 /** The AWS CLI's `StartUrlValidator`. */
-export const startUrlValidator: Validator = (text, current) =>
-  (!text && current) || isValidStartUrl(text)
+export function startUrlValidator(
+  text: string,
+  current: string | undefined,
+): string | undefined {
+  return (!text && current) || isValidStartUrl(text)
     ? undefined
     : "Not a valid Start URL";
+}
 
 /** The AWS CLI's `RequiredInputValidator`. */
-export const requiredValidator: Validator = (text, current) =>
-  text || current ? undefined : "A value is required";
+export function requiredValidator(
+  text: string,
+  current: string | undefined,
+): string | undefined {
+  return text || current ? undefined : "A value is required";
+}
 
 /** The AWS CLI's `ScopesValidator`: no whitespace inside a comma-separated item. */
-export const scopesValidator: Validator = (text, current) =>
-  (!text && current) ||
-    text.split(",").every((scope) => !/\s/.test(scope.trim()))
+export function scopesValidator(
+  text: string,
+  current: string | undefined,
+): string | undefined {
+  return (!text && current) ||
+      text.split(",").every((scope) => !/\s/.test(scope.trim()))
     ? undefined
     : "Scope values must be separated by commas";
+}
 
 /** The input ended before a question was answered. */
 function inputEnded(what: string): AwsSigninError {

@@ -38,18 +38,20 @@ import { DEFAULT_PROFILE_TEMPLATE } from "../config/sso_populate.ts";
 import { isSsoServiceError } from "../sso/errors.ts";
 import type { AccountInfo, SsoClientOptions } from "../sso/portal_client.ts";
 import { shlexQuote } from "../util/shlex.ts";
-import { safeText } from "../util/safe_text.ts";
+import { hasControlCharacters, safeText } from "../util/safe_text.ts";
 import {
-  accountsOf,
   chooseSession,
-  displayAccount,
   loginConfigOf,
-  portalClient,
-  rolesOf,
   sessionTarget,
   ssoAccessToken,
   writeConfig,
 } from "./_sso_configure.ts";
+import {
+  accountsOf,
+  displayAccount,
+  portalClient,
+  rolesOf,
+} from "./_sso_accounts.ts";
 import { choose, requiredValidator, value } from "./_sso_prompt.ts";
 import { populate } from "./_sso_populate.ts";
 
@@ -142,7 +144,8 @@ export const spec: CommandSpec = {
     },
     "no-browser": {
       type: "boolean",
-      help: "Print the sign-in URL (and code) without trying to open a browser.",
+      help:
+        "Print the sign-in URL (and code) without trying to open a browser.",
     },
     all: {
       type: "boolean",
@@ -265,7 +268,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
         : undefined,
       validate: (text, current) =>
         requiredValidator(text, current) ??
-          (/[\x00-\x1f\x7f[\]]/.test(text)
+          (hasControlCharacters(text) || /[[\]]/.test(text)
             ? 'A profile name cannot contain "[", "]" or control characters'
             : undefined),
       required: true,
@@ -314,7 +317,9 @@ async function chooseAccount(
     const found = accounts.find((a) => a.accountId === given.trim());
     if (!found) {
       throw new UsageError(
-        `The account "${safeText(given)}" is not available to you: --account-id must be one of ${
+        `The account "${
+          safeText(given)
+        }" is not available to you: --account-id must be one of ${
           accounts.map((a) => a.accountId).join(", ")
         }.`,
       );
@@ -358,7 +363,9 @@ async function chooseRole(
     r.roleName
   );
   if (roles.length === 0) {
-    throw new AwsSigninError(`No roles are available for the account ${accountId}`);
+    throw new AwsSigninError(
+      `No roles are available for the account ${accountId}`,
+    );
   }
   const given = args.string("role-name");
   let chosen: string;

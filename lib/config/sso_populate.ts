@@ -31,8 +31,8 @@ import { parseIni } from "./ini.ts";
 import {
   configSectionFor,
   profileNameOfSection,
-  type SharedConfig,
   sectionIsProfile,
+  type SharedConfig,
 } from "./profiles.ts";
 import type { ProfileValues } from "./selection.ts";
 import { updateConfigText } from "./writer.ts";
@@ -94,8 +94,10 @@ export function renderProfileName(
     role_name: assignment.roleName,
     session,
   };
-  return template.replace(/\{([a-z_]+)\}/g, (m, name: string) =>
-    values[name] ?? m);
+  return template.replace(
+    /\{([a-z_]+)\}/g,
+    (m, name: string) => values[name] ?? m,
+  );
 }
 
 /**
@@ -268,10 +270,15 @@ export function applyPopulatePlan(
   let out = text;
   for (const entry of plan.entries) {
     if (entry.action === "unchanged") continue;
-    out = updateConfigText(out, {
-      section: configSectionFor(entry.name),
-      alsoMatches: sectionIsProfile(entry.name),
-    }, entry.values, file);
+    out = updateConfigText(
+      out,
+      {
+        section: configSectionFor(entry.name),
+        alsoMatches: sectionIsProfile(entry.name),
+      },
+      entry.values,
+      file,
+    );
   }
   for (const name of plan.removed) {
     if (out !== null) out = removeConfigSection(out, name, file);

@@ -85,7 +85,8 @@ const DEV_READ = {
 };
 
 Deno.test("planPopulate: new names are added; its own profiles of this session are updated or unchanged, and the rest of them removed", () => {
-  const text = "[profile Dev-Admin]\nsso_session = corp\nsso_account_id = 111122223333\n" +
+  const text =
+    "[profile Dev-Admin]\nsso_session = corp\nsso_account_id = 111122223333\n" +
     "sso_role_name = Admin\nsso_auto_populated = true\n" +
     "[profile Old-Admin]\nsso_session = corp\nsso_account_id = 999999999999\n" +
     "sso_role_name = Admin\nsso_auto_populated = true\n" +
@@ -193,7 +194,8 @@ Deno.test("applyPopulatePlan writes the keys in order with the marker, updates i
 });
 
 Deno.test("removeConfigSection removes the header through its last setting and the blank lines after it, nothing else", () => {
-  const text = "[a]\nx = 1\n\n[profile b]\ny = 2\n  nested = 3\n# about c\n\n[c]\nz = 3\n";
+  const text =
+    "[a]\nx = 1\n\n[profile b]\ny = 2\n  nested = 3\n# about c\n\n[c]\nz = 3\n";
   assert.equal(
     removeConfigSection(text, "b", "config"),
     "[a]\nx = 1\n\n# about c\n\n[c]\nz = 3\n",

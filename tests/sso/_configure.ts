@@ -7,8 +7,8 @@
 import { startEmulator } from "../../lib/emulator/server.ts";
 import type { SsoAccount } from "../../lib/emulator/sso_state.ts";
 import {
-  type RunResult,
   runInProcess,
+  type RunResult,
   standInBrowser,
   type TempHome,
   tempHome,
@@ -129,7 +129,10 @@ export const SESSION_CONFIG = "[profile ReadOnly-111122223333]\n" +
  * its own, for sso-oidc, sso and sts (as tests/emulator/sso_interop_test.ts
  * does).
  */
-export async function pointModelsAt(home: TempHome, url: string): Promise<void> {
+export async function pointModelsAt(
+  home: TempHome,
+  url: string,
+): Promise<void> {
   const ruleSet = JSON.stringify({
     version: "1.0",
     parameters: {
@@ -146,7 +149,9 @@ export async function pointModelsAt(home: TempHome, url: string): Promise<void> 
       type: "endpoint",
     }],
   });
-  for (const model of ["sso-oidc/2019-06-10", "sso/2019-06-10", "sts/2011-06-15"]) {
+  for (
+    const model of ["sso-oidc/2019-06-10", "sso/2019-06-10", "sts/2011-06-15"]
+  ) {
     const dir = `${home.dir}/.aws/models/${model}`;
     await Deno.mkdir(dir, { recursive: true });
     await Deno.writeTextFile(`${dir}/endpoint-rule-set-1.json`, ruleSet);

@@ -10,7 +10,12 @@ import { parseIni } from "../../lib/config/ini.ts";
 import { buildSharedConfig } from "../../lib/config/profiles.ts";
 import { operations } from "../emulator/_sso.ts";
 import { emulatorFault, readOrNull } from "../helpers.ts";
-import { ssoEmulator, ssoHome, START_URL, withoutTerminal } from "./_configure.ts";
+import {
+  ssoEmulator,
+  ssoHome,
+  START_URL,
+  withoutTerminal,
+} from "./_configure.ts";
 
 const SESSION = [
   "--sso-session",
@@ -33,14 +38,28 @@ const HOSTILE = [
     accountName: "Prod]\n[profile evil]\ncredential_process = touch /tmp/pwned",
     roles: ["Admin"],
   },
-  { accountId: "777788889999", accountName: "$(rm -rf ~) `x` 'q'", roles: ["Admin"] },
+  {
+    accountId: "777788889999",
+    accountName: "$(rm -rf ~) `x` 'q'",
+    roles: ["Admin"],
+  },
   { accountId: "222233334444", accountName: "Empty", roles: [] },
 ];
 
 Deno.test("configure sso --all: every account and role, safe names, the marker, the summary; a second run changes nothing", async () => {
   await using server = await ssoEmulator(HOSTILE);
-  await using home = await ssoHome(server.url, "[profile mine]\nregion = us-east-1 # mine\n");
-  const result = await withoutTerminal(["configure", "sso", "--all", ...SESSION, "--region", "eu-west-1"], home.env);
+  await using home = await ssoHome(
+    server.url,
+    "[profile mine]\nregion = us-east-1 # mine\n",
+  );
+  const result = await withoutTerminal([
+    "configure",
+    "sso",
+    "--all",
+    ...SESSION,
+    "--region",
+    "eu-west-1",
+  ], home.env);
   assert.equal(result.code, 0, result.stderr);
   const config = (await readOrNull(home.config))!;
   assert.equal(
@@ -51,30 +70,60 @@ Deno.test("configure sso --all: every account and role, safe names, the marker, 
       profile("rm_-rf_x_q_-Admin", "777788889999", "Admin") +
       profile("Development-Admin", "111122223333", "Admin") +
       profile("Development-ReadOnly", "111122223333", "ReadOnly") +
-      profile("Prod_profile_evil_credential_process_touch_tmp_pwned-Admin", "444455556666", "Admin"),
+      profile(
+        "Prod_profile_evil_credential_process_touch_tmp_pwned-Admin",
+        "444455556666",
+        "Admin",
+      ),
   );
   // The hostile name made no section of its own, and every name is shell-safe.
   const shared = buildSharedConfig(home.config, config, "credentials", null);
-  assert.deepEqual([...shared.configProfiles.keys()].filter((n) => /evil/.test(n) && !/^Prod_/.test(n)), []);
-  for (const name of shared.configProfiles.keys()) assert.match(name, /^[A-Za-z0-9_.@+-]+$/);
+  assert.deepEqual(
+    [...shared.configProfiles.keys()].filter((n) =>
+      /evil/.test(n) && !/^Prod_/.test(n)
+    ),
+    [],
+  );
+  for (const name of shared.configProfiles.keys()) {
+    assert.match(name, /^[A-Za-z0-9_.@+-]+$/);
+  }
   assert.match(
     result.stdout,
-    /Added:\n  rm_-rf_x_q_-Admin \(777788889999, Admin\)\n  Development-Admin \(111122223333, Admin\)\n/,
+    /Added:\n {2}rm_-rf_x_q_-Admin \(777788889999, Admin\)\n {2}Development-Admin \(111122223333, Admin\)\n/,
   );
-  assert.match(result.stdout, /Accounts without roles available to you \(no profile\):\n  222233334444\n/);
+  assert.match(
+    result.stdout,
+    /Accounts without roles available to you \(no profile\):\n {2}222233334444\n/,
+  );
   assert.match(
     result.stdout,
     /Profiles of SSO session my-sso: 4 added, 0 updated, 0 unchanged, 0 removed, 0 skipped\.\n/,
   );
-  const again = await withoutTerminal(["configure", "sso", "--all", "--sso-session", "my-sso", "--region", "eu-west-1"], home.env);
+  const again = await withoutTerminal([
+    "configure",
+    "sso",
+    "--all",
+    "--sso-session",
+    "my-sso",
+    "--region",
+    "eu-west-1",
+  ], home.env);
   assert.equal(again.code, 0, again.stderr);
-  assert.match(again.stdout, /0 added, 0 updated, 4 unchanged, 0 removed, 0 skipped\./);
+  assert.match(
+    again.stdout,
+    /0 added, 0 updated, 4 unchanged, 0 removed, 0 skipped\./,
+  );
   assert.equal(await readOrNull(home.config), config);
   // The second run used the saved token: one sign-in in all.
   assert.equal((await operations(server.url, ["CreateToken"])).length, 1);
 });
 
-function profile(name: string, account: string, role: string, extra = "region = eu-west-1\n"): string {
+function profile(
+  name: string,
+  account: string,
+  role: string,
+  extra = "region = eu-west-1\n",
+): string {
   return `[profile ${name}]\nsso_session = my-sso\nsso_account_id = ${account}\nsso_role_name = ${role}\n` +
     `${extra}sso_auto_populated = true\n`;
 }
@@ -96,7 +145,17 @@ Deno.test("configure sso --all updates and prunes only its own profiles of this 
     "sso_registration_scopes = sso:account:access\n";
   await using home = await ssoHome(server.url, before);
   const result = await withoutTerminal(
-    ["configure", "sso", "--all", "--sso-session", "my-sso", "--region", "eu-west-1", "--output", "json"],
+    [
+      "configure",
+      "sso",
+      "--all",
+      "--sso-session",
+      "my-sso",
+      "--region",
+      "eu-west-1",
+      "--output",
+      "json",
+    ],
     home.env,
   );
   assert.equal(result.code, 0, result.stderr);
@@ -112,13 +171,22 @@ Deno.test("configure sso --all updates and prunes only its own profiles of this 
       `[sso-session my-sso]\nsso_start_url = ${START_URL}\nsso_region = us-east-1\n` +
       "sso_registration_scopes = sso:account:access\n",
   );
-  assert.match(result.stdout, /Updated:\n  Development-Admin \(111122223333, Admin\)\n/);
-  assert.match(result.stdout, /Removed \(their account or role is no longer available\):\n  Development-Gone\n/);
   assert.match(
     result.stdout,
-    /Skipped \(a profile of that name exists that --all did not write for session my-sso; it was left as it is\):\n  Development-ReadOnly \(111122223333, ReadOnly\)\n/,
+    /Updated:\n {2}Development-Admin \(111122223333, Admin\)\n/,
   );
-  assert.match(result.stdout, /0 added, 1 updated, 0 unchanged, 1 removed, 1 skipped\./);
+  assert.match(
+    result.stdout,
+    /Removed \(their account or role is no longer available\):\n {2}Development-Gone\n/,
+  );
+  assert.match(
+    result.stdout,
+    /Skipped \(a profile of that name exists that --all did not write for session my-sso; it was left as it is\):\n {2}Development-ReadOnly \(111122223333, ReadOnly\)\n/,
+  );
+  assert.match(
+    result.stdout,
+    /0 added, 1 updated, 0 unchanged, 1 removed, 1 skipped\./,
+  );
   parseIni((await readOrNull(home.config))!, "config");
 });
 
@@ -129,20 +197,37 @@ Deno.test("configure sso --all --profile-template names profiles; collisions get
   ]);
   await using home = await ssoHome(server.url);
   const result = await withoutTerminal(
-    ["configure", "sso", "--all", ...SESSION, "--profile-template", "{session}.{account_name}.{role_name}"],
+    [
+      "configure",
+      "sso",
+      "--all",
+      ...SESSION,
+      "--profile-template",
+      "{session}.{account_name}.{role_name}",
+    ],
     home.env,
   );
   assert.equal(result.code, 0, result.stderr);
   const names = [
-    ...buildSharedConfig("c", (await readOrNull(home.config))!, "k", null).configProfiles.keys(),
+    ...buildSharedConfig("c", (await readOrNull(home.config))!, "k", null)
+      .configProfiles.keys(),
   ];
-  assert.deepEqual(names, ["my-sso.Dev_Team.Admin-111111111111", "my-sso.Dev_Team.Admin-222222222222"]);
+  assert.deepEqual(names, [
+    "my-sso.Dev_Team.Admin-111111111111",
+    "my-sso.Dev_Team.Admin-222222222222",
+  ]);
 });
 
 Deno.test("configure sso --all: a refused listing and no accounts fail (255) and write nothing; the legacy form is refused", async () => {
   await using server = await ssoEmulator([]);
-  await using home = await ssoHome(server.url, "[profile mine]\nregion = us-east-1\n");
-  const none = await withoutTerminal(["configure", "sso", "--all", ...SESSION], home.env);
+  await using home = await ssoHome(
+    server.url,
+    "[profile mine]\nregion = us-east-1\n",
+  );
+  const none = await withoutTerminal(
+    ["configure", "sso", "--all", ...SESSION],
+    home.env,
+  );
   assert.equal(none.code, 255);
   assert.match(none.stderr, /No AWS accounts are available to you\./);
   await emulatorFault(server.url, {
@@ -151,13 +236,21 @@ Deno.test("configure sso --all: a refused listing and no accounts fail (255) and
     status: 401,
     message: "Session token not found or invalid",
   });
-  const refused = await withoutTerminal(["configure", "sso", "--all", ...SESSION], home.env);
+  const refused = await withoutTerminal([
+    "configure",
+    "sso",
+    "--all",
+    ...SESSION,
+  ], home.env);
   assert.equal(refused.code, 255);
   assert.match(
     refused.stderr,
     /Unable to list AWS accounts and\/or roles: .*aws-signin sso login --sso-session my-sso.*Nothing was written\./,
   );
-  assert.equal(await readOrNull(home.config), "[profile mine]\nregion = us-east-1\n");
+  assert.equal(
+    await readOrNull(home.config),
+    "[profile mine]\nregion = us-east-1\n",
+  );
   const legacy = await withoutTerminal(["configure", "sso", "--all"], home.env);
   assert.equal(legacy.code, 252);
   assert.match(legacy.stderr, /--sso-session NAME/);

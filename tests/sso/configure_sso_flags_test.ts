@@ -54,30 +54,57 @@ Deno.test("configure sso without a terminal names the flag that is missing (252)
   await using server = await ssoEmulator();
   await using home = await ssoHome(server.url);
   const cases: [string[], RegExp][] = [
-    [[], /no terminal to ask for the SSO session name: pass --sso-session NAME/],
-    [["--sso-session", "my-sso"], /no terminal to ask for the SSO start URL: pass --sso-start-url URL/],
-    [["--sso-session", "my-sso", "--sso-start-url", START_URL], /pass --sso-region REGION/],
-    [["--sso-session", "s", "--sso-start-url", "nope"], /--sso-start-url: Not a valid Start URL/],
-    [[...NEW_SESSION, "--sso-registration-scopes", "a b"], /Scope values must be separated by commas/],
+    [
+      [],
+      /no terminal to ask for the SSO session name: pass --sso-session NAME/,
+    ],
+    [
+      ["--sso-session", "my-sso"],
+      /no terminal to ask for the SSO start URL: pass --sso-start-url URL/,
+    ],
+    [
+      ["--sso-session", "my-sso", "--sso-start-url", START_URL],
+      /pass --sso-region REGION/,
+    ],
+    [
+      ["--sso-session", "s", "--sso-start-url", "nope"],
+      /--sso-start-url: Not a valid Start URL/,
+    ],
+    [
+      [...NEW_SESSION, "--sso-registration-scopes", "a b"],
+      /Scope values must be separated by commas/,
+    ],
     [[...NEW_SESSION, "--output", "xml"], /--output: use one of json, text/],
     [["--legacy", "--sso-session", "s"], /contradict/],
     [["--all", "--profile", "p"], /leave out --profile/],
     [["--profile-template", "{role_name}"], /add --all/],
-    [["--all", "--sso-session", "s", "--profile-template", "{nope}"], /\{nope\} is not a placeholder/],
+    [
+      ["--all", "--sso-session", "s", "--profile-template", "{nope}"],
+      /\{nope\} is not a placeholder/,
+    ],
   ];
   for (const [flags, message] of cases) {
-    const result = await withoutTerminal(["configure", "sso", ...flags], home.env);
+    const result = await withoutTerminal(
+      ["configure", "sso", ...flags],
+      home.env,
+    );
     assert.equal(result.code, 252, `${flags.join(" ")}: ${result.stderr}`);
     assert.match(result.stderr, message, flags.join(" "));
   }
-  assert.deepEqual(await operations(server.url, ["RegisterClient", "CreateToken"]), []);
+  assert.deepEqual(
+    await operations(server.url, ["RegisterClient", "CreateToken"]),
+    [],
+  );
   assert.equal(await readOrNull(home.config), null);
 });
 
 Deno.test("configure sso without a terminal: several accounts or roles need --account-id / --role-name, which must be available", async () => {
   await using server = await ssoEmulator();
   await using home = await ssoHome(server.url);
-  const accounts = await withoutTerminal(["configure", "sso", ...NEW_SESSION], home.env);
+  const accounts = await withoutTerminal(
+    ["configure", "sso", ...NEW_SESSION],
+    home.env,
+  );
   assert.equal(accounts.code, 252, accounts.stderr);
   assert.match(
     accounts.stderr,
@@ -90,15 +117,29 @@ Deno.test("configure sso without a terminal: several accounts or roles need --ac
     home.env,
   );
   assert.equal(roles.code, 252, roles.stderr);
-  assert.match(roles.stderr, /pass --role-name NAME \(one of admin, Billing, ReadOnly\)/);
+  assert.match(
+    roles.stderr,
+    /pass --role-name NAME \(one of admin, Billing, ReadOnly\)/,
+  );
   const wrong = await withoutTerminal(
     ["configure", "sso", ...NEW_SESSION, "--account-id", "999999999999"],
     home.env,
   );
   assert.equal(wrong.code, 252);
-  assert.match(wrong.stderr, /--account-id must be one of 111122223333, 222233334444, 444455556666, 777788889999/);
+  assert.match(
+    wrong.stderr,
+    /--account-id must be one of 111122223333, 222233334444, 444455556666, 777788889999/,
+  );
   const role = await withoutTerminal(
-    ["configure", "sso", ...NEW_SESSION, "--account-id", "444455556666", "--role-name", "Nope"],
+    [
+      "configure",
+      "sso",
+      ...NEW_SESSION,
+      "--account-id",
+      "444455556666",
+      "--role-name",
+      "Nope",
+    ],
     home.env,
   );
   assert.equal(role.code, 252);
@@ -108,10 +149,19 @@ Deno.test("configure sso without a terminal: several accounts or roles need --ac
 
 Deno.test("configure sso without a terminal: one account and role need no flags; the profile name defaults to ROLE-ACCOUNT", async () => {
   await using server = await ssoEmulator(ONE_ACCOUNT);
-  await using home = await ssoHome(server.url, "[profile keep]\nregion = eu-west-1\n");
-  const result = await withoutTerminal(["configure", "sso", ...NEW_SESSION], home.env);
+  await using home = await ssoHome(
+    server.url,
+    "[profile keep]\nregion = eu-west-1\n",
+  );
+  const result = await withoutTerminal(
+    ["configure", "sso", ...NEW_SESSION],
+    home.env,
+  );
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /The only AWS account available to you is: 111122223333\n/);
+  assert.match(
+    result.stdout,
+    /The only AWS account available to you is: 111122223333\n/,
+  );
   assert.equal(
     await readOrNull(home.config),
     "[profile keep]\nregion = eu-west-1\n[profile Admin-111122223333]\nsso_session = my-sso\n" +
@@ -120,12 +170,20 @@ Deno.test("configure sso without a terminal: one account and role need no flags;
       "sso_registration_scopes = sso:account:access\n",
   );
   // AWS_PROFILE names the profile, as it does for the AWS CLI.
-  const env = await withoutTerminal(["configure", "sso", "--sso-session", "my-sso"], {
+  const env = await withoutTerminal([
+    "configure",
+    "sso",
+    "--sso-session",
+    "my-sso",
+  ], {
     ...home.env,
     AWS_PROFILE: "from-env",
   });
   assert.equal(env.code, 0, env.stderr);
-  assert.match(await readOrNull(home.config) ?? "", /\[profile from-env\]\nsso_session = my-sso\n/);
+  assert.match(
+    await readOrNull(home.config) ?? "",
+    /\[profile from-env\]\nsso_session = my-sso\n/,
+  );
 });
 
 Deno.test("configure sso --legacy without a terminal: the legacy keys, and an existing session's values cannot be changed by flags", async () => {
@@ -149,7 +207,13 @@ Deno.test("configure sso --legacy without a terminal: the legacy keys, and an ex
     `[profile old]\nsso_start_url = ${START_URL}\nsso_region = us-east-1\n` +
       "sso_account_id = 111122223333\nsso_role_name = Admin\n",
   );
-  const made = await withoutTerminal(["configure", "sso", ...NEW_SESSION, "--profile", "a"], home.env);
+  const made = await withoutTerminal([
+    "configure",
+    "sso",
+    ...NEW_SESSION,
+    "--profile",
+    "a",
+  ], home.env);
   assert.equal(made.code, 0, made.stderr);
   const changed = await withoutTerminal([
     "configure",
@@ -162,12 +226,18 @@ Deno.test("configure sso --legacy without a terminal: the legacy keys, and an ex
     "b",
   ], home.env);
   assert.equal(changed.code, 252);
-  assert.match(changed.stderr, /already has sso_region = us-east-1: leave out --sso-region/);
+  assert.match(
+    changed.stderr,
+    /already has sso_region = us-east-1: leave out --sso-region/,
+  );
 });
 
 Deno.test("configure sso-session: the AWS CLI's prompts and conclusion; Enter keeps the current values; flags without a terminal", async () => {
   await using server = await ssoEmulator();
-  await using home = await ssoHome(server.url, "[default]\nregion = us-east-1\n");
+  await using home = await ssoHome(
+    server.url,
+    "[default]\nregion = us-east-1\n",
+  );
   const { onTerminal } = await import("./_configure.ts");
   const first = await onTerminal(["configure", "sso-session"], home.env, [
     "",
@@ -221,5 +291,8 @@ Deno.test("configure sso-session: the AWS CLI's prompts and conclusion; Enter ke
       "sso_region = us-west-2\nsso_registration_scopes = sso:account:access\n",
   );
   // Nothing signs in.
-  assert.deepEqual(await operations(server.url, ["RegisterClient", "CreateToken"]), []);
+  assert.deepEqual(
+    await operations(server.url, ["RegisterClient", "CreateToken"]),
+    [],
+  );
 });

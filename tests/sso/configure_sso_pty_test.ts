@@ -57,7 +57,8 @@ async function awsTerminal(
     AWS_CONFIG_FILE: home.config,
     AWS_SHARED_CREDENTIALS_FILE: home.credentials,
     AWS_EC2_METADATA_DISABLED: "true",
-    BROWSER: `${Deno.execPath()} run -A --quiet ${ROOT}/tests/emulator/_sso_browser.ts approve %s`,
+    BROWSER:
+      `${Deno.execPath()} run -A --quiet ${ROOT}/tests/emulator/_sso_browser.ts approve %s`,
     DENO_DIR: baseEnv().DENO_DIR!,
   }, { answerCursorQueries: true });
   for (const [text, keys] of steps) {
@@ -72,7 +73,8 @@ async function awsTerminal(
 const DOWN = "\x1b[B";
 
 Deno.test({
-  name: "configure sso on a terminal (pty): the prompts as a person sees them, the config bytes",
+  name:
+    "configure sso on a terminal (pty): the prompts as a person sees them, the config bytes",
   ignore: !hasPty,
   async fn() {
     await using server = await ssoEmulator();
@@ -90,15 +92,25 @@ Deno.test({
     ]);
     assert.equal(code, 0, plainScreen(screen));
     const plain = plainScreen(screen);
-    assert.match(plain, /SSO session name \(Recommended\): my-sso\nSSO start URL \[None\]: https:/);
-    assert.match(plain, /There are 4 AWS accounts available to you\.\n  1\) Development, dev@example\.com \(111122223333\)\n/);
-    assert.match(plain, /aws-signin sts get-caller-identity --profile ReadOnly-111122223333\n$/);
+    assert.match(
+      plain,
+      /SSO session name \(Recommended\): my-sso\nSSO start URL \[None\]: https:/,
+    );
+    assert.match(
+      plain,
+      /There are 4 AWS accounts available to you\.\n {2}1\) Development, dev@example\.com \(111122223333\)\n/,
+    );
+    assert.match(
+      plain,
+      /aws-signin sts get-caller-identity --profile ReadOnly-111122223333\n$/,
+    );
     assert.equal(await readOrNull(home.config), SESSION_CONFIG);
   },
 });
 
 Deno.test({
-  name: "S15: the AWS CLI's configure sso (pty) and aws-signin's write the same config bytes: session form, 4 accounts one per page",
+  name:
+    "S15: the AWS CLI's configure sso (pty) and aws-signin's write the same config bytes: session form, 4 accounts one per page",
   ignore: !hasPty || !hasAwsCli,
   async fn() {
     await using server = await ssoEmulator();
@@ -138,13 +150,17 @@ Deno.test({
     ], ours.env);
     assert.equal(mine.code, 0, mine.stderr);
     assert.equal(await readOrNull(theirs.config), SESSION_CONFIG);
-    assert.equal(await readOrNull(ours.config), await readOrNull(theirs.config));
+    assert.equal(
+      await readOrNull(ours.config),
+      await readOrNull(theirs.config),
+    );
     assert.equal((await Deno.stat(theirs.config)).mode! & 0o777, 0o600);
   },
 });
 
 Deno.test({
-  name: "S15: the AWS CLI's configure sso (pty) and aws-signin's write the same bytes: legacy form, one account, a [default] region",
+  name:
+    "S15: the AWS CLI's configure sso (pty) and aws-signin's write the same bytes: legacy form, one account, a [default] region",
   ignore: !hasPty || !hasAwsCli,
   async fn() {
     await using server = await ssoEmulator(ONE_ACCOUNT);
@@ -160,7 +176,10 @@ Deno.test({
       [/profile name/i, "legacy\r"],
     ]);
     assert.equal(aws.code, 0, plainScreen(aws.screen));
-    assert.match(plainScreen(aws.screen), /The only AWS account available to you is: 111122223333/);
+    assert.match(
+      plainScreen(aws.screen),
+      /The only AWS account available to you is: 111122223333/,
+    );
     await using ours = await ssoHome(server.url, start);
     const mine = await ourTerminal(["configure", "sso"], ours.env, [
       ["SSO session name (Recommended): ", ""],
@@ -177,12 +196,16 @@ Deno.test({
         `sso_start_url = ${START_URL}\nsso_region = us-east-1\nsso_account_id = 111122223333\n` +
         "sso_role_name = Admin\nregion = eu-west-1\n",
     );
-    assert.equal(await readOrNull(ours.config), await readOrNull(theirs.config));
+    assert.equal(
+      await readOrNull(ours.config),
+      await readOrNull(theirs.config),
+    );
   },
 });
 
 Deno.test({
-  name: "the AWS CLI uses a profile that configure sso --all wrote (it ignores sso_auto_populated) with aws-signin's token",
+  name:
+    "the AWS CLI uses a profile that configure sso --all wrote (it ignores sso_auto_populated) with aws-signin's token",
   ignore: !hasAwsCli,
   async fn() {
     await using server = await ssoEmulator();
@@ -202,9 +225,21 @@ Deno.test({
       "us-east-1",
     ], home.env);
     assert.equal(all.code, 0, all.stderr);
-    assert.match(await readOrNull(home.config) ?? "", /\[profile Development-Billing\]\n[^[]*sso_auto_populated = true\n/);
-    const env = { HOME: home.dir, AWS_CONFIG_FILE: home.config, AWS_EC2_METADATA_DISABLED: "true" };
-    const who = await runAwsCli(["sts", "get-caller-identity", "--profile", "Development-Billing"], env);
+    assert.match(
+      await readOrNull(home.config) ?? "",
+      /\[profile Development-Billing\]\n[^[]*sso_auto_populated = true\n/,
+    );
+    const env = {
+      HOME: home.dir,
+      AWS_CONFIG_FILE: home.config,
+      AWS_EC2_METADATA_DISABLED: "true",
+    };
+    const who = await runAwsCli([
+      "sts",
+      "get-caller-identity",
+      "--profile",
+      "Development-Billing",
+    ], env);
     assert.equal(who.code, 0, who.stderr);
     assert.match(
       JSON.parse(who.stdout).Arn,

@@ -9,19 +9,17 @@
  */
 import assert from "node:assert/strict";
 import { operations } from "../emulator/_sso.ts";
-import { emulatorFault, PERMISSIONS, readOrNull } from "../helpers.ts";
+import { emulatorFault, readOrNull } from "../helpers.ts";
 import {
   AUTH_TEXT,
-  onTerminal,
   ONE_ACCOUNT,
+  onTerminal,
   SESSION_CONFIG,
   ssoEmulator,
   ssoHome,
   START_URL,
   withoutLinks,
 } from "./_configure.ts";
-
-void PERMISSIONS;
 
 Deno.test("configure sso on a terminal: the AWS CLI's prompts, sorted accounts and roles across pages, its config bytes in a new 0600 file", async () => {
   await using server = await ssoEmulator();
@@ -61,7 +59,10 @@ Deno.test("configure sso on a terminal: the AWS CLI's prompts, sorted accounts a
     assert.equal((await Deno.stat(home.config)).mode! & 0o777, 0o600);
   }
   // Every page was read (one item per page): 4 accounts, 3 roles.
-  const ops = await operations(server.url, ["ListAccounts", "ListAccountRoles"]);
+  const ops = await operations(server.url, [
+    "ListAccounts",
+    "ListAccountRoles",
+  ]);
   assert.deepEqual(ops, [
     ...Array(4).fill("ListAccounts"),
     ...Array(3).fill("ListAccountRoles"),
@@ -106,7 +107,10 @@ Deno.test("configure sso: one account and one role are named, not offered; --pro
 
 Deno.test("configure sso, legacy form (no session name): the bold warning, the device code, the legacy keys and token file", async () => {
   await using server = await ssoEmulator(ONE_ACCOUNT);
-  await using home = await ssoHome(server.url, "[default]\nregion = eu-west-1\n");
+  await using home = await ssoHome(
+    server.url,
+    "[default]\nregion = eu-west-1\n",
+  );
   const env = { ...home.env };
   delete (env as Record<string, string>).NO_COLOR;
   const result = await onTerminal(["configure", "sso"], env, [
@@ -165,22 +169,30 @@ Deno.test("configure sso with NO_COLOR: the legacy warning without escapes", asy
 Deno.test("configure sso reuses an existing session and its token (15 minutes or more left): no prompts for it, no sign-in", async () => {
   await using server = await ssoEmulator(ONE_ACCOUNT);
   await using home = await ssoHome(server.url);
-  const first = await onTerminal(["configure", "sso", "--profile", "a"], home.env, [
-    "my-sso",
-    START_URL,
-    "us-east-1",
-    "",
-    "",
-    "",
-  ]);
+  const first = await onTerminal(
+    ["configure", "sso", "--profile", "a"],
+    home.env,
+    [
+      "my-sso",
+      START_URL,
+      "us-east-1",
+      "",
+      "",
+      "",
+    ],
+  );
   assert.equal(first.code, 0, first.stderr);
   const signIns = (await operations(server.url, ["CreateToken"])).length;
   // A new profile, the session named at the prompt.
-  const second = await onTerminal(["configure", "sso", "--profile", "b"], home.env, [
-    "my-sso",
-    "",
-    "",
-  ]);
+  const second = await onTerminal(
+    ["configure", "sso", "--profile", "b"],
+    home.env,
+    [
+      "my-sso",
+      "",
+      "",
+    ],
+  );
   assert.equal(second.code, 0, second.stderr);
   assert.ok(
     second.stdout.startsWith(
@@ -189,11 +201,15 @@ Deno.test("configure sso reuses an existing session and its token (15 minutes or
     second.stdout,
   );
   // A profile that has the session: it is the prompt's default.
-  const third = await onTerminal(["configure", "sso", "--profile", "a"], home.env, [
-    "",
-    "",
-    "",
-  ]);
+  const third = await onTerminal(
+    ["configure", "sso", "--profile", "a"],
+    home.env,
+    [
+      "",
+      "",
+      "",
+    ],
+  );
   assert.equal(third.code, 0, third.stderr);
   assert.ok(
     third.stdout.startsWith(
@@ -214,17 +230,21 @@ Deno.test("configure sso reuses an existing session and its token (15 minutes or
 Deno.test("configure sso: the validators' texts, asked again until the answer is good", async () => {
   await using server = await ssoEmulator(ONE_ACCOUNT);
   await using home = await ssoHome(server.url);
-  const result = await onTerminal(["configure", "sso", "--profile", "p"], home.env, [
-    "my-sso",
-    "not a url",
-    START_URL,
-    "",
-    "us-east-1",
-    "sso:account:access, a b",
-    "sso:account:access",
-    "",
-    "",
-  ]);
+  const result = await onTerminal(
+    ["configure", "sso", "--profile", "p"],
+    home.env,
+    [
+      "my-sso",
+      "not a url",
+      START_URL,
+      "",
+      "us-east-1",
+      "sso:account:access, a b",
+      "sso:account:access",
+      "",
+      "",
+    ],
+  );
   assert.equal(result.code, 0, result.stderr);
   assert.ok(
     result.stdout.startsWith(
@@ -240,22 +260,29 @@ Deno.test("configure sso: the validators' texts, asked again until the answer is
 Deno.test("configure sso: a menu answer that is not on the list is asked again; an account id or role name is taken", async () => {
   await using server = await ssoEmulator();
   await using home = await ssoHome(server.url);
-  const result = await onTerminal(["configure", "sso", "--profile", "p"], home.env, [
-    "my-sso",
-    START_URL,
-    "us-east-1",
-    "",
-    "9",
-    "444455556666",
-    "",
-    "",
-  ]);
+  const result = await onTerminal(
+    ["configure", "sso", "--profile", "p"],
+    home.env,
+    [
+      "my-sso",
+      START_URL,
+      "us-east-1",
+      "",
+      "9",
+      "444455556666",
+      "",
+      "",
+    ],
+  );
   assert.equal(result.code, 0, result.stderr);
   assert.match(
     result.stdout,
     /Account \(number or ID\) \[1\]: Enter a number from 1 to 4, or an account ID from the list\.\nAccount \(number or ID\) \[1\]: Using the account ID 444455556666\nThe only role available to you is: Admin\n/,
   );
-  assert.match(await readOrNull(home.config) ?? "", /sso_account_id = 444455556666\n/);
+  assert.match(
+    await readOrNull(home.config) ?? "",
+    /sso_account_id = 444455556666\n/,
+  );
 });
 
 Deno.test("configure sso: no accounts is the AWS CLI's error (255), and nothing is written", async () => {
@@ -273,7 +300,10 @@ Deno.test("configure sso: no accounts is the AWS CLI's error (255), and nothing 
 });
 
 Deno.test("configure sso: an account without roles is the AWS CLI's error (255)", async () => {
-  await using server = await ssoEmulator([{ accountId: "111122223333", roles: [] }]);
+  await using server = await ssoEmulator([{
+    accountId: "111122223333",
+    roles: [],
+  }]);
   await using home = await ssoHome(server.url);
   const result = await onTerminal(["configure", "sso"], home.env, [
     "my-sso",
@@ -282,7 +312,10 @@ Deno.test("configure sso: an account without roles is the AWS CLI's error (255)"
     "",
   ]);
   assert.equal(result.code, 255);
-  assert.match(result.stderr, /No roles are available for the account 111122223333/);
+  assert.match(
+    result.stderr,
+    /No roles are available for the account 111122223333/,
+  );
   assert.equal(await readOrNull(home.config), null);
 });
 
@@ -326,16 +359,23 @@ Deno.test("configure sso: a 401 while listing skips the account and role, as the
 Deno.test("configure sso: a session name the JS SDK cannot read is warned about before it is used", async () => {
   await using server = await ssoEmulator(ONE_ACCOUNT);
   await using home = await ssoHome(server.url);
-  const result = await onTerminal(["configure", "sso", "--profile", "p"], home.env, [
-    "my sso",
-    "y",
-    START_URL,
-    "us-east-1",
-    "",
-    "",
-    "",
-  ]);
+  const result = await onTerminal(
+    ["configure", "sso", "--profile", "p"],
+    home.env,
+    [
+      "my sso",
+      "y",
+      START_URL,
+      "us-east-1",
+      "",
+      "",
+      "",
+    ],
+  );
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stderr, /my sso.*AWS SDK for JavaScript/s);
-  assert.match(await readOrNull(home.config) ?? "", /\[sso-session 'my sso'\]\n/);
+  assert.match(
+    await readOrNull(home.config) ?? "",
+    /\[sso-session 'my sso'\]\n/,
+  );
 });
