@@ -53,6 +53,7 @@ import {
   ask,
   requiredValidator,
   scopesValidator,
+  sectionNameValidator,
   startUrlValidator,
   value,
 } from "./_sso_prompt.ts";
@@ -215,6 +216,14 @@ export async function chooseSession(
       'Invalid value "" for --sso-session: give a session name, or --legacy for the legacy form.',
     );
   }
+  const bad = flag === undefined
+    ? undefined
+    : sectionNameValidator(flag, undefined);
+  if (bad) {
+    throw new UsageError(
+      `Invalid value "${safeText(flag!)}" for --sso-session: ${bad}.`,
+    );
+  }
   let name: string | undefined;
   for (;;) {
     if (flag !== undefined) name = flag.trim();
@@ -226,6 +235,7 @@ export async function chooseSession(
         prompt: current === undefined
           ? "SSO session name (Recommended): "
           : undefined,
+        validate: sectionNameValidator,
       });
     } else if (current !== undefined) name = current;
     else {

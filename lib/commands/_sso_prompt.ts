@@ -21,7 +21,7 @@ import { AwsSigninError, UsageError } from "../errors.ts";
 import type { ParsedArgs } from "../cli/flags.ts";
 import type { Context } from "../cli/context.ts";
 import type { Io } from "../cli/io.ts";
-import { safeText } from "../util/safe_text.ts";
+import { hasControlCharacters, safeText } from "../util/safe_text.ts";
 
 /** Checks an answer (`text`, stripped) given the prompt's current value; returns the problem, or nothing. */
 export type Validator = (
@@ -75,6 +75,16 @@ export function scopesValidator(
       text.split(",").every((scope) => !/\s/.test(scope.trim()))
     ? undefined
     : "Scope values must be separated by commas";
+}
+
+/** A name that cannot go into a section header (`[sso-session NAME]`, `[profile NAME]`). */
+export function sectionNameValidator(
+  text: string,
+  _current: string | undefined,
+): string | undefined {
+  return hasControlCharacters(text) || /[[\]]/.test(text)
+    ? 'A name cannot contain "[", "]" or control characters'
+    : undefined;
 }
 
 /** The input ended before a question was answered. */

@@ -38,7 +38,7 @@ import { DEFAULT_PROFILE_TEMPLATE } from "../config/sso_populate.ts";
 import { isSsoServiceError } from "../sso/errors.ts";
 import type { AccountInfo, SsoClientOptions } from "../sso/portal_client.ts";
 import { shlexQuote } from "../util/shlex.ts";
-import { hasControlCharacters, safeText } from "../util/safe_text.ts";
+import { safeText } from "../util/safe_text.ts";
 import {
   chooseSession,
   loginConfigOf,
@@ -52,7 +52,12 @@ import {
   portalClient,
   rolesOf,
 } from "./_sso_accounts.ts";
-import { choose, requiredValidator, value } from "./_sso_prompt.ts";
+import {
+  choose,
+  requiredValidator,
+  sectionNameValidator,
+  value,
+} from "./_sso_prompt.ts";
 import { populate } from "./_sso_populate.ts";
 
 /** The output formats the AWS CLI knows (`CLI_OUTPUT_FORMATS`). */
@@ -268,9 +273,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
         : undefined,
       validate: (text, current) =>
         requiredValidator(text, current) ??
-          (hasControlCharacters(text) || /[[\]]/.test(text)
-            ? 'A profile name cannot contain "[", "]" or control characters'
-            : undefined),
+          sectionNameValidator(text, current),
       required: true,
     }))!,
     "the prompt",

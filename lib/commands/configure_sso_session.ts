@@ -29,7 +29,11 @@ import {
   sessionTarget,
   writeConfig,
 } from "./_sso_configure.ts";
-import { requiredValidator, value } from "./_sso_prompt.ts";
+import {
+  requiredValidator,
+  sectionNameValidator,
+  value,
+} from "./_sso_prompt.ts";
 
 /** The command's spec. */
 export const spec: CommandSpec = {
@@ -88,7 +92,9 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       placeholder: "NAME",
       text: "SSO session name",
       prompt: "SSO session name: ",
-      validate: requiredValidator,
+      validate: (text, current) =>
+        requiredValidator(text, current) ??
+          sectionNameValidator(text, current),
       required: true,
     }))!;
     if (

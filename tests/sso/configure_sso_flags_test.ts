@@ -76,6 +76,10 @@ Deno.test("configure sso without a terminal names the flag that is missing (252)
     ],
     [[...NEW_SESSION, "--output", "xml"], /--output: use one of json, text/],
     [["--legacy", "--sso-session", "s"], /contradict/],
+    [
+      ["--sso-session", "a]\n[b"],
+      /--sso-session: A name cannot contain "\[", "\]" or control characters/,
+    ],
     [["--all", "--profile", "p"], /leave out --profile/],
     [["--profile-template", "{role_name}"], /add --all/],
     [
@@ -294,5 +298,31 @@ Deno.test("configure sso-session: the AWS CLI's prompts and conclusion; Enter ke
   assert.deepEqual(
     await operations(server.url, ["RegisterClient", "CreateToken"]),
     [],
+  );
+});
+
+Deno.test("configure sso without a terminal: a session name the JS SDK cannot read is warned about (S23), then written", async () => {
+  await using server = await ssoEmulator(ONE_ACCOUNT);
+  await using home = await ssoHome(server.url);
+  const result = await withoutTerminal([
+    "configure",
+    "sso",
+    "--sso-session",
+    "my sso",
+    "--sso-start-url",
+    START_URL,
+    "--sso-region",
+    "us-east-1",
+    "--profile",
+    "p",
+  ], home.env);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(
+    result.stderr,
+    /"my sso" has characters other than .*AWS SDK for JavaScript/,
+  );
+  assert.match(
+    await readOrNull(home.config) ?? "",
+    /\[profile p\]\nsso_session = my sso\n[^]*\[sso-session 'my sso'\]\n/,
   );
 });

@@ -363,6 +363,7 @@ Deno.test("configure sso: a session name the JS SDK cannot read is warned about 
     ["configure", "sso", "--profile", "p"],
     home.env,
     [
+      "my]sso",
       "my sso",
       "y",
       START_URL,
@@ -374,6 +375,13 @@ Deno.test("configure sso: a session name the JS SDK cannot read is warned about 
   );
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stderr, /my sso.*AWS SDK for JavaScript/s);
+  assert.ok(
+    result.stdout.startsWith(
+      'SSO session name (Recommended): A name cannot contain "[", "]" or control characters\n' +
+        "SSO session name (Recommended): Use this session name anyway? (y/n): SSO start URL [None]: ",
+    ),
+    result.stdout,
+  );
   assert.match(
     await readOrNull(home.config) ?? "",
     /\[sso-session 'my sso'\]\n/,
