@@ -66,6 +66,16 @@ export const COMMAND_MODULES: Readonly<
     summary: "Set a value in the config or credentials file.",
     path: "./lib/commands/configure_set.ts",
   },
+  "configure sso": {
+    summary:
+      "Create a profile that signs in with IAM Identity Center (AWS SSO), as aws configure sso.",
+    path: "./lib/commands/configure_sso.ts",
+  },
+  "configure sso-session": {
+    summary:
+      "Create or change an [sso-session] section of IAM Identity Center, as aws configure sso-session.",
+    path: "./lib/commands/configure_sso_session.ts",
+  },
   "sts get-caller-identity": {
     summary:
       "Show the account and identity the profile's credentials belong to.",
