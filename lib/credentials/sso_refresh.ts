@@ -33,6 +33,7 @@ import {
 } from "../config/sso_config.ts";
 import { resolveEndpoint } from "../endpoints/resolve.ts";
 import {
+  prepareSsoCacheDir,
   readSsoToken,
   ssoCacheDir,
   type SsoToken,
@@ -157,6 +158,9 @@ export async function ssoAccessToken(
     ) {
       return token.accessToken;
     }
+  } else if (token.missing && !ctx.autoLogin?.ssoSignIn) {
+    // Never signed in (the folder may not even exist): nothing to wait for.
+    throw asIs(token, `Run '${loginAgain(config)}' to sign in.`);
   }
   return await withLock(file, ctx, () => underLock(file, config, ctx));
 }
@@ -166,6 +170,8 @@ async function withLock<T>(
   ctx: ProviderContext,
   fn: () => Promise<T>,
 ): Promise<T> {
+  // The lock lives beside the token: a folder that is not there yet (--auto-login's first sign-in) is made.
+  await prepareSsoCacheDir(dirName(file), ctx.warn);
   return await withFileLock(ssoTokenLockPath(file), fn, {
     now: ctx.now,
     sleep: ctx.sleep,
