@@ -199,6 +199,12 @@ export function calls(
     );
 }
 
+/** The CreateToken (refresh and authorization code: not the setup's device logins), GetRoleCredentials and AssumeRole calls. */
+export function tokenCalls(server: EmulatorServer): string[] {
+  return calls(server, ["CreateToken", "GetRoleCredentials", "AssumeRole"])
+    .filter((c) => !c.startsWith("CreateToken(device_code)"));
+}
+
 /** `%Y-%m-%dT%H:%M:%SZ` of a time. */
 export function seconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
