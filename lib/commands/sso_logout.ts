@@ -119,6 +119,8 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   let ended = 0;
   const failed: string[] = [];
   for (const file of target ? [target.tokenFile] : await tokenFiles(dir)) {
+    // No token (never signed in, or signed out): nothing to end, and maybe no folder to lock in.
+    if (!await exists(file)) continue;
     const removed = await withFileLock(ssoTokenLockPath(file), async () => {
       const json = readSsoCacheJson(file);
       if (!json || typeof json.accessToken !== "string") return false;
@@ -155,6 +157,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   const roles = roleCacheDir(ctx.env);
   let ssoRoles = 0;
   for (const file of target ? target.roleFiles : await ssoRoleFiles(roles)) {
+    if (!await exists(file)) continue;
     const gone = await withFileLock(
       `${file}.lock`,
       () => removeIfExists(file),
@@ -195,6 +198,15 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     }. Tools that already loaded credentials may use them until they expire.\n`,
   );
   return 0;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await Deno.lstat(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Every file of the SSO cache folder (the AWS CLI's sweep reads them all; only tokens go). */
