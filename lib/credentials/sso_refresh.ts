@@ -335,6 +335,8 @@ async function againOr(
 ): Promise<string> {
   const auto = ctx.autoLogin;
   if (!auto?.ssoSignIn) throw failure;
+  // When no sign-in is started, signInOnce says why, with the command: that line replaces ours.
+  failure.hint = undefined;
   const login: SsoLoginConfig = {
     profile: config.profile,
     ...(config.sessionName !== undefined
@@ -345,6 +347,7 @@ async function againOr(
     registrationScopes: registrationScopesOf(ctx, config),
     via: [],
   };
+  // The sign-in's own failure is reported as it is (255), as a refresh's, not as a configuration error.
   return await signInOnce({
     file,
     failure,
@@ -364,6 +367,8 @@ async function againOr(
       ctx.debug(`signed in again; wrote the SSO token ${file}`);
       return result.accessToken;
     },
+  }).catch((error) => {
+    throw error instanceof AwsSigninError ? asIs(error) : error;
   });
 }
 
