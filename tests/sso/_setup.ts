@@ -120,6 +120,11 @@ region = us-east-1
 role_arn = ${DEPLOY}
 source_profile = dev
 region = us-east-1
+
+[profile chain-legacy]
+role_arn = ${DEPLOY}
+source_profile = legacy
+region = us-east-1
 `;
 
 /** A temp home with `config` (default {@linkcode SSO_CONFIG}) and its folders' paths. */
