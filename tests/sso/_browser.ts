@@ -22,7 +22,10 @@ for (let hop = 0; hop < 10; hop++) {
   if (url.hostname !== "127.0.0.1") {
     throw new Error(`refusing to visit ${url}: tests stay on loopback`);
   }
-  const res = await fetch(url, { redirect: "manual", headers: jar.headers(url) });
+  const res = await fetch(url, {
+    redirect: "manual",
+    headers: jar.headers(url),
+  });
   jar.take(res);
   const body = await res.text();
   if (url.pathname === "/oauth/callback") Deno.exit(0);
@@ -34,7 +37,9 @@ for (let hop = 0; hop < 10; hop++) {
   const form = /<form method="post" action="([^"]+)"/.exec(body);
   if (!form) Deno.exit(/id="result"/.test(body) ? 0 : 1); // the device page's result
   const fields = new URLSearchParams();
-  for (const m of body.matchAll(/<input [^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) {
+  for (
+    const m of body.matchAll(/<input [^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)
+  ) {
     fields.set(m[1]!, m[2]!.replaceAll("&quot;", '"').replaceAll("&amp;", "&"));
   }
   fields.set("decision", mode);

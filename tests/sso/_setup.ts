@@ -178,7 +178,10 @@ export async function ssoLogin(
   args: readonly string[] = ["--profile", "dev"],
   extra: Record<string, string> = {},
 ): Promise<RunResult> {
-  const r = await signin(["sso", "login", ...args], ssoEnv(server, home, extra));
+  const r = await signin(
+    ["sso", "login", ...args],
+    ssoEnv(server, home, extra),
+  );
   assert.equal(r.code, 0, r.stderr);
   return r;
 }
@@ -236,7 +239,9 @@ export async function writeToken(
 ): Promise<string> {
   await Deno.mkdir(home.sso, { recursive: true, mode: 0o700 });
   const text = pyDumps(
-    Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
+    Object.fromEntries(
+      Object.entries(fields).filter(([, v]) => v !== undefined),
+    ),
   );
   await Deno.writeTextFile(`${home.sso}/${name}`, text, { mode: 0o600 });
   return text;
@@ -321,7 +326,10 @@ export const hasBotocoreSso: boolean = (() => {
  * reads before its own, for sso-oidc, sso and sts (as
  * tests/emulator/sso_interop_test.ts does).
  */
-export async function pointModelsAt(home: TempHome, url: string): Promise<void> {
+export async function pointModelsAt(
+  home: TempHome,
+  url: string,
+): Promise<void> {
   const ruleSet = JSON.stringify({
     version: "1.0",
     parameters: {

@@ -15,8 +15,8 @@ import {
   SESSION_TOKEN,
   sessionToken,
   signin,
-  type SsoHome,
   ssoEnv,
+  type SsoHome,
   ssoHome,
   tokenCalls,
 } from "./_setup.ts";
@@ -24,7 +24,8 @@ import {
 /** The SSO stand-in browser (tests/sso/_browser.ts), counting its starts in the home. */
 function browser(home: SsoHome, mode: "approve" | "deny", delayMs = 0) {
   return {
-    BROWSER: `${Deno.execPath()} run -A --quiet ${ROOT}/tests/sso/_browser.ts ${mode} %s`,
+    BROWSER:
+      `${Deno.execPath()} run -A --quiet ${ROOT}/tests/sso/_browser.ts ${mode} %s`,
     BROWSER_COUNT: `${home.dir}/browser-count`,
     BROWSER_DELAY_MS: String(delayMs),
   };
@@ -35,7 +36,13 @@ async function openings(home: SsoHome): Promise<number> {
     .filter((l) => l !== "").length;
 }
 
-const AUTO = ["configure", "export-credentials", "--profile", "dev", "--auto-login"];
+const AUTO = [
+  "configure",
+  "export-credentials",
+  "--profile",
+  "dev",
+  "--auto-login",
+];
 
 Deno.test("--auto-login: an ended SSO session is signed in again once for 8 waiting processes", async () => {
   await using server = await startEmulator({ autoApprove: true });
@@ -56,12 +63,17 @@ Deno.test("--auto-login: an ended SSO session is signed in again once for 8 wait
     tokenCalls(server).filter((c) => c.startsWith("CreateToken")),
     ["CreateToken(refresh_token)/400", "CreateToken(authorization_code)/200"],
   );
-  const signer = results.find((r) => /has ended: signing in again/.test(r.stderr))!;
+  const signer = results.find((r) =>
+    /has ended: signing in again/.test(r.stderr)
+  )!;
   assert.match(
     signer.stderr,
     /^aws-signin: \[WARNING\]: The IAM Identity Center session 'my-sso' has ended: signing in again in your browser \(--auto-login; waiting up to 50 s\)\.\n/,
   );
-  assert.match(signer.stderr, /\naws-signin: \[WARNING\]: Signed in again: The IAM Identity Center session 'my-sso' has a fresh token\.\n/);
+  assert.match(
+    signer.stderr,
+    /\naws-signin: \[WARNING\]: Signed in again: The IAM Identity Center session 'my-sso' has a fresh token\.\n/,
+  );
   assert.match(
     (await readOrNull(`${home.sso}/${SESSION_TOKEN}`))!,
     /"refreshToken": "aor/,
@@ -98,7 +110,9 @@ Deno.test("--auto-login: refused on the consent page → an error, then a cool-d
     /aws-signin: \[ERROR\]: Error loading authorization code: Failed to retrieve an authorization code\.\n/,
   );
   assert.deepEqual(
-    server.emulator.requests.filter((e) => e.operation.startsWith("SsoAuthorize"))
+    server.emulator.requests.filter((e) =>
+      e.operation.startsWith("SsoAuthorize")
+    )
       .map((e) => `${e.operation}/${e.status}`),
     ["SsoAuthorize/200", "SsoAuthorizeDecision/303"],
   );

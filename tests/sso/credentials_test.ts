@@ -54,29 +54,41 @@ Deno.test("export-credentials on SSO profiles: the role file (name, bytes, mode)
   const expiration = m[4]!.replace("Z", "+00:00");
   assert.equal(
     out.stdout,
-    `{\n  "Version": 1,\n  "AccessKeyId": "${m[1]}",\n  "SecretAccessKey": "${m[2]}",\n  "SessionToken": "${
-      m[3]
-    }",\n  "Expiration": "${expiration}"\n}\n`,
+    `{\n  "Version": 1,\n  "AccessKeyId": "${m[1]}",\n  "SecretAccessKey": "${
+      m[2]
+    }",\n  "SessionToken": "${m[3]}",\n  "Expiration": "${expiration}"\n}\n`,
   );
   const before = calls(server).length;
   const formats: Record<string, string> = {
-    env:
-      `export AWS_ACCESS_KEY_ID=${m[1]}\nexport AWS_SECRET_ACCESS_KEY=${
-        m[2]
-      }\nexport AWS_SESSION_TOKEN=${m[3]}\nexport AWS_CREDENTIAL_EXPIRATION=${expiration}\n`,
+    env: `export AWS_ACCESS_KEY_ID=${m[1]}\nexport AWS_SECRET_ACCESS_KEY=${
+      m[2]
+    }\nexport AWS_SESSION_TOKEN=${
+      m[3]
+    }\nexport AWS_CREDENTIAL_EXPIRATION=${expiration}\n`,
     "env-no-export": `AWS_ACCESS_KEY_ID=${m[1]}\nAWS_SECRET_ACCESS_KEY=${
       m[2]
     }\nAWS_SESSION_TOKEN=${m[3]}\nAWS_CREDENTIAL_EXPIRATION=${expiration}\n`,
-    powershell: `$Env:AWS_ACCESS_KEY_ID="${m[1]}"\n$Env:AWS_SECRET_ACCESS_KEY="${
-      m[2]
-    }"\n$Env:AWS_SESSION_TOKEN="${m[3]}"\n$Env:AWS_CREDENTIAL_EXPIRATION="${expiration}"\n`,
+    powershell: `$Env:AWS_ACCESS_KEY_ID="${
+      m[1]
+    }"\n$Env:AWS_SECRET_ACCESS_KEY="${m[2]}"\n$Env:AWS_SESSION_TOKEN="${
+      m[3]
+    }"\n$Env:AWS_CREDENTIAL_EXPIRATION="${expiration}"\n`,
     "windows-cmd": `set AWS_ACCESS_KEY_ID=${m[1]}\nset AWS_SECRET_ACCESS_KEY=${
       m[2]
-    }\nset AWS_SESSION_TOKEN=${m[3]}\nset AWS_CREDENTIAL_EXPIRATION=${expiration}\n`,
+    }\nset AWS_SESSION_TOKEN=${
+      m[3]
+    }\nset AWS_CREDENTIAL_EXPIRATION=${expiration}\n`,
   };
   for (const [format, expected] of Object.entries(formats)) {
     const r = await signin(
-      ["configure", "export-credentials", "--profile", "dev", "--format", format],
+      [
+        "configure",
+        "export-credentials",
+        "--profile",
+        "dev",
+        "--format",
+        format,
+      ],
       env,
     );
     assert.equal(r.code, 0, r.stderr);
@@ -109,13 +121,20 @@ Deno.test("export-credentials on SSO profiles: the role file (name, bytes, mode)
     "GetRoleCredentials/200",
     "AssumeRole/200",
   ]);
-  const who = await signin(["sts", "get-caller-identity", "--profile", "chain"], env);
+  const who = await signin(
+    ["sts", "get-caller-identity", "--profile", "chain"],
+    env,
+  );
   assert.equal(who.code, 0, who.stderr);
   assert.match(
     JSON.parse(who.stdout).Arn,
     /^arn:aws:sts::444455556666:assumed-role\/Deploy\//,
   );
-  assert.equal(calls(server).at(-1), "AssumeRole/200", "the role came from its cache");
+  assert.equal(
+    calls(server).at(-1),
+    "AssumeRole/200",
+    "the role came from its cache",
+  );
 });
 
 Deno.test("SSO credential errors: the AWS CLI's texts and exit codes, with the command to run next", async () => {

@@ -22,8 +22,8 @@ import {
   registrationFile,
   SESSION_TOKEN,
   signin,
-  type SsoHome,
   ssoEnv,
+  type SsoHome,
   ssoHome,
   ssoLogin,
   tokenCalls,
@@ -34,7 +34,13 @@ const SESSION_REG = registrationFile({
   session: "my-sso",
 });
 const LEGACY_REG = registrationFile({ scopes: null, session: null });
-const FORMATS = ["process", "env", "env-no-export", "powershell", "windows-cmd"];
+const FORMATS = [
+  "process",
+  "env",
+  "env-no-export",
+  "powershell",
+  "windows-cmd",
+];
 
 /** A file's bytes with every string value replaced: what must be equal between writers. */
 const shape = (text: string) => text.replace(/": "[^"]*"/g, '": "*"');
@@ -55,7 +61,8 @@ function listRows(text: string): string[][] {
 }
 
 Deno.test({
-  name: "S1 + S3: aws-signin uses the AWS CLI's sign-in; the token, registration and role files have its bytes",
+  name:
+    "S1 + S3: aws-signin uses the AWS CLI's sign-in; the token, registration and role files have its bytes",
   ignore: !hasAwsCli,
   fn: async () => {
     await using server = await startEmulator({
@@ -65,7 +72,10 @@ Deno.test({
     await using cli = await ssoHome();
     await pointModelsAt(cli, server.url);
     for (const profile of ["dev", "legacy"]) {
-      const r = await runAwsCli(["sso", "login", "--profile", profile], awsEnv(cli));
+      const r = await runAwsCli(
+        ["sso", "login", "--profile", profile],
+        awsEnv(cli),
+      );
       assert.equal(r.code, 0, r.stderr);
     }
     // S1: no browser, no sign-in: the AWS CLI's tokens are used as they are.
@@ -82,7 +92,10 @@ Deno.test({
       "GetRoleCredentials/200",
       "GetRoleCredentials/200",
     ]);
-    const ours = [await read(cli, "roles", DEV_ROLE), await read(cli, "roles", LEGACY_ROLE)];
+    const ours = [
+      await read(cli, "roles", DEV_ROLE),
+      await read(cli, "roles", LEGACY_ROLE),
+    ];
     await Deno.remove(cli.roles, { recursive: true });
     for (const profile of ["dev", "legacy"]) {
       const r = await runAwsCli(
@@ -94,7 +107,10 @@ Deno.test({
     // S3: the role files (the AWS CLI 2.9 predates their "AccountId", which 2.36 writes and so does
     // aws-signin), then the token and registration files of the same (device) flow.
     assert.deepEqual(
-      [await read(cli, "roles", DEV_ROLE), await read(cli, "roles", LEGACY_ROLE)].map(shape),
+      [
+        await read(cli, "roles", DEV_ROLE),
+        await read(cli, "roles", LEGACY_ROLE),
+      ].map(shape),
       ours.map((text) => shape(text).replace(', "AccountId": "*"', "")),
     );
     await using home = await ssoHome();
@@ -108,7 +124,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "S2 + S21 + S22: the AWS CLI uses aws-signin's sign-in; role chains share one cache; the same answers",
+  name:
+    "S2 + S21 + S22: the AWS CLI uses aws-signin's sign-in; role chains share one cache; the same answers",
   ignore: !hasAwsCli,
   fn: async () => {
     await using server = await startEmulator({
@@ -127,12 +144,20 @@ Deno.test({
     assert.equal(ourList.code, 255);
     assert.equal(theirList.code, 255);
     assert.deepEqual(listRows(ourList.stdout), listRows(theirList.stdout));
-    assert.equal(ourList.stderr.split("\n")[0], `aws-signin: [ERROR]: ${theirList.stderr.trim()}`);
+    assert.equal(
+      ourList.stderr.split("\n")[0],
+      `aws-signin: [ERROR]: ${theirList.stderr.trim()}`,
+    );
 
     await ssoLogin(server, home, ["--profile", "dev"]);
     await ssoLogin(server, home, ["--profile", "legacy"]);
     // S2: the AWS CLI calls GetRoleCredentials with aws-signin's token.
-    const who = await runAwsCli(["sts", "get-caller-identity", "--profile", "dev"], aws);
+    const who = await runAwsCli([
+      "sts",
+      "get-caller-identity",
+      "--profile",
+      "dev",
+    ], aws);
     assert.equal(who.code, 0, who.stderr);
     assert.match(
       JSON.parse(who.stdout).Arn,
@@ -145,23 +170,38 @@ Deno.test({
     // S22: export-credentials in every format, byte for byte (both read the role file the AWS CLI wrote),
     // list, list-profiles, get (run side by side: the AWS CLI takes a second to start).
     const commands = [
-      ...FORMATS.map((f) => ["configure", "export-credentials", "--profile", "dev", "--format", f]),
+      ...FORMATS.map((
+        f,
+      ) => [
+        "configure",
+        "export-credentials",
+        "--profile",
+        "dev",
+        "--format",
+        f,
+      ]),
       ["configure", "list", "--profile", "dev"],
       ["configure", "list-profiles"],
       ["configure", "get", "sso_session", "--profile", "dev"],
-      ["configure", "get", "sso_role_name", "--profile", "dev"],
       ["configure", "get", "sso_start_url", "--profile", "legacy"],
-      ["configure", "get", "sso_region", "--profile", "dev"],
+      ["configure", "get", "sso_region", "--profile", "dev"], // on the session, not the profile: exit 1
     ];
     const answers = await Promise.all(
-      commands.map(async (args) => [await signin(args, env), await runAwsCli(args, aws)] as const),
+      commands.map(async (args) =>
+        [await signin(args, env), await runAwsCli(args, aws)] as const
+      ),
     );
     for (const [i, [ours, theirs]] of answers.entries()) {
       const args = commands[i]!;
       assert.equal(ours.code, theirs.code, `${args.join(" ")}: ${ours.stderr}`);
       if (args[1] === "list") {
         assert.deepEqual(listRows(ours.stdout), listRows(theirs.stdout));
-        assert.deepEqual(listRows(ours.stdout)[1], ["access_key", listRows(theirs.stdout)[1]![1]!, "sso", ""]);
+        assert.deepEqual(listRows(ours.stdout)[1], [
+          "access_key",
+          listRows(theirs.stdout)[1]![1]!,
+          "sso",
+          "",
+        ]);
       } else assert.equal(ours.stdout, theirs.stdout, args.join(" "));
     }
     assert.equal(tokenCalls(server).length, 2, "nothing more was fetched");
@@ -172,7 +212,9 @@ Deno.test({
       aws,
     );
     assert.equal(chained.code, 0, chained.stderr);
-    const assumed = tokenCalls(server).filter((c) => c.startsWith("AssumeRole")).length;
+    const assumed = tokenCalls(server).filter((c) =>
+      c.startsWith("AssumeRole")
+    ).length;
     assert.equal(assumed, 1);
     const ours = await signin(
       ["configure", "export-credentials", "--profile", "chain-legacy"],
@@ -184,10 +226,15 @@ Deno.test({
       1,
       "aws-signin used the AWS CLI's cached role",
     );
-    const files = (await listDir(home.roles)).filter((n) => n.endsWith(".json"));
+    const files = (await listDir(home.roles)).filter((n) =>
+      n.endsWith(".json")
+    );
     const roleFile = files.find((n) => n !== DEV_ROLE && n !== LEGACY_ROLE)!;
     const cached = JSON.parse(await read(home, "roles", roleFile));
-    assert.equal(JSON.parse(ours.stdout).AccessKeyId, cached.Credentials.AccessKeyId);
+    assert.equal(
+      JSON.parse(ours.stdout).AccessKeyId,
+      cached.Credentials.AccessKeyId,
+    );
     // ...and the other way round.
     await Deno.remove(`${home.roles}/${roleFile}`);
     const first = await signin(
@@ -200,7 +247,13 @@ Deno.test({
       aws,
     );
     assert.equal(again.code, 0, again.stderr);
-    assert.equal(JSON.parse(again.stdout).AccessKeyId, JSON.parse(first.stdout).AccessKeyId);
-    assert.equal(tokenCalls(server).filter((c) => c.startsWith("AssumeRole")).length, 2);
+    assert.equal(
+      JSON.parse(again.stdout).AccessKeyId,
+      JSON.parse(first.stdout).AccessKeyId,
+    );
+    assert.equal(
+      tokenCalls(server).filter((c) => c.startsWith("AssumeRole")).length,
+      2,
+    );
   },
 });

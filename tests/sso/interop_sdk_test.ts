@@ -18,8 +18,8 @@ import {
   seconds,
   SESSION_TOKEN,
   signin,
-  type SsoHome,
   ssoEnv,
+  type SsoHome,
   ssoHome,
   ssoLogin,
   tokenCalls,
@@ -64,7 +64,8 @@ async function botocore(
 }
 
 Deno.test({
-  name: "S7 + S8 botocore: reads and refreshes aws-signin's token; aws-signin reads and refreshes botocore's; the same bytes but §9.1",
+  name:
+    "S7 + S8 botocore: reads and refreshes aws-signin's token; aws-signin reads and refreshes botocore's; the same bytes but §9.1",
   ignore: !hasBotocoreSso,
   fn: async () => {
     await using server = await startEmulator({ autoApprove: true });
@@ -101,7 +102,10 @@ Deno.test({
     const [dropped, kept] = [await tokenText(a), await tokenText(b)];
     assert.doesNotMatch(dropped, /refreshToken/);
     assert.equal(JSON.parse(kept).refreshToken, keptBefore);
-    assert.equal(shape(dropped), shape(kept).replace(', "refreshToken": "*"', ""));
+    assert.equal(
+      shape(dropped),
+      shape(kept).replace(', "refreshToken": "*"', ""),
+    );
     // aws-signin reads botocore's token without a refresh token while it is fresh.
     assert.equal((await signin(EXPORT, ssoEnv(server, a))).code, 0);
     assert.equal(refreshes(server), 4);
@@ -129,17 +133,33 @@ Deno.test("S7 JS SDK default chain: reads and refreshes aws-signin's token (pret
   assert.notEqual(parsed.refreshToken, before.refreshToken);
 
   // aws-signin reads it as it is (no refresh)...
-  const fresh = await signin(["configure", "export-credentials", "--profile", "dev"], env);
+  const fresh = await signin([
+    "configure",
+    "export-credentials",
+    "--profile",
+    "dev",
+  ], env);
   assert.equal(fresh.code, 0, fresh.stderr);
   assert.equal(refreshes(server), 1);
   // ...and refreshes it when due, writing the AWS CLI's bytes, which the JS SDK then reads.
   await age(home, 600);
-  const refreshed = await signin(["configure", "export-credentials", "--profile", "dev"], env);
+  const refreshed = await signin([
+    "configure",
+    "export-credentials",
+    "--profile",
+    "dev",
+  ], env);
   assert.equal(refreshed.code, 0, refreshed.stderr);
   assert.equal(refreshes(server), 2);
   const ours = await tokenText(home);
-  assert.match(ours, /^\{"startUrl": "[^"]+", "region": "us-east-1", "accessToken": /);
-  assert.equal(JSON.parse(ours).registrationExpiresAt, parsed.registrationExpiresAt);
+  assert.match(
+    ours,
+    /^\{"startUrl": "[^"]+", "region": "us-east-1", "accessToken": /,
+  );
+  assert.equal(
+    JSON.parse(ours).registrationExpiresAt,
+    parsed.registrationExpiresAt,
+  );
   assert.match((await js()).accessKeyId!, /^ASIA/);
   assert.equal(refreshes(server), 2);
 });

@@ -18,6 +18,7 @@ import {
   registrationFile,
   seconds,
   SESSION_TOKEN,
+  sha1,
   signin,
   ssoEnv,
   ssoHome,
@@ -269,4 +270,40 @@ Deno.test("sso login --profile <role profile>: follows source_profile to the SSO
     )).code,
     0,
   );
+});
+
+Deno.test("S4: registration keys for a session with and without scopes and a legacy profile; the bare session's files", async () => {
+  // The spec's observed names.
+  assert.equal(REGISTRATION, "a8343d65418848d0bc13a5f25cbb32508ceec5d1.json");
+  assert.equal(
+    registrationFile({ scopes: null, session: null }),
+    "365414a68be7c9bfc776c660981dbdbd942acea4.json",
+  );
+  await using server = await startEmulator({ autoApprove: true });
+  await using home = await ssoHome(`[sso-session bare]
+sso_start_url = ${START_URL}
+sso_region = us-east-1
+
+[profile bare]
+sso_session = bare
+sso_account_id = 111122223333
+sso_role_name = Admin
+`);
+  // The key has the configured scopes (none: null); the auth flow registers with the default scope.
+  const file = `${home.sso}/${
+    registrationFile({ scopes: null, session: "bare" })
+  }`;
+  await ssoLogin(server, home, ["--profile", "bare"]);
+  assert.match(
+    await Deno.readTextFile(file),
+    /^\{"clientId": "[\w-]+", "clientSecret": "[\w.-]+", "expiresAt": "[\dT:-]+Z", "scopes": \["sso:account:access"\], "grantTypes": \["authorization_code", "refresh_token"\]\}$/,
+  );
+  // The device flow registers without scopes: no scopes in the file, and a token without a refresh token.
+  await ssoLogin(server, home, ["--sso-session", "bare", "--use-device-code"]);
+  assert.match(
+    await Deno.readTextFile(file),
+    /^\{"clientId": "[\w-]+", "clientSecret": "[\w.-]+", "expiresAt": "[\dT:-]+Z"\}$/,
+  );
+  const token = await Deno.readTextFile(`${home.sso}/${sha1("bare")}.json`);
+  assert.match(token, /"registrationExpiresAt": "[\dT:-]+Z"\}$/);
 });

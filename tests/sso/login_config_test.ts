@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { startEmulator } from "../../lib/emulator/server.ts";
-import { hasAwsCli, runAwsCli } from "../helpers.ts";
+import { emulatorFault, hasAwsCli, runAwsCli } from "../helpers.ts";
 import { makeTestCa } from "../_net.ts";
 import {
   calls,
@@ -49,7 +49,11 @@ sso_role_name = Admin
 
 const CASES: [string, number, string][] = [
   ["a", 253, 'The specified sso-session does not exist: "nope"'],
-  ["b", 253, "Missing the following required SSO configuration values: sso_region. "],
+  [
+    "b",
+    253,
+    "Missing the following required SSO configuration values: sso_region. ",
+  ],
   [
     "c",
     253,
@@ -96,13 +100,16 @@ Deno.test({
   fn: async () => {
     await using home = await ssoHome(BROKEN);
     // 2.9 has no https check (added with vanity URLs in 2.35.13).
-    for (const [profile, code, text] of CASES.slice(0, 3)) {
-      const r = await runAwsCli(
+    const cases = CASES.slice(0, 3);
+    const results = await Promise.all(cases.map(([profile]) =>
+      runAwsCli(
         ["sso", "login", "--profile", profile, "--no-browser"],
         { ...home.env, AWS_EC2_METADATA_DISABLED: "true" },
-      );
-      assert.equal(r.code, code, r.stderr);
-      assert.equal(r.stderr, `\n${text}\n`);
+      )
+    ));
+    for (const [i, [, code, text]] of cases.entries()) {
+      assert.equal(results[i]!.code, code, results[i]!.stderr);
+      assert.equal(results[i]!.stderr, `\n${text}\n`);
     }
   },
 });
@@ -166,7 +173,11 @@ sso_region = us-east-1
       `\n\nSSO region updated to eu-west-1\nSuccessfully logged into Start URL: ${base}/start\n$`,
     ),
   );
-  assert.deepEqual(seen, ["HEAD /start"], "one request, the redirect not followed");
+  assert.deepEqual(
+    seen,
+    ["HEAD /start"],
+    "one request, the redirect not followed",
+  );
   assert.equal(
     await Deno.readTextFile(home.config),
     config.replace(
@@ -186,7 +197,10 @@ sso_region = us-east-1
   assert.doesNotMatch(again.stdout, /SSO region updated/);
 
   const env = ssoEnv(server, home, extra);
-  const elsewhere = await signin(["sso", "login", "--profile", "elsewhere"], env);
+  const elsewhere = await signin(
+    ["sso", "login", "--profile", "elsewhere"],
+    env,
+  );
   assert.equal(elsewhere.code, 253);
   assert.equal(
     elsewhere.stderr,
@@ -198,6 +212,55 @@ sso_region = us-east-1
   assert.equal(
     broken.stderr,
     "aws-signin: [ERROR]: An error occurred (Configuration): Failed to resolve start URL: HTTP 500\n",
+  );
+  assert.equal(
+    await Deno.readTextFile(`${home.sso}/${SESSION_TOKEN}`).catch(() => null),
+    null,
+  );
+});
+
+Deno.test("S18: OIDC service errors (254) with the modeled details; a callback port that is taken (255)", async () => {
+  await using server = await startEmulator({ autoApprove: true });
+  await using home = await ssoHome();
+  const env = ssoEnv(server, home);
+  // What users see for a wrong region or start URL: no message, then the details.
+  await emulatorFault(server.url, {
+    operation: "StartDeviceAuthorization",
+    error: "InvalidRequestException",
+    status: 400,
+    message: "",
+  });
+  const device = await signin(["sso", "login", "--profile", "legacy"], env);
+  assert.equal(device.code, 254);
+  assert.match(
+    device.stderr,
+    /^aws-signin: \[ERROR\]: An error occurred \(InvalidRequestException\) when calling the StartDeviceAuthorization operation: \n.*sso_region.*\n\nAdditional error details:\nerror: invalid_request\nerror_description: \n$/,
+  );
+  await emulatorFault(server.url, {
+    operation: "CreateToken",
+    error: "InvalidGrantException",
+    status: 400,
+    message: "Invalid grant provided",
+  });
+  const grant = await signin(["sso", "login", "--profile", "dev"], env);
+  assert.equal(grant.code, 254);
+  assert.match(
+    grant.stderr,
+    /^aws-signin: \[ERROR\]: An error occurred \(InvalidGrantException\) when calling the CreateToken operation: \n(.*\n)?\nAdditional error details:\nerror: invalid_grant\nerror_description: Invalid grant provided\n$/,
+  );
+  using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (taken.addr as Deno.NetAddr).port;
+  const busy = await signin(
+    ["sso", "login", "--profile", "dev", "--redirect-port", String(port)],
+    env,
+  );
+  assert.equal(busy.code, 255);
+  assert.match(
+    busy.stderr,
+    new RegExp(
+      `^aws-signin: \\[ERROR\\]: Unable to initialize the OAuth 2\\.0 authorization callback handler: .*127\\.0\\.0\\.1:${port}.* \n` +
+        " You may use --use-device-code to fall back to the device code flow which does not require the callback handler\\.\n$",
+    ),
   );
   assert.equal(
     await Deno.readTextFile(`${home.sso}/${SESSION_TOKEN}`).catch(() => null),

@@ -79,7 +79,14 @@ Deno.test("--use-device-code --no-browser: the AWS CLI's text with the code and 
   await using server = await startEmulator();
   await using home = await ssoHome();
   const proc = spawnCli(
-    ["sso", "login", "--sso-session", "my-sso", "--use-device-code", "--no-browser"],
+    [
+      "sso",
+      "login",
+      "--sso-session",
+      "my-sso",
+      "--use-device-code",
+      "--no-browser",
+    ],
     ssoEnv(server, home, { BROWSER: "false" }),
   );
   const [, code] = await proc.waitForStdout(/\n([A-Z]{4}-[A-Z]{4})\n/, 20_000);

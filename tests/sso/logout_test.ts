@@ -25,8 +25,8 @@ import {
   SESSION_TOKEN,
   sessionToken,
   signin,
-  type SsoHome,
   ssoEnv,
+  type SsoHome,
   ssoHome,
   ssoLogin,
   START_URL,
@@ -92,12 +92,12 @@ Deno.test("sso logout: the AWS CLI's sweep, Logout with the token for each, role
   assert.equal(
     r.stderr,
     "Removed 4 IAM Identity Center session tokens, 2 role credentials from them, 1 role credential assumed " +
-      "from them (profile chain). Tools that already loaded credentials may use them until they expire.\n",
+      "from them (profiles chain, chain-legacy). Tools that already loaded credentials may use them until they " +
+      "expire.\n",
   );
   assert.deepEqual(
-    server.emulator.requests.slice(mark).filter((e) =>
-      e.operation === "Logout"
-    ).map((e) => e.status).sort(),
+    server.emulator.requests.slice(mark).filter((e) => e.operation === "Logout")
+      .map((e) => e.status).sort(),
     [200, 200, 401],
     "Logout for the three tokens with a region; 200 needs the right bearer header",
   );
@@ -128,19 +128,28 @@ Deno.test("sso logout --sso-session / --profile: one session only (its role file
     "Removed 1 IAM Identity Center session token, 1 role credential from them, 1 role credential assumed " +
       "from them (profile chain). Tools that already loaded credentials may use them until they expire.\n",
   );
-  assert.deepEqual(await jsonFiles(home.sso), [LEGACY_TOKEN, LEGACY_REG, SESSION_REG].sort());
+  assert.deepEqual(
+    await jsonFiles(home.sso),
+    [LEGACY_TOKEN, LEGACY_REG, SESSION_REG].sort(),
+  );
   assert.deepEqual(await jsonFiles(home.roles), [LEGACY_ROLE]);
   assert.deepEqual(calls(server, ["Logout"]), ["Logout/200"]);
 
   const legacy = await signin(["sso", "logout", "--profile", "legacy"], env);
   assert.equal(legacy.code, 0, legacy.stderr);
-  assert.match(legacy.stderr, /^Removed 1 IAM Identity Center session token, 1 role credential from them\. /);
+  assert.match(
+    legacy.stderr,
+    /^Removed 1 IAM Identity Center session token, 1 role credential from them\. /,
+  );
   assert.deepEqual(await jsonFiles(home.sso), [LEGACY_REG, SESSION_REG].sort());
   assert.deepEqual(await jsonFiles(home.roles), []);
   // Nothing left to end: still 0, and no call.
   const again = await signin(["sso", "logout", "--sso-session", "my-sso"], env);
   assert.equal(again.code, 0, again.stderr);
-  assert.match(again.stderr, /^Removed 0 IAM Identity Center session tokens, 0 role credentials from them\. /);
+  assert.match(
+    again.stderr,
+    /^Removed 0 IAM Identity Center session tokens, 0 role credentials from them\. /,
+  );
   assert.deepEqual(calls(server, ["Logout"]), ["Logout/200", "Logout/200"]);
 });
 
@@ -177,7 +186,8 @@ Deno.test("S14: sso logout offline deletes the files and says the revoke failed 
 });
 
 Deno.test({
-  name: "S13: the AWS CLI 2.9.19's sso logout ends aws-signin's sessions; aws-signin's ends the AWS CLI's",
+  name:
+    "S13: the AWS CLI 2.9.19's sso logout ends aws-signin's sessions; aws-signin's ends the AWS CLI's",
   ignore: !hasAwsCli,
   fn: async () => {
     await using server = await startEmulator({
@@ -190,7 +200,10 @@ Deno.test({
     const out = await runAwsCli(["sso", "logout"], awsEnv(home));
     assert.equal(out.code, 0, out.stderr);
     assert.deepEqual(calls(server, ["Logout"]), ["Logout/200", "Logout/200"]);
-    assert.deepEqual(await jsonFiles(home.sso), [LEGACY_REG, SESSION_REG].sort());
+    assert.deepEqual(
+      await jsonFiles(home.sso),
+      [LEGACY_REG, SESSION_REG].sort(),
+    );
     // The AWS CLI keeps role chains built on SSO (no ProviderType): only aws-signin removes them.
     assert.equal((await jsonFiles(home.roles)).length, 1);
     await Deno.remove(home.roles, { recursive: true });
@@ -199,7 +212,10 @@ Deno.test({
     // (2.9 predates the auth code flow: it would reuse the auth-code registration for the device flow, which
     // the service refuses, as after a login by the AWS CLI 2.22+ itself. So it starts without it.)
     await Deno.remove(`${home.sso}/${SESSION_REG}`);
-    const login = await runAwsCli(["sso", "login", "--profile", "dev"], awsEnv(home));
+    const login = await runAwsCli(
+      ["sso", "login", "--profile", "dev"],
+      awsEnv(home),
+    );
     assert.equal(login.code, 0, login.stderr);
     const exported = await runAwsCli(
       ["configure", "export-credentials", "--profile", "dev"],
@@ -209,8 +225,15 @@ Deno.test({
     assert.deepEqual(await jsonFiles(home.roles), [DEV_ROLE]);
     const r = await signin(["sso", "logout"], ssoEnv(server, home));
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /^Removed 1 IAM Identity Center session token, 1 role credential from them\. /);
-    assert.deepEqual(calls(server, ["Logout"]), ["Logout/200", "Logout/200", "Logout/200"]);
+    assert.match(
+      r.stderr,
+      /^Removed 1 IAM Identity Center session token, 1 role credential from them\. /,
+    );
+    assert.deepEqual(calls(server, ["Logout"]), [
+      "Logout/200",
+      "Logout/200",
+      "Logout/200",
+    ]);
     assert.ok(!(await jsonFiles(home.sso)).includes(SESSION_TOKEN));
     assert.deepEqual(await jsonFiles(home.roles), []);
   },

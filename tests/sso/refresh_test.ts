@@ -78,10 +78,13 @@ Deno.test("refresh with less than 15 minutes left: one CreateToken, botocore's b
   await Deno.remove(home.roles, { recursive: true });
   const again = await signin(EXPORT, ssoEnv(server, home));
   assert.equal(again.code, 0, again.stderr);
-  assert.deepEqual(tokenCalls(server).filter((c) => c.startsWith("CreateToken")), [
-    "CreateToken(refresh_token)/200",
-    "CreateToken(refresh_token)/200",
-  ]);
+  assert.deepEqual(
+    tokenCalls(server).filter((c) => c.startsWith("CreateToken")),
+    [
+      "CreateToken(refresh_token)/200",
+      "CreateToken(refresh_token)/200",
+    ],
+  );
 });
 
 Deno.test("refresh with strict rotation: the new refresh token is written; a token with 15 minutes or more is not refreshed", async () => {
@@ -90,7 +93,10 @@ Deno.test("refresh with strict rotation: the new refresh token is written; a tok
   const old = await sessionToken(server, home, 16 * 60);
   const env = ssoEnv(server, home);
   assert.equal((await signin(EXPORT, env)).code, 0);
-  assert.deepEqual(tokenCalls(server).filter((c) => c.startsWith("CreateToken")), []);
+  assert.deepEqual(
+    tokenCalls(server).filter((c) => c.startsWith("CreateToken")),
+    [],
+  );
   assert.equal(
     await Deno.readTextFile(`${home.sso}/${SESSION_TOKEN}`),
     old.text,
@@ -131,7 +137,12 @@ sso_role_name = ReadOnly
   const results = await Promise.all(
     Array.from({ length: 32 }, (_, i) =>
       signin(
-        ["configure", "export-credentials", "--profile", i % 2 ? "dev" : "dev-ro"],
+        [
+          "configure",
+          "export-credentials",
+          "--profile",
+          i % 2 ? "dev" : "dev-ro",
+        ],
         env,
       )),
   );
@@ -140,7 +151,11 @@ sso_role_name = ReadOnly
   assert.ok(reads > 0);
   for (const r of results) assert.equal(r.code, 0, r.stderr);
   const keys = new Set(results.map((r) => JSON.parse(r.stdout).AccessKeyId));
-  assert.equal(keys.size, 2, "one role fetch per role, shared through the cache");
+  assert.equal(
+    keys.size,
+    2,
+    "one role fetch per role, shared through the cache",
+  );
   assert.deepEqual(tokenCalls(server), [
     "CreateToken(refresh_token)/200",
     "GetRoleCredentials/200",
@@ -193,7 +208,10 @@ Deno.test("S10: an expired registration and an expired token → the AWS CLI's t
   const r = await signin(EXPORT, env);
   assert.equal(r.code, 255);
   assert.equal(r.stderr, ENDED);
-  assert.deepEqual(tokenCalls(server).filter((c) => c.startsWith("CreateToken")), []);
+  assert.deepEqual(
+    tokenCalls(server).filter((c) => c.startsWith("CreateToken")),
+    [],
+  );
 });
 
 Deno.test("S11: InvalidGrantException at the session's end → the AWS CLI's text and the command (255)", async () => {
@@ -205,11 +223,15 @@ Deno.test("S11: InvalidGrantException at the session's end → the AWS CLI's tex
   const r = await signin(EXPORT, env);
   assert.equal(r.code, 255);
   assert.equal(r.stderr, ENDED);
-  assert.deepEqual(tokenCalls(server).filter((c) => c.startsWith("CreateToken")), [
-    "CreateToken(refresh_token)/400",
-  ]);
+  assert.deepEqual(
+    tokenCalls(server).filter((c) => c.startsWith("CreateToken")),
+    [
+      "CreateToken(refresh_token)/400",
+    ],
+  );
   assert.equal(
-    server.emulator.requests.find((e) => e.grantType === "refresh_token")?.error,
+    server.emulator.requests.find((e) => e.grantType === "refresh_token")
+      ?.error,
     "InvalidGrantException",
   );
 });
