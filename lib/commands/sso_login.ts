@@ -15,7 +15,7 @@
  * import type { Context } from "../cli/context.ts";
  * import { parseArgs } from "../cli/flags.ts";
  * declare const ctx: Context;
- * await run(parseArgs(["--sso-session", "my-sso"], spec), ctx);
+ * await run(parseArgs(spec, ["--sso-session", "my-sso"]), ctx);
  * ```
  * @module
  */

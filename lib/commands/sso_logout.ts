@@ -13,7 +13,7 @@
  * import type { Context } from "../cli/context.ts";
  * import { parseArgs } from "../cli/flags.ts";
  * declare const ctx: Context;
- * await run(parseArgs([], spec), ctx);
+ * await run(parseArgs(spec, []), ctx);
  * ```
  * @module
  */

@@ -130,10 +130,11 @@ Deno.test("sso login: the registration is reused, made again near its expiry and
 async function waitingLogin(
   server: { url: string },
   home: Awaited<ReturnType<typeof ssoHome>>,
+  args: readonly string[] = [],
 ) {
   const record = `${home.dir}/url.txt`;
   const proc = spawnCli(
-    ["sso", "login", "--profile", "dev"],
+    ["sso", "login", "--profile", "dev", ...args],
     ssoEnv(server, home, {
       BROWSER: standInBrowser("record"),
       BROWSER_RECORD: record,
@@ -306,4 +307,47 @@ sso_role_name = Admin
   );
   const token = await Deno.readTextFile(`${home.sso}/${sha1("bare")}.json`);
   assert.match(token, /"registrationExpiresAt": "[\dT:-]+Z"\}$/);
+});
+
+Deno.test("--redirect-port: the callback on that port; Ctrl-C while waiting → 130, nothing written, the port closed", async () => {
+  await using server = await startEmulator({ autoApprove: true });
+  await using home = await ssoHome();
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const { proc, authorize } = await waitingLogin(server, home, [
+    "--redirect-port",
+    String(port),
+  ]);
+  assert.equal(
+    new URL(authorize).searchParams.get("redirect_uri"),
+    `http://127.0.0.1:${port}/oauth/callback`,
+  );
+  proc.kill("SIGINT");
+  const result = await proc.finish(20_000);
+  assert.equal(result.code, 130, result.stderr);
+  assert.equal(await readOrNull(`${home.sso}/${SESSION_TOKEN}`), null);
+  const reach = await fetch(`http://127.0.0.1:${port}/oauth/callback`).then(
+    (r) => r.body?.cancel().then(() => "open"),
+    () => "closed",
+  );
+  assert.equal(reach, "closed");
+});
+
+Deno.test("a cache folder the AWS CLI made (0755) with a token it wrote (0644): made private by the login", async () => {
+  await using server = await startEmulator({ autoApprove: true });
+  await using home = await ssoHome();
+  await Deno.mkdir(home.sso, { recursive: true });
+  await Deno.chmod(home.sso, 0o755);
+  await Deno.writeTextFile(`${home.sso}/${SESSION_TOKEN}`, "{}", {
+    mode: 0o644,
+  });
+  await Deno.chmod(`${home.sso}/${SESSION_TOKEN}`, 0o644);
+  await ssoLogin(server, home);
+  assert.equal(await mode(home.sso), 0o700);
+  assert.equal(await mode(`${home.sso}/${SESSION_TOKEN}`), 0o600);
+  assert.match(
+    (await readOrNull(`${home.sso}/${SESSION_TOKEN}`))!,
+    TOKEN_BYTES,
+  );
 });

@@ -121,7 +121,8 @@ Deno.test("sso logout --sso-session / --profile: one session only (its role file
   await using home = await ssoHome();
   await signedIn(server, home);
   const env = ssoEnv(server, home);
-  const one = await signin(["sso", "logout", "--sso-session", "my-sso"], env);
+  // A role profile leads to the session it rests on.
+  const one = await signin(["sso", "logout", "--profile", "chain"], env);
   assert.equal(one.code, 0, one.stderr);
   assert.equal(
     one.stderr,

@@ -12,7 +12,6 @@ import {
   exchangeAuthorizationCode,
   registerClient,
   registerClientRequest,
-  START_URL_OR_REGION_HINT,
   startDeviceAuthorization,
 } from "../../lib/sso/oidc_client.ts";
 import {
