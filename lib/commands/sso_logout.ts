@@ -141,7 +141,11 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
         } catch (error) {
           // The service said no (already ended): as the AWS CLI, go on. Unreachable: go on too, and say so.
           if (!(error instanceof AwsSigninError && error.kind === "service")) {
-            failed.push(safeText((error as Error).message));
+            // Its first sentence: the advice after it ("run the command again") does not apply here.
+            failed.push(
+              safeText((error as Error).message).split(/(?<=\.)\s/)[0]!
+                .replace(/\.$/, ""),
+            );
           }
         }
       }
@@ -176,7 +180,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   for (const why of failed) {
     ctx.warn(
       `A session's token was removed here, but IAM Identity Center could not be told to end it (${why}): ` +
-        "its sign-in in the browser stays valid until it ends.",
+        "its sign-in in the browser stays valid until it ends (sign out in the AWS access portal to end it now).",
     );
   }
   const parts = [
