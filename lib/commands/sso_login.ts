@@ -182,8 +182,10 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     config.sessionName === undefined || args.bool("use-device-code")
       ? "device"
       : "auth";
+  const browser = browserAvailability(ctx.env);
+  // Where no browser can open, the URL (and code) is printed, not "Attempting to open your default browser".
+  const noBrowser = args.bool("no-browser") || !browser.ok;
   if (flow === "auth" && redirectPort === undefined) {
-    const browser = browserAvailability(ctx.env);
     if (!browser.ok) {
       if (args.bool("no-device-code")) {
         throw new ConfigurationError(
@@ -204,7 +206,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     config,
     profile,
     flow,
-    noBrowser: args.bool("no-browser"),
+    noBrowser,
     fetch: world.fetch,
     redirectPort,
     timeoutSeconds: AUTH_CODE_WAIT_SECONDS,

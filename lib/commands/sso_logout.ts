@@ -119,6 +119,8 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   let ended = 0;
   const failed: string[] = [];
   for (const file of target ? [target.tokenFile] : await tokenFiles(dir)) {
+    // No token (never signed in, or signed out): nothing to end, and maybe no folder to lock in.
+    if (!await exists(file)) continue;
     const removed = await withFileLock(ssoTokenLockPath(file), async () => {
       const json = readSsoCacheJson(file);
       if (!json || typeof json.accessToken !== "string") return false;
@@ -139,7 +141,11 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
         } catch (error) {
           // The service said no (already ended): as the AWS CLI, go on. Unreachable: go on too, and say so.
           if (!(error instanceof AwsSigninError && error.kind === "service")) {
-            failed.push(safeText((error as Error).message));
+            // Its first sentence: the advice after it ("run the command again") does not apply here.
+            failed.push(
+              safeText((error as Error).message).split(/(?<=\.)\s/)[0]!
+                .replace(/\.$/, ""),
+            );
           }
         }
       }
@@ -155,6 +161,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   const roles = roleCacheDir(ctx.env);
   let ssoRoles = 0;
   for (const file of target ? target.roleFiles : await ssoRoleFiles(roles)) {
+    if (!await exists(file)) continue;
     const gone = await withFileLock(
       `${file}.lock`,
       () => removeIfExists(file),
@@ -173,7 +180,7 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   for (const why of failed) {
     ctx.warn(
       `A session's token was removed here, but IAM Identity Center could not be told to end it (${why}): ` +
-        "its sign-in in the browser stays valid until it ends.",
+        "its sign-in in the browser stays valid until it ends (sign out in the AWS access portal to end it now).",
     );
   }
   const parts = [
@@ -195,6 +202,15 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     }. Tools that already loaded credentials may use them until they expire.\n`,
   );
   return 0;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await Deno.lstat(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Every file of the SSO cache folder (the AWS CLI's sweep reads them all; only tokens go). */

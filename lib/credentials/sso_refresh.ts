@@ -147,7 +147,7 @@ export async function ssoAccessToken(
       return token.accessToken;
     }
   } else if (token.missing && !ctx.autoLogin?.ssoSignIn) {
-    // Never signed in (or signed out), and no sign-in to wait for: nothing to lock.
+    // Never signed in (the folder may not even exist): nothing to wait for.
     throw asIs(token, `Run '${loginAgain(config)}' to sign in.`);
   }
   return await withLock(file, ctx, () => underLock(file, config, ctx));
@@ -158,7 +158,7 @@ async function withLock<T>(
   ctx: ProviderContext,
   fn: () => Promise<T>,
 ): Promise<T> {
-  // The lock sits beside the token: its folder may not exist yet (nobody signed in here).
+  // The lock lives beside the token: a folder that is not there yet (--auto-login's first sign-in) is made.
   await prepareSsoCacheDir(dirName(file), ctx.warn);
   return await withFileLock(ssoTokenLockPath(file), fn, {
     now: ctx.now,
@@ -323,6 +323,8 @@ async function againOr(
 ): Promise<string> {
   const auto = ctx.autoLogin;
   if (!auto?.ssoSignIn) throw failure;
+  // When no sign-in is started, signInOnce says why, with the command: that line replaces ours.
+  failure.hint = undefined;
   const login: SsoLoginConfig = {
     profile: config.profile,
     ...(config.sessionName !== undefined
@@ -333,6 +335,7 @@ async function againOr(
     registrationScopes: registrationScopesOf(ctx, config),
     via: [],
   };
+  // The sign-in's own failure is reported as it is (255), as a refresh's, not as a configuration error.
   return await signInOnce({
     file,
     failure,
@@ -352,6 +355,8 @@ async function againOr(
       ctx.debug(`signed in again; wrote the SSO token ${file}`);
       return result.accessToken;
     },
+  }).catch((error) => {
+    throw error instanceof AwsSigninError ? asIs(error) : error;
   });
 }
 

@@ -47,7 +47,8 @@ function issue(
   const now = state.now();
   const session = state.sso.sessions.get(sessionId)!;
   const legacy = client.scopes === undefined;
-  const left = Math.floor(
+  // Rounded up: a session made a millisecond ago still has all of its seconds (an 8-hour legacy token).
+  const left = Math.ceil(
     (session.createdAt + settings.sessionTtl * 1000 - now) / 1000,
   );
   const expiresIn = Math.max(
