@@ -71,8 +71,9 @@ Deno.test("sso login: configuration errors with the AWS CLI's texts and exit cod
     assert.equal(r.code, code, `${profile}: ${r.stderr}`);
     assert.equal(
       r.stderr,
+      // The AWS CLI 2.36 strips the line it prints (the text's own trailing space goes).
       `aws-signin: [ERROR]: An error occurred (Configuration): ${
-        text.replace("aws configure", "aws-signin configure")
+        text.replace("aws configure", "aws-signin configure").trim()
       }\n`,
       profile,
     );
@@ -234,7 +235,7 @@ Deno.test("S18: OIDC service errors (254) with the modeled details; a callback p
   assert.equal(device.code, 254);
   assert.match(
     device.stderr,
-    /^aws-signin: \[ERROR\]: An error occurred \(InvalidRequestException\) when calling the StartDeviceAuthorization operation: \n.*sso_region.*\n\nAdditional error details:\nerror: invalid_request\nerror_description: \n$/,
+    /^aws-signin: \[ERROR\]: An error occurred \(InvalidRequestException\) when calling the StartDeviceAuthorization operation:\n.*sso_region.*\n\nAdditional error details:\nerror: invalid_request\nerror_description: \n$/,
   );
   await emulatorFault(server.url, {
     operation: "CreateToken",
@@ -246,7 +247,7 @@ Deno.test("S18: OIDC service errors (254) with the modeled details; a callback p
   assert.equal(grant.code, 254);
   assert.match(
     grant.stderr,
-    /^aws-signin: \[ERROR\]: An error occurred \(InvalidGrantException\) when calling the CreateToken operation: \n(.*\n)?\nAdditional error details:\nerror: invalid_grant\nerror_description: Invalid grant provided\n$/,
+    /^aws-signin: \[ERROR\]: An error occurred \(InvalidGrantException\) when calling the CreateToken operation:\n(.*\n)?\nAdditional error details:\nerror: invalid_grant\nerror_description: Invalid grant provided\n$/,
   );
   using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (taken.addr as Deno.NetAddr).port;
