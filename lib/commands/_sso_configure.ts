@@ -36,17 +36,11 @@ import {
   readSsoToken,
   ssoCacheDir,
   ssoTokenFile,
-  ssoTokenJson,
   ssoTokenKey,
-  ssoTokenLockPath,
-  writeSsoCacheFile,
 } from "../cache/sso_token_cache.ts";
-import { signInMarkerPath } from "../cache/login_cache.ts";
-import { AUTH_CODE_WAIT_SECONDS, ssoSignIn } from "../flow/sso_sign_in.ts";
 import { isAwsOwnedHost, resolveStartUrl } from "../sso/start_url.ts";
-import { browserAvailability } from "../util/desktop.ts";
 import { updateFileLocked } from "../util/files.ts";
-import { withFileLock } from "../util/lock.ts";
+import { signInAndSave } from "./_sso_sign_in.ts";
 import { safeText } from "../util/safe_text.ts";
 import { callWorld } from "./_credentials.ts";
 import {
@@ -408,43 +402,12 @@ export async function ssoAccessToken(
       }
     } catch { /* none, or unusable: sign in */ }
   }
-  let flow: "auth" | "device" =
-    config.sessionName === undefined || args.bool("use-device-code")
-      ? "device"
-      : "auth";
-  const browser = browserAvailability(ctx.env);
-  if (flow === "auth" && !browser.ok) {
-    flow = "device";
-    await ctx.io.err(
-      `No browser can open here (${browser.why}): signing in with a device code instead (confirm it in a ` +
-        "browser on any device).\n",
-    );
-  }
-  const world = callWorld(ctx, init.profile);
-  const result = await ssoSignIn(ctx, {
+  const result = await signInAndSave(ctx, {
     config,
     profile: init.profile,
-    flow,
-    noBrowser: args.bool("no-browser") || !browser.ok,
-    fetch: world.fetch,
-    timeoutSeconds: AUTH_CODE_WAIT_SECONDS,
-    ...(ctx.connection?.readTimeoutMs !== undefined
-      ? { callTimeoutMs: ctx.connection.readTimeoutMs }
-      : {}),
+    useDeviceCode: args.bool("use-device-code"),
+    noBrowser: args.bool("no-browser"),
   });
-  await withFileLock(ssoTokenLockPath(result.tokenFile), async () => {
-    await writeSsoCacheFile(
-      result.tokenFile,
-      ssoTokenJson(result.token),
-      (m) => ctx.warn(m),
-    );
-    await Deno.remove(signInMarkerPath(result.tokenFile)).catch(() => {});
-  }, {
-    now: ctx.now,
-    sleep: ctx.sleep,
-    purpose: "to finish refreshing this IAM Identity Center token",
-  });
-  ctx.debug(`wrote the SSO token ${result.tokenFile}`);
   return { accessToken: result.token.accessToken, region: result.region };
 }
 

@@ -23,7 +23,7 @@
 import type { CommandSpec } from "../cli/flags.ts";
 import type { Context } from "../cli/context.ts";
 import { type ParsedArgs, PROFILE_FLAG } from "../cli/flags.ts";
-import { ConfigurationError, UsageError } from "../errors.ts";
+import { UsageError } from "../errors.ts";
 import { loadSharedConfig } from "../config/profiles.ts";
 import { resolveProfile, selectProfile } from "../config/selection.ts";
 import { type SsoLoginConfig, ssoLoginConfig } from "../config/sso_config.ts";
@@ -34,18 +34,11 @@ import {
   readSsoToken,
   ssoCacheDir,
   ssoTokenFile,
-  ssoTokenJson,
   ssoTokenKey,
-  ssoTokenLockPath,
-  writeSsoCacheFile,
 } from "../cache/sso_token_cache.ts";
-import { signInMarkerPath } from "../cache/login_cache.ts";
-import { AUTH_CODE_WAIT_SECONDS, ssoSignIn } from "../flow/sso_sign_in.ts";
-import { browserAvailability } from "../util/desktop.ts";
 import { updateFileLocked } from "../util/files.ts";
-import { withFileLock } from "../util/lock.ts";
 import { formatExpiresAt } from "../util/time.ts";
-import { callWorld } from "./_credentials.ts";
+import { signInAndSave } from "./_sso_sign_in.ts";
 
 /** A token with at least this much left is good enough for `--if-needed` (botocore's refresh window). */
 const IF_NEEDED_MS = 15 * 60_000;
@@ -178,56 +171,14 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       return 0;
     }
   }
-  let flow: "auth" | "device" =
-    config.sessionName === undefined || args.bool("use-device-code")
-      ? "device"
-      : "auth";
-  const browser = browserAvailability(ctx.env);
-  // Where no browser can open, the URL (and code) is printed, not "Attempting to open your default browser".
-  const noBrowser = args.bool("no-browser") || !browser.ok;
-  if (flow === "auth" && redirectPort === undefined) {
-    if (!browser.ok) {
-      if (args.bool("no-device-code")) {
-        throw new ConfigurationError(
-          `No browser can open here (${browser.why}), and --no-device-code refuses the device code. Forward a ` +
-            "port (ssh -L 8400:127.0.0.1:8400) and add --redirect-port 8400 --no-browser, or leave out " +
-            "--no-device-code.",
-        );
-      }
-      flow = "device";
-      await ctx.io.err(
-        `No browser can open here (${browser.why}): signing in with a device code instead (confirm it in a ` +
-          "browser on any device; --no-device-code refuses this).\n",
-      );
-    }
-  }
-  const world = callWorld(ctx, profile);
-  const result = await ssoSignIn(ctx, {
+  const result = await signInAndSave(ctx, {
     config,
     profile,
-    flow,
-    noBrowser,
-    fetch: world.fetch,
+    useDeviceCode: args.bool("use-device-code"),
+    noBrowser: args.bool("no-browser"),
+    noDeviceCode: args.bool("no-device-code"),
     redirectPort,
-    timeoutSeconds: AUTH_CODE_WAIT_SECONDS,
-    ...(ctx.connection?.readTimeoutMs !== undefined
-      ? { callTimeoutMs: ctx.connection.readTimeoutMs }
-      : {}),
   });
-  await withFileLock(ssoTokenLockPath(result.tokenFile), async () => {
-    await writeSsoCacheFile(
-      result.tokenFile,
-      ssoTokenJson(result.token),
-      (m) => ctx.warn(m),
-    );
-    // A sign-in on purpose ends --auto-login's cool-down.
-    await Deno.remove(signInMarkerPath(result.tokenFile)).catch(() => {});
-  }, {
-    now: ctx.now,
-    sleep: ctx.sleep,
-    purpose: "to finish refreshing this IAM Identity Center token",
-  });
-  ctx.debug(`wrote the SSO token ${result.tokenFile}`);
   let out = "";
   if (result.region !== config.region) {
     await writeRegion(config, profile.shared.configPath, result.region, ctx);
