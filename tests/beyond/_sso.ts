@@ -19,10 +19,8 @@ import {
   tempHome,
 } from "../helpers.ts";
 
-/** The start URL the emulator knows by default. */
-export const START_URL = "https://d-1234567890.awsapps.com/start";
-/** A role the emulator lets SSO role credentials assume. */
-export const DEPLOY = "arn:aws:iam::444455556666:role/Deploy";
+import { DEPLOY, START_URL } from "../sso/_setup.ts";
+export { DEPLOY, START_URL };
 
 /** The config of the SSO tests: a session, a session profile, a legacy profile, roles on each. */
 export const SSO_CONFIG = `[sso-session my-sso]

@@ -5,6 +5,7 @@
  * client sees.
  */
 import assert from "node:assert/strict";
+import type { TempHome } from "../helpers.ts";
 import { codeChallenge, codeVerifier } from "../../lib/signin/pkce.ts";
 
 /** The start URL the emulator knows by default. */
@@ -239,4 +240,38 @@ export async function operations(
   return log.map((e) => e.operation).filter((o) =>
     only === undefined || only.includes(o)
   );
+}
+
+/**
+ * Points the AWS CLI 2.9 (which has no AWS_ENDPOINT_URL_* yet) at the
+ * emulator: an endpoint rule set in ~/.aws/models, which botocore's loader
+ * reads before its own, for sso-oidc, sso and sts .
+ */
+export async function pointModelsAt(
+  home: TempHome,
+  url: string,
+): Promise<void> {
+  const ruleSet = JSON.stringify({
+    version: "1.0",
+    parameters: {
+      Region: {
+        builtIn: "AWS::Region",
+        required: false,
+        documentation: "The region.",
+        type: "String",
+      },
+    },
+    rules: [{
+      conditions: [],
+      endpoint: { url, properties: {}, headers: {} },
+      type: "endpoint",
+    }],
+  });
+  for (
+    const model of ["sso-oidc/2019-06-10", "sso/2019-06-10", "sts/2011-06-15"]
+  ) {
+    const dir = `${home.dir}/.aws/models/${model}`;
+    await Deno.mkdir(dir, { recursive: true });
+    await Deno.writeTextFile(`${dir}/endpoint-rule-set-1.json`, ruleSet);
+  }
 }

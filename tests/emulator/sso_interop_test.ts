@@ -21,7 +21,13 @@ import {
   type TempHome,
   tempHome,
 } from "../helpers.ts";
-import { control, deviceLogin, operations, START_URL } from "./_sso.ts";
+import {
+  control,
+  deviceLogin,
+  operations,
+  pointModelsAt,
+  START_URL,
+} from "./_sso.ts";
 
 const DEPLOY = "arn:aws:iam::444455556666:role/Deploy";
 /** sha1("my-sso"), sha1(START_URL): the token files' names (protocol-sso.md §3.1). */
@@ -77,37 +83,6 @@ async function ssoHome(): Promise<TempHome> {
   await Deno.mkdir(`${home.dir}/.aws`, { recursive: true });
   await Deno.writeTextFile(home.config, CONFIG);
   return home;
-}
-
-/**
- * Points the AWS CLI 2.9 (which has no AWS_ENDPOINT_URL_* yet) at the
- * emulator: an endpoint rule set in ~/.aws/models, which botocore's loader
- * reads before its own, for sso-oidc, sso and sts.
- */
-async function pointModelsAt(home: TempHome, url: string): Promise<void> {
-  const ruleSet = JSON.stringify({
-    version: "1.0",
-    parameters: {
-      Region: {
-        builtIn: "AWS::Region",
-        required: false,
-        documentation: "The region.",
-        type: "String",
-      },
-    },
-    rules: [{
-      conditions: [],
-      endpoint: { url, properties: {}, headers: {} },
-      type: "endpoint",
-    }],
-  });
-  for (
-    const model of ["sso-oidc/2019-06-10", "sso/2019-06-10", "sts/2011-06-15"]
-  ) {
-    const dir = `${home.dir}/.aws/models/${model}`;
-    await Deno.mkdir(dir, { recursive: true });
-    await Deno.writeTextFile(`${dir}/endpoint-rule-set-1.json`, ruleSet);
-  }
 }
 
 async function list(dir: string): Promise<string[]> {

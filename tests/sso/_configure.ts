@@ -123,37 +123,4 @@ export const SESSION_CONFIG = "[profile ReadOnly-111122223333]\n" +
   "sso_region = us-east-1\n" +
   "sso_registration_scopes = sso:account:access\n";
 
-/**
- * Points the AWS CLI 2.9 at the emulator (it has no AWS_ENDPOINT_URL_*): an
- * endpoint rule set in ~/.aws/models, which botocore's loader reads before
- * its own, for sso-oidc, sso and sts (as tests/emulator/sso_interop_test.ts
- * does).
- */
-export async function pointModelsAt(
-  home: TempHome,
-  url: string,
-): Promise<void> {
-  const ruleSet = JSON.stringify({
-    version: "1.0",
-    parameters: {
-      Region: {
-        builtIn: "AWS::Region",
-        required: false,
-        documentation: "The region.",
-        type: "String",
-      },
-    },
-    rules: [{
-      conditions: [],
-      endpoint: { url, properties: {}, headers: {} },
-      type: "endpoint",
-    }],
-  });
-  for (
-    const model of ["sso-oidc/2019-06-10", "sso/2019-06-10", "sts/2011-06-15"]
-  ) {
-    const dir = `${home.dir}/.aws/models/${model}`;
-    await Deno.mkdir(dir, { recursive: true });
-    await Deno.writeTextFile(`${dir}/endpoint-rule-set-1.json`, ruleSet);
-  }
-}
+export { pointModelsAt } from "../emulator/_sso.ts";

@@ -21,7 +21,7 @@ import {
 } from "../helpers.ts";
 import { deviceLogin } from "../emulator/_sso.ts";
 
-export { START_URL } from "../emulator/_sso.ts";
+export { pointModelsAt, START_URL } from "../emulator/_sso.ts";
 import { START_URL } from "../emulator/_sso.ts";
 
 /** A role the emulator lets SSO credentials assume (for role chains). */
@@ -319,41 +319,6 @@ export const hasBotocoreSso: boolean = (() => {
     return false;
   }
 })();
-
-/**
- * Points the AWS CLI 2.9 (which has no AWS_ENDPOINT_URL_* yet) at the
- * emulator: an endpoint rule set in ~/.aws/models, which botocore's loader
- * reads before its own, for sso-oidc, sso and sts (as
- * tests/emulator/sso_interop_test.ts does).
- */
-export async function pointModelsAt(
-  home: TempHome,
-  url: string,
-): Promise<void> {
-  const ruleSet = JSON.stringify({
-    version: "1.0",
-    parameters: {
-      Region: {
-        builtIn: "AWS::Region",
-        required: false,
-        documentation: "The region.",
-        type: "String",
-      },
-    },
-    rules: [{
-      conditions: [],
-      endpoint: { url, properties: {}, headers: {} },
-      type: "endpoint",
-    }],
-  });
-  for (
-    const model of ["sso-oidc/2019-06-10", "sso/2019-06-10", "sts/2011-06-15"]
-  ) {
-    const dir = `${home.dir}/.aws/models/${model}`;
-    await Deno.mkdir(dir, { recursive: true });
-    await Deno.writeTextFile(`${dir}/endpoint-rule-set-1.json`, ruleSet);
-  }
-}
 
 /** The AWS CLI 2.9's environment against the emulator: its stand-in browser approves on the SSO pages. */
 export function awsEnv(
