@@ -134,7 +134,9 @@ export function formatError(
       ? `${error.stack}\n`
       : ""
     : "";
-  const message = error instanceof Error ? error.message : String(error);
+  // The AWS CLI strips the text it prints (its texts that end in a space print without it).
+  const message = (error instanceof Error ? error.message : String(error))
+    .trim();
   const hint = error instanceof AwsSigninError && error.hint
     ? `${error.hint}\n`
     : "";
@@ -145,7 +147,7 @@ export function formatError(
   if (format === "enhanced") {
     const line = error instanceof ServiceError
       ? message
-      : `An error occurred (${info.Code}): ${info.Message}`;
+      : `An error occurred (${info.Code}): ${info.Message}`.trim();
     return safeLines(
       `${stack}aws-signin: [ERROR]: ${line}\n${hint}${detailsBlock(info)}`,
     );

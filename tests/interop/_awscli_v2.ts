@@ -25,7 +25,7 @@ export { AWSCLI_V2, START_URL };
 /** `Deno.test` for a test that needs the AWS CLI v2's source: skipped, with the reason in its name, without it. */
 export function cliTest(
   name: string,
-  fn: () => Promise<void>,
+  fn: (t: Deno.TestContext) => Promise<void>,
 ): Deno.TestDefinition {
   return AWSCLI_V2
     ? { name, fn, sanitizeResources: false, sanitizeOps: false }
