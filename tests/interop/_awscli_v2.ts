@@ -112,7 +112,12 @@ export interface Sandbox extends AsyncDisposable {
 
 /** Starts an emulator (auto-approving unless told) and a home with {@linkcode CONFIG}. */
 export async function sandbox(
-  init: { autoApprove?: boolean; sso?: SsoOptions; config?: string } = {},
+  init: {
+    autoApprove?: boolean;
+    sso?: SsoOptions;
+    /** The config file's text (default {@linkcode CONFIG}); null: no config file. */
+    config?: string | null;
+  } = {},
 ): Promise<Sandbox> {
   const server = await startEmulator({
     autoApprove: init.autoApprove ?? true,
@@ -120,7 +125,9 @@ export async function sandbox(
   });
   const home = await tempHome();
   await Deno.mkdir(`${home.dir}/.aws`, { recursive: true });
-  await Deno.writeTextFile(home.config, init.config ?? CONFIG);
+  if (init.config !== null) {
+    await Deno.writeTextFile(home.config, init.config ?? CONFIG);
+  }
   const env: Record<string, string> = {
     ...home.env,
     AWS_EC2_METADATA_DISABLED: "true",
