@@ -397,3 +397,36 @@ Deno.test(cliTest(
     assert.equal(after.code, 255);
   },
 ));
+
+Deno.test(cliTest(
+  "S4: a session without sso_registration_scopes: the same file names and bytes from both tools, both flows (the device flow gets no refresh token)",
+  async () => {
+    const config =
+      `[sso-session s]\nsso_start_url = ${START_URL}\nsso_region = us-east-1\n\n` +
+      "[profile p]\nsso_session = s\nsso_account_id = 111122223333\nsso_role_name = Admin\n";
+    for (const flow of [[], ["--use-device-code"]]) {
+      const seen: string[][] = [];
+      for (const tool of ["aws", "signin"] as const) {
+        await using box = await sandbox({ config });
+        ok(await box[tool](["sso", "login", "--profile", "p", ...flow]), tool);
+        const files: string[] = [];
+        for (const name of await names(box.ssoCache)) {
+          if (name.endsWith(".json")) {
+            files.push(`${name} ${await fileShape(`${box.ssoCache}/${name}`)}`);
+          }
+        }
+        seen.push(files);
+      }
+      // sha1("s"); the registration key with "scopes": null.
+      assert.deepEqual(seen[0], [
+        `a0f1490a20d0211c997b44bc357e1972deab8ae3.json ${
+          flow.length ? LEGACY_TOKEN_SHAPE : TOKEN_SHAPE
+        }`,
+        `b4cc1ce9867d797f84503d595654f72e5a21a168.json ${
+          flow.length ? LEGACY_REGISTRATION_SHAPE : AUTH_REGISTRATION_SHAPE
+        }`,
+      ]);
+      assert.deepEqual(seen[1], seen[0]);
+    }
+  },
+));
