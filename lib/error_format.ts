@@ -134,9 +134,7 @@ export function formatError(
       ? `${error.stack}\n`
       : ""
     : "";
-  // The AWS CLI strips the text it prints (its texts that end in a space print without it).
-  const message = (error instanceof Error ? error.message : String(error))
-    .trim();
+  const message = error instanceof Error ? error.message : String(error);
   const hint = error instanceof AwsSigninError && error.hint
     ? `${error.hint}\n`
     : "";
@@ -147,7 +145,7 @@ export function formatError(
   if (format === "enhanced") {
     const line = error instanceof ServiceError
       ? message
-      : `An error occurred (${info.Code}): ${info.Message}`.trim();
+      : `An error occurred (${info.Code}): ${info.Message}`;
     return safeLines(
       `${stack}aws-signin: [ERROR]: ${line}\n${hint}${detailsBlock(info)}`,
     );

