@@ -121,9 +121,11 @@ Deno.test(cliTest(
       `[profile legacy]\nsso_start_url = ${START_URL}\nsso_region = us-east-1\n` +
         "sso_account_id = 111122223333\nsso_role_name = Admin\nregion = eu-west-1\n",
     );
-    assert.match(
-      run.raw,
-      /\x1b\[1mWARNING: Configuring using legacy format \(e\.g\. without an SSO session\)\.\r?\n/,
+    assert.ok(
+      run.raw.replaceAll("\r", "").includes(
+        "\x1b[1mWARNING: Configuring using legacy format (e.g. without an SSO session).\n",
+      ),
+      "the warning, bold",
     );
     assert.match(
       run.plain,
