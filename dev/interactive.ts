@@ -46,10 +46,20 @@ export function spawnCli(
       ...direct.args,
     ],
   };
+  return spawnProcess(cmd, args, { ...baseEnv(), ...env }, options);
+}
+
+/** Starts any program with exactly this environment, to talk to while it runs (see {@linkcode spawnCli}). */
+export function spawnProcess(
+  cmd: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  options: { readonly cwd?: string } = {},
+): Interactive {
   const child = new Deno.Command(cmd, {
-    args,
+    args: [...args],
     ...(options.cwd ? { cwd: options.cwd } : {}),
-    env: { ...baseEnv(), ...env },
+    env,
     clearEnv: true,
     stdin: "piped",
     stdout: "piped",
