@@ -121,6 +121,8 @@ export async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   for (const file of target ? [target.tokenFile] : await tokenFiles(dir)) {
     // No token (never signed in, or signed out): nothing to end, and maybe no folder to lock in.
     if (!await exists(file)) continue;
+    // Registrations and other tools' files stay: no lock file is left beside them.
+    if (typeof readSsoCacheJson(file)?.accessToken !== "string") continue;
     const removed = await withFileLock(ssoTokenLockPath(file), async () => {
       const json = readSsoCacheJson(file);
       if (!json || typeof json.accessToken !== "string") return false;

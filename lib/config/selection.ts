@@ -159,11 +159,11 @@ export function loginCommand(profile: string): string {
 export class ProfileNotFoundError extends AwsSigninError {
   /** The profile that was asked for. */
   readonly profile: string;
-  constructor(profile: string) {
+  constructor(profile: string, create?: string) {
     super(
       `The config profile (${profile}) could not be found. ` +
         `Check --profile and AWS_PROFILE, or create it with "${
-          loginCommand(profile)
+          create ?? loginCommand(profile)
         }".`,
       "other",
     );

@@ -369,7 +369,10 @@ export function ssoLoginConfig(
   } = {},
 ): SsoLoginConfig {
   if (!profile.exists && profile.source !== "default") {
-    throw new ProfileNotFoundError(profile.name);
+    throw new ProfileNotFoundError(
+      profile.name,
+      `aws-signin configure sso --profile ${shlexQuote(profile.name)}`,
+    );
   }
   const sessionName = options.ssoSession ||
     stringSetting(profile.settings, "sso_session");
