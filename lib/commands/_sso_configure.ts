@@ -29,7 +29,7 @@ import {
   isPortableSessionName,
   parseRegistrationScopes,
   type SsoLoginConfig,
-  ssoSessionSection,
+  ssoSessionTarget,
 } from "../config/sso_config.ts";
 import { type SectionTarget, updateConfigText } from "../config/writer.ts";
 import {
@@ -393,7 +393,11 @@ export async function ssoAccessToken(
   if (!init.forceSignIn) {
     try {
       const token = readSsoToken(file, names);
-      if (token.expiresAtMs - ctx.now() >= REUSE_MS) {
+      // Only a token of this portal (the session's start URL may have changed since).
+      if (
+        (token.startUrl === undefined || token.startUrl === config.startUrl) &&
+        token.expiresAtMs - ctx.now() >= REUSE_MS
+      ) {
         ctx.debug(`using the cached IAM Identity Center token ${file}`);
         return {
           accessToken: token.accessToken,
@@ -432,5 +436,5 @@ export async function writeConfig(
 
 /** The `[sso-session NAME]` target. */
 export function sessionTarget(name: string): SectionTarget {
-  return { section: ssoSessionSection(name) };
+  return ssoSessionTarget(name);
 }

@@ -27,7 +27,7 @@ import { UsageError } from "../errors.ts";
 import { loadSharedConfig } from "../config/profiles.ts";
 import { resolveProfile, selectProfile } from "../config/selection.ts";
 import { type SsoLoginConfig, ssoLoginConfig } from "../config/sso_config.ts";
-import { ssoSessionSection } from "../config/sso_config.ts";
+import { ssoSessionTarget } from "../config/sso_config.ts";
 import { configSectionFor, sectionIsProfile } from "../config/profiles.ts";
 import { updateConfigText } from "../config/writer.ts";
 import {
@@ -203,6 +203,10 @@ function tokenLeft(
         ? { sessionName: config.sessionName }
         : {}),
     });
+    // A token of another portal (the session's start URL changed since): a sign-in is needed.
+    if (token.startUrl !== undefined && token.startUrl !== config.startUrl) {
+      return undefined;
+    }
     return token.expiresAtMs - now;
   } catch {
     return undefined;
@@ -217,7 +221,7 @@ async function writeRegion(
   ctx: Context,
 ): Promise<void> {
   const target = config.sessionName !== undefined
-    ? { section: ssoSessionSection(config.sessionName) }
+    ? ssoSessionTarget(config.sessionName)
     : {
       section: configSectionFor(config.profile),
       alsoMatches: sectionIsProfile(config.profile),

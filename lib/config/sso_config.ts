@@ -22,7 +22,7 @@
  */
 
 import { AwsSigninError, ConfigurationError } from "../errors.ts";
-import { shlexQuote } from "../util/shlex.ts";
+import { shlexQuote, shlexSplit } from "../util/shlex.ts";
 import {
   ProfileNotFoundError,
   type ProfileValues,
@@ -110,6 +110,31 @@ export function parseRegistrationScopes(raw: string): string[] {
  */
 export function ssoSessionSection(name: string): string {
   return `sso-session ${/[ \t]/.test(name) ? shlexQuote(name) : name}`;
+}
+
+/**
+ * The section to write a session's settings into: its header as the AWS CLI
+ * writes it, and any header botocore reads as that session
+ * (`[sso-session "my sso"]` too), so that a value lands in the existing
+ * section instead of a second one.
+ *
+ * @example
+ * ```ts
+ * ssoSessionTarget("my sso").alsoMatches('sso-session "my sso"'); // true
+ * ```
+ */
+export function ssoSessionTarget(name: string): {
+  readonly section: string;
+  readonly alsoMatches: (header: string) => boolean;
+} {
+  return {
+    section: ssoSessionSection(name),
+    alsoMatches: (header) => {
+      if (!header.startsWith("sso-session")) return false;
+      const parts = shlexSplit(header);
+      return parts !== undefined && parts.length === 2 && parts[1] === name;
+    },
+  };
 }
 
 /**

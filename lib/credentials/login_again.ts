@@ -31,9 +31,11 @@ import {
   signInMarkerPath,
 } from "../cache/login_cache.ts";
 import { writeCacheFile } from "../cache/login_cache_write.ts";
+import { AuthCodeError } from "../sso/errors.ts";
 import {
   AwsSigninError,
   InterruptedError,
+  ServiceError,
   SignInRefusedError,
   WaitTimeoutError,
 } from "../errors.ts";
@@ -151,7 +153,12 @@ export function coolDownWords(
 }
 
 function outcomeOf(error: unknown): SignInOutcome {
-  return error instanceof SignInRefusedError
+  // IAM Identity Center's refusals keep the AWS CLI's errors: a callback with error= (denied on the consent
+  // page), a device code denied.
+  const ssoRefused = (error instanceof AuthCodeError &&
+    error.failure === "no-code") ||
+    (error instanceof ServiceError && error.code === "AccessDeniedException");
+  return error instanceof SignInRefusedError || ssoRefused
     ? "refused"
     : error instanceof WaitTimeoutError || error instanceof InterruptedError
     ? "timed out"

@@ -36,6 +36,6 @@ export async function ssoCredentials(
     );
     return fromSsoRoleCache(cached, config);
   }
-  const { ssoRoleCredentials } = await import("./sso_refresh.ts");
+  const { ssoRoleCredentials } = await import("./sso_role_fetch.ts");
   return await ssoRoleCredentials(config, file, ctx);
 }

@@ -41,27 +41,24 @@ import {
   ssoTokenLockPath,
   writeSsoCacheFile,
 } from "../cache/sso_token_cache.ts";
-import { readRoleCache } from "../cache/role_cache.ts";
-import { prepareCacheDir } from "../cache/login_cache_dir.ts";
 import { dirName } from "../util/path.ts";
-import { writeSsoRoleCache } from "../cache/role_cache_write.ts";
 import { signInMarkerPath } from "../cache/login_cache.ts";
 import { createToken } from "../sso/oidc_client.ts";
-import { getRoleCredentials } from "../sso/portal_client.ts";
 import type { SsoClientOptions } from "../sso/_wire.ts";
 import { SsoTokenExpiredError, SsoUnauthorizedError } from "../sso/errors.ts";
 import { LockTimeoutError, withFileLock } from "../util/lock.ts";
 import { formatExpiresAt } from "../util/time.ts";
 import { signInOnce, waitingFor } from "./login_again.ts";
-import { ROLE_EXPIRY_WINDOW_MS } from "./role_config.ts";
-import { fromSsoRoleCache } from "./sso_role.ts";
 import { SSO_REFRESH_WINDOW_MS, ssoTokenFileOf } from "./sso_state.ts";
-import type { Credentials, ProviderContext } from "./types.ts";
+import type { ProviderContext } from "./types.ts";
 
 /** How long a process waits for another's refresh (or sign-in: the holder's note extends it). */
 const LOCK_WAIT_MS = 30_000;
+/** The most a refresh may take, retries included: less than a waiter waits for the lock. */
+const REFRESH_BUDGET_MS = 20_000;
 
-function client(
+/** An OIDC or portal client for the profile's SSO region, with the command's network and clock. */
+export function ssoClient(
   service: "sso-oidc" | "sso",
   config: SsoCredentialConfig,
   ctx: ProviderContext,
@@ -91,7 +88,7 @@ function loginAgain(config: SsoCredentialConfig): string {
 }
 
 /** Marks an error as the AWS CLI reports it from export-credentials: as it is, not wrapped. */
-function asIs<E extends AwsSigninError>(error: E, hint?: string): E {
+export function asIs<E extends AwsSigninError>(error: E, hint?: string): E {
   error.duringRefresh = true;
   if (hint !== undefined) error.hint ??= hint;
   return error;
@@ -150,7 +147,22 @@ export async function ssoAccessToken(
     // Never signed in (the folder may not even exist): nothing to wait for.
     throw asIs(token, `Run '${loginAgain(config)}' to sign in.`);
   }
-  return await withLock(file, ctx, () => underLock(file, config, ctx));
+  try {
+    return await withLock(file, ctx, () => underLock(file, config, ctx));
+  } catch (error) {
+    if (!(error instanceof LockTimeoutError)) throw error;
+    // Another process held the lock too long (a refresh that hangs): a still-valid token serves.
+    const now2 = readToken(file, config);
+    if (!(now2 instanceof SsoTokenLoadError) && now2.expiresAtMs > ctx.now()) {
+      ctx.debug(
+        `timed out waiting for the lock ${error.path}; the SSO token is valid until ${
+          formatExpiresAt(now2.expiresAtMs)
+        }, using it`,
+      );
+      return now2.accessToken;
+    }
+    throw asIs(error);
+  }
 }
 
 async function withLock<T>(
@@ -265,7 +277,11 @@ async function refresh(
   }
   let answer;
   try {
-    answer = await createToken(client("sso-oidc", config, ctx), {
+    answer = await createToken({
+      ...ssoClient("sso-oidc", config, ctx),
+      // Retries included, less than a waiter's patience for the lock.
+      deadline: ctx.now() + REFRESH_BUDGET_MS,
+    }, {
       grantType: "refresh_token",
       clientId: token.clientId,
       clientSecret: token.clientSecret,
@@ -372,109 +388,31 @@ function registrationScopesOf(
 }
 
 /**
- * The profile's role credentials from `GetRoleCredentials` (its token
- * refreshed as needed), cached as the AWS CLI caches them, under the role
- * file's lock; a process that waited uses what the holder cached.
+ * After the portal refused `refused` (401: the session was ended elsewhere),
+ * a token to try again with: another process's fresh one, or, with
+ * `--auto-login`, one sign-in for every waiting process; else the refusal.
  */
-export async function ssoRoleCredentials(
+export async function tokenAfterRefusal(
   config: SsoCredentialConfig,
-  file: string,
   ctx: ProviderContext,
-): Promise<Credentials> {
-  const fresh = () => {
-    const cached = readRoleCache(file);
-    return cached && cached.expiresAtMs - ctx.now() >= ROLE_EXPIRY_WINDOW_MS
-      ? cached
-      : undefined;
-  };
-  await prepareCacheDir(dirName(file), ctx.warn, {
-    what: "role cache folder",
-    fix:
-      "Make the folder yours and writable (it is the AWS CLI's ~/.aws/cli/cache), or remove it.",
-  });
-  try {
-    return await withFileLock(`${file}.lock`, async () => {
-      const cached = fresh();
-      if (cached) {
-        ctx.debug(
-          "another process fetched the SSO role credentials while we waited; using them",
-        );
-        return fromSsoRoleCache(cached, config);
-      }
-      const role = await roleCredentials(config, ctx);
-      await writeSsoRoleCache(file, { ...role, accountId: config.accountId })
-        .catch((error) =>
-          ctx.warn(
-            `The SSO role credentials could not be cached (${
-              (error as Error).message
-            }); they are used all the same.`,
-          )
-        );
-      ctx.debug(
-        `GetRoleCredentials for ${config.roleName} in ${config.accountId}; wrote ${file}`,
-      );
-      return {
-        accessKeyId: role.accessKeyId,
-        secretAccessKey: role.secretAccessKey,
-        sessionToken: role.sessionToken,
-        // As the AWS CLI keeps it: whole seconds (the file's time).
-        expiration: Math.floor(role.expirationMs / 1000) * 1000,
-        accountId: config.accountId,
-        method: "sso",
-      };
-    }, {
-      now: ctx.now,
-      sleep: ctx.sleep,
-      signal: ctx.signal,
-      timeoutMs: ctx.autoLogin ? ctx.autoLogin.timeoutMs + 60_000 : 60_000,
-      purpose:
-        `to finish getting the role credentials of profile '${config.profile}'`,
-      debug: ctx.debug,
-      onNote: (note) => ctx.warn(waitingFor(note, ctx.now())),
-    });
-  } catch (error) {
-    const cached = readRoleCache(file);
+  refused: string,
+  error: AwsSigninError,
+): Promise<string> {
+  const hint = `Run '${loginAgain(config)}' to sign in again.`;
+  if (!ctx.autoLogin?.ssoSignIn) throw asIs(error, hint);
+  const file = await tokenFileOf(config, ctx);
+  return await withLock(file, ctx, async () => {
+    // Another process (another profile on this session) may have signed in while we waited.
+    const now = readToken(file, config);
     if (
-      error instanceof LockTimeoutError && cached &&
-      cached.expiresAtMs > ctx.now()
+      !(now instanceof SsoTokenLoadError) &&
+      now.accessToken !== refused && now.expiresAtMs > ctx.now()
     ) {
-      return {
-        ...fromSsoRoleCache(cached, config),
-        staleReason: "another process held the role's lock too long",
-      };
+      ctx.debug(
+        "another process signed the session in again while we waited; using its token",
+      );
+      return now.accessToken;
     }
-    throw error;
-  }
-}
-
-/** `GetRoleCredentials` with a valid token; a token the portal refuses is signed in again with --auto-login. */
-async function roleCredentials(
-  config: SsoCredentialConfig,
-  ctx: ProviderContext,
-) {
-  const portal = client("sso", config, ctx);
-  const request = (accessToken: string) =>
-    getRoleCredentials(portal, {
-      accessToken,
-      roleName: config.roleName,
-      accountId: config.accountId,
-    });
-  const accessToken = await ssoAccessToken(config, ctx);
-  try {
-    return await request(accessToken);
-  } catch (error) {
-    if (!(error instanceof SsoUnauthorizedError)) {
-      throw error instanceof AwsSigninError ? asIs(error) : error;
-    }
-    const hint = `Run '${loginAgain(config)}' to sign in again.`;
-    if (!ctx.autoLogin?.ssoSignIn) throw asIs(error, hint);
-    // The session was ended (logged out elsewhere, revoked): one sign-in, then the call again.
-    const file = await tokenFileOf(config, ctx);
-    const fresh = await withLock(
-      file,
-      ctx,
-      () => againOr(file, config, ctx, asIs(error, hint), "was ended"),
-    );
-    return await request(fresh);
-  }
+    return await againOr(file, config, ctx, asIs(error, hint), "was ended");
+  });
 }

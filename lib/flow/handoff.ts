@@ -22,6 +22,7 @@
  * @module
  */
 
+import { AwsSigninError } from "../errors.ts";
 import { type HttpRequestInfo, serveHttp } from "../http/server.ts";
 import { base64url, constantTimeEqual } from "../util/encoding.ts";
 import { fromAnotherUser } from "../util/peer_uid.ts";
@@ -184,4 +185,14 @@ export function serveOneTimeLink(target: string): ServedLink {
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** The error of a flow whose link was opened twice; `retry` is the command that starts over. */
+export function linkOpenedTwice(retry?: string): AwsSigninError {
+  return new AwsSigninError(
+    "The sign-in link was opened twice (in two browsers, or by another program on this computer), so this " +
+      `sign-in was stopped to keep it yours. Run ${
+        retry ? `"${retry}"` : "the command"
+      } again and finish it in the browser that opens.`,
+  );
 }

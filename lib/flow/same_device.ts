@@ -16,7 +16,7 @@
  * @module
  */
 
-import { AwsSigninError, SignInRefusedError } from "../errors.ts";
+import { SignInRefusedError } from "../errors.ts";
 import { loginCommand } from "../config/selection.ts";
 import { waitFor } from "../cli/prompts.ts";
 import { startSpinner } from "../cli/spinner.ts";
@@ -30,6 +30,7 @@ import type {
 } from "./authorization.ts";
 import { sshWithoutDisplay } from "../util/desktop.ts";
 import { startCallbackServer } from "./callback_server.ts";
+import { linkOpenedTwice } from "./handoff.ts";
 
 /** Options of the same-device flow. */
 export interface SameDeviceOptions {
@@ -120,10 +121,7 @@ export async function sameDeviceFlow(
     await spinner.stop();
   }
   if (result.kind === "reused") {
-    throw new AwsSigninError(
-      "The sign-in link was opened twice (in two browsers, or by another program on this computer), so this " +
-        `sign-in was stopped to keep it yours. Run "${retry}" again and finish it in the browser that opens.`,
-    );
+    throw linkOpenedTwice(retry);
   }
   if (result.kind === "error") {
     throw new SignInRefusedError(

@@ -21,7 +21,6 @@
  * @module
  */
 
-import { AwsSigninError } from "../errors.ts";
 import type { ResolvedProfile } from "../config/selection.ts";
 import type { SsoLoginConfig } from "../config/sso_config.ts";
 import { resolveEndpoint } from "../endpoints/resolve.ts";
@@ -60,7 +59,7 @@ import { startSpinner } from "../cli/spinner.ts";
 import { uuidV4 } from "../util/encoding.ts";
 import type { FlowContext } from "./authorization.ts";
 import { startCallbackServer } from "./callback_server.ts";
-import { serveOneTimeLink } from "./handoff.ts";
+import { linkOpenedTwice, serveOneTimeLink } from "./handoff.ts";
 
 /** How long the authorization-code flow waits for the browser (the AWS CLI's 600 s). */
 export const AUTH_CODE_WAIT_SECONDS = 600;
@@ -303,10 +302,7 @@ async function authorizationCodeFlow(
     await spinner.stop();
   }
   if (result.kind === "reused") {
-    throw new AwsSigninError(
-      "The sign-in link was opened twice (in two browsers, or by another program on this computer), so this " +
-        "sign-in was stopped to keep it yours. Run the command again and finish it in the browser that opens.",
-    );
+    throw linkOpenedTwice();
   }
   if (result.kind === "error") throw new AuthCodeError("no-code");
   return await exchangeAuthorizationCode(init.client, {
@@ -337,8 +333,17 @@ async function deviceCodeFlow(
   // opens it approve this sign-in with their own account); it is closed when the sign-in ends.
   let link: ReturnType<typeof serveOneTimeLink> | undefined;
   let waiting = { stop: () => Promise.resolve() };
+  // A second opening of the link (another program raced the browser to it) stops the sign-in.
+  const stop = new AbortController();
+  let reused = false;
+  const client: SsoClientOptions = {
+    ...init.client,
+    signal: init.client.signal
+      ? AbortSignal.any([init.client.signal, stop.signal])
+      : stop.signal,
+  };
   try {
-    return await pollDeviceToken(init.client, {
+    return await pollDeviceToken(client, {
       clientId: init.registration.clientId,
       clientSecret: init.registration.clientSecret,
       deviceCode: device.deviceCode,
@@ -363,6 +368,10 @@ async function deviceCodeFlow(
               `open the following URL:\n\n${device.verificationUri}\n\nThen enter the code:\n\n${device.userCode}\n`,
           );
           link = serveOneTimeLink(complete);
+          void link.reused.then(() => {
+            reused = true;
+            stop.abort();
+          });
           if (
             !await ctx.openBrowser(link.url, {
               env: ctx.env,
@@ -382,6 +391,11 @@ async function deviceCodeFlow(
         );
       },
     });
+  } catch (error) {
+    if (reused) {
+      throw linkOpenedTwice();
+    }
+    throw error;
   } finally {
     await waiting.stop();
     await link?.close();

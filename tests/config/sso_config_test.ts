@@ -306,3 +306,19 @@ source_profile = loop
     /please run: aws-signin configure sso/,
   );
 });
+
+Deno.test("a session's settings are written into the section botocore reads as it, however its name is quoted", async () => {
+  const { ssoSessionTarget } = await import("../../lib/config/sso_config.ts");
+  const { updateConfigText } = await import("../../lib/config/writer.ts");
+  const text =
+    '[sso-session "my sso"]\nsso_start_url = https://example.awsapps.com/start\n';
+  assert.equal(
+    updateConfigText(
+      text,
+      ssoSessionTarget("my sso"),
+      { sso_region: "eu-west-1" },
+      "config",
+    ),
+    '[sso-session "my sso"]\nsso_start_url = https://example.awsapps.com/start\nsso_region = eu-west-1\n',
+  );
+});

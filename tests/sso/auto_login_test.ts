@@ -15,6 +15,7 @@ import {
   SESSION_TOKEN,
   sessionToken,
   signin,
+  SSO_CONFIG,
   ssoEnv,
   type SsoHome,
   ssoHome,
@@ -123,7 +124,34 @@ Deno.test("--auto-login: refused on the consent page → an error, then a cool-d
   assert.equal(soon.code, 255);
   assert.match(
     soon.stderr,
-    /^aws-signin: \[ERROR\]: Error when retrieving token from sso: Token has expired and refresh failed\nNo sign-in was started \(--auto-login\): .*\. Run 'aws-signin sso login --sso-session my-sso' to sign in now\.\n$/,
+    /^aws-signin: \[ERROR\]: Error when retrieving token from sso: Token has expired and refresh failed\nNo sign-in was started \(--auto-login\): the last sign-in in the browser for this session was refused just now, and no other is opened for 10 minutes\. Run 'aws-signin sso login --sso-session my-sso' to sign in now\.\n$/,
   );
+  assert.equal(await openings(home), 1);
+});
+
+Deno.test("--auto-login: a session ended on the service side (the portal refuses the token) is signed in again once for two profiles", async () => {
+  await using server = await startEmulator({ autoApprove: true });
+  await using home = await ssoHome(
+    `${SSO_CONFIG}\n[profile dev2]\nsso_session = my-sso\nsso_account_id = 111122223333\nsso_role_name = ReadOnly\n`,
+  );
+  await sessionToken(server, home, 3600);
+  // Logged out elsewhere: the token file still looks valid, the portal refuses it.
+  await control(server.url, "sso/revoke-sessions");
+  const env = ssoEnv(server, home, browser(home, "approve", 500));
+  const results = await Promise.all(
+    ["dev", "dev2"].map((profile) =>
+      signin(
+        [
+          "configure",
+          "export-credentials",
+          "--profile",
+          profile,
+          "--auto-login",
+        ],
+        env,
+      )
+    ),
+  );
+  for (const r of results) assert.equal(r.code, 0, r.stderr);
   assert.equal(await openings(home), 1);
 });

@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { startEmulator } from "../../lib/emulator/server.ts";
 import { spawnCli } from "../../dev/interactive.ts";
-import { emulatorFault, readOrNull } from "../helpers.ts";
+import { emulatorFault, readOrNull, standInBrowser } from "../helpers.ts";
 import { control } from "../emulator/_sso.ts";
 import {
   calls,
@@ -233,4 +233,46 @@ Deno.test("--if-needed: a token with 15 minutes or more left → exit 0, one lin
     await Deno.readTextFile(`${home.sso}/${SESSION_TOKEN}`),
     stale,
   );
+});
+
+Deno.test("--if-needed: a token of another portal (the session's start URL changed) is not good enough", async () => {
+  await using server = await startEmulator({ autoApprove: true });
+  await using home = await ssoHome();
+  await ssoLogin(server, home);
+  const token = await Deno.readTextFile(`${home.sso}/${SESSION_TOKEN}`);
+  await Deno.writeTextFile(
+    `${home.sso}/${SESSION_TOKEN}`,
+    token.replace(START_URL, "https://d-0000000000.awsapps.com/start"),
+  );
+  const r = await ssoLogin(server, home, ["--profile", "dev", "--if-needed"]);
+  assert.match(r.stdout, /Successfully logged into Start URL/);
+  assert.doesNotMatch(r.stderr, /nothing to do/);
+});
+
+Deno.test("device flow: its one-time link opened a second time (another program) stops the sign-in", async () => {
+  await using server = await startEmulator();
+  await using home = await ssoHome();
+  const record = `${home.dir}/url.txt`;
+  const proc = spawnCli(
+    ["sso", "login", "--profile", "dev", "--use-device-code"],
+    ssoEnv(server, home, {
+      DISPLAY: ":0",
+      BROWSER: standInBrowser("record"),
+      BROWSER_RECORD: record,
+    }),
+  );
+  const deadline = Date.now() + 15_000;
+  while ((await readOrNull(record)) === null && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const link = (await readOrNull(record))!;
+  for (const expected of [303, 410]) {
+    const r = await fetch(link, { redirect: "manual" });
+    await r.body?.cancel();
+    assert.equal(r.status, expected);
+  }
+  const result = await proc.finish(20_000);
+  assert.equal(result.code, 255, result.stderr);
+  assert.match(result.stderr, /The sign-in link was opened twice/);
+  assert.equal(await readOrNull(`${home.sso}/${SESSION_TOKEN}`), null);
 });

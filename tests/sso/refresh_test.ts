@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { startEmulator } from "../../lib/emulator/server.ts";
 import { control } from "../emulator/_sso.ts";
+import { runCliProcess } from "../helpers.ts";
 import {
   pyDumps,
   seconds,
@@ -190,6 +191,44 @@ Deno.test("S12: the refresh cannot reach the service while the token is still va
   const failed = await signin(EXPORT, env);
   assert.equal(failed.code, 255, failed.stderr);
   assert.match(failed.stderr, /127\.0\.0\.1:9/);
+});
+
+Deno.test("a refresh that hangs: each process gives up within its budget and uses the still-valid token; none fails on the lock", async () => {
+  await using server = await startEmulator();
+  await using home = await ssoHome(
+    `${SSO_CONFIG}\n[profile dev2]\nsso_session = my-sso\nsso_account_id = 111122223333\nsso_role_name = ReadOnly\n`,
+  );
+  await sessionToken(server, home, 10 * 60);
+  // sso-oidc accepts connections and never answers.
+  const silent = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of silent) held.push(conn);
+  })();
+  try {
+    const env = ssoEnv(server, home, {
+      AWS_ENDPOINT_URL_SSO_OIDC: `http://127.0.0.1:${
+        (silent.addr as Deno.NetAddr).port
+      }`,
+    });
+    const results = await Promise.all(
+      ["dev", "dev2"].map((profile) =>
+        runCliProcess(
+          ["configure", "export-credentials", "--profile", profile],
+          env,
+          { timeoutMs: 90_000 },
+        )
+      ),
+    );
+    for (const r of results) {
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(JSON.parse(r.stdout).AccessKeyId, /^ASIA/);
+    }
+  } finally {
+    silent.close();
+    for (const c of held) c.close();
+    await accepting.catch(() => {});
+  }
 });
 
 Deno.test("S10: an expired registration and an expired token → the AWS CLI's text and the command, no call; a still-valid token is used", async () => {
