@@ -22,7 +22,12 @@ import { type Io, type MemoryIo, memoryIo } from "./io.ts";
 /** Opens a URL in a browser; resolves whether one was started (the URL is always printed first). */
 export type BrowserOpener = (
   url: string,
-  options: { readonly env: Env; readonly debug: (message: string) => void },
+  options: {
+    readonly env: Env;
+    readonly debug: (message: string) => void;
+    /** Whether the URL (a one-time link) was opened already: then no other opener is tried after one failed. */
+    readonly opened?: () => boolean;
+  },
 ) => Promise<boolean>;
 
 /** The side effects a command may have besides its streams: set by `main.ts`, faked by tests. */

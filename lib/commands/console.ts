@@ -197,6 +197,7 @@ async function openConsole(
   const opened = await ctx.openBrowser(link?.url ?? url, {
     env: ctx.env,
     debug: () => {},
+    ...(link ? { opened: link.wasOpened } : {}),
   });
   if (!opened) {
     await ctx.io.err(

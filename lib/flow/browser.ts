@@ -91,6 +91,8 @@ export async function openBrowser(
     wsl?: boolean;
     launcher?: Launcher;
     debug?: (m: string) => void;
+    /** Whether the URL (a one-time link) was opened already. */
+    opened?: () => boolean;
   },
 ): Promise<string[] | undefined> {
   const os = init.os ?? Deno.build.os;
@@ -98,6 +100,8 @@ export async function openBrowser(
   for (const argv of browserCommands(url, init.env, os, wsl)) {
     init.debug?.(`opening the browser with ${argv[0]}`);
     if (await (init.launcher ?? launch)(argv)) return argv;
+    // An opener that failed after the browser took the link (WSL's wslview): a second one would open it again.
+    if (init.opened?.()) return argv;
   }
   return undefined;
 }

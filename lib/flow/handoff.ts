@@ -50,6 +50,8 @@ export interface OneTimeLink {
   answer(request: Request, info: HttpRequestInfo): Response | undefined;
   /** Settles when the link is first opened. */
   readonly opened: Promise<void>;
+  /** Whether it was opened already. */
+  wasOpened(): boolean;
   /** Settles when the link is opened a second time (the flow must stop). */
   readonly reused: Promise<void>;
   /** The cookie the opening browser got: a callback can require it (only that browser may finish). */
@@ -107,6 +109,7 @@ export function oneTimeLink(target: string, init: {
   return {
     url: `http://127.0.0.1:${init.port}${path}`,
     opened: opened.promise,
+    wasOpened: () => used,
     reused: reused.promise,
     cookie,
     answer(request, info) {
@@ -160,6 +163,8 @@ export interface ServedLink {
   readonly url: string;
   /** Settles when the browser has opened the link. */
   readonly opened: Promise<void>;
+  /** Whether it was opened already. */
+  wasOpened(): boolean;
   /** Settles when another browser or program opens it after that. */
   readonly reused: Promise<void>;
   close(): Promise<void>;
@@ -181,6 +186,7 @@ export function serveOneTimeLink(target: string): ServedLink {
   return {
     url: link.url,
     opened: link.opened,
+    wasOpened: link.wasOpened,
     reused: link.reused,
     close,
     [Symbol.asyncDispose]: close,

@@ -60,7 +60,7 @@ export async function sameDeviceFlow(
   const redirectUri = server.redirectUri;
   // The browser and the terminal get a one-time local link to the sign-in URL, never the URL itself: a
   // browser's arguments are public, and whoever opened the URL could finish this login with their account.
-  const url = server.handoff(
+  const link = server.handoff(
     authorizeUrl(request.base, {
       clientId,
       state: request.state,
@@ -68,7 +68,8 @@ export async function sameDeviceFlow(
       redirectUri,
     }),
     request.timeoutSeconds + 60,
-  ).url;
+  );
+  const url = link.url;
   ctx.debug(
     `callback server listening on ${
       options.callbackHost ?? "127.0.0.1"
@@ -95,6 +96,7 @@ export async function sameDeviceFlow(
     const opened = await ctx.openBrowser(url, {
       env: ctx.env,
       debug: (m) => ctx.debug(m),
+      opened: link.wasOpened,
     });
     if (!opened) {
       ctx.debug(

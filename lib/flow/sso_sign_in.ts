@@ -261,7 +261,8 @@ async function authorizationCodeFlow(
     codeChallenge: await codeChallenge(verifier),
   });
   // The browser and the terminal get a one-time local link, never the authorize URL itself (ps).
-  const link = server.handoff(authorize, timeoutSeconds + 60).url;
+  const handoff = server.handoff(authorize, timeoutSeconds + 60);
+  const link = handoff.url;
   if (options.noBrowser) {
     await init.out(
       `Browser will not be automatically opened.\nPlease visit the following URL:\n\n${link}\n`,
@@ -276,6 +277,7 @@ async function authorizationCodeFlow(
       !await ctx.openBrowser(link, {
         env: ctx.env,
         debug: (m) => ctx.debug(m),
+        opened: handoff.wasOpened,
       })
     ) {
       ctx.debug(
@@ -376,6 +378,7 @@ async function deviceCodeFlow(
             !await ctx.openBrowser(link.url, {
               env: ctx.env,
               debug: (m) => ctx.debug(m),
+              opened: link.wasOpened,
             })
           ) {
             ctx.debug(

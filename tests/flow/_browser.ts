@@ -64,6 +64,8 @@ for (let hop = 0; hop < 10; hop++) {
     url = new URL(location, target).toString();
     continue;
   }
+  // IAM Identity Center's device page, approved as it opened (the emulator's auto-approve): done.
+  if (/id="result"/.test(body)) Deno.exit(0);
   const request = /name="request" value="([^"]+)"/.exec(body)?.[1];
   if (!request) {
     throw new Error(`no redirect and no picker at ${url} (${res.status})`);

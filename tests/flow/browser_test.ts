@@ -61,6 +61,24 @@ Deno.test("openers are tried in order until one works; none working is not an er
   assert.equal(none, undefined);
 });
 
+Deno.test("an opener that failed after its browser took the one-time link ends the search: no second opener opens it again", async () => {
+  let taken = false;
+  const tried: string[] = [];
+  const used = await openBrowser(URL, {
+    env: { BROWSER: "a:b" },
+    os: "linux",
+    wsl: false,
+    opened: () => taken,
+    launcher: (argv) => {
+      tried.push(argv[0]!);
+      taken = true; // it opened the link, then exited with an error (as wslview may)
+      return Promise.resolve(false);
+    },
+  });
+  assert.deepEqual(tried, ["a"]);
+  assert.deepEqual(used, ["a", URL]);
+});
+
 Deno.test("an SSH session without a display is detected", () => {
   assert.equal(sshWithoutDisplay({ SSH_CONNECTION: "1 2 3 4" }, "linux"), true);
   assert.equal(
