@@ -191,3 +191,18 @@ Deno.test("the require shim is removed when unused, even if a nested declaration
     "console.log(1);",
   );
 });
+
+Deno.test("the bundle is the hot path and the rest of the program compressed, under 250 KB in all", async () => {
+  const { bundleProgram } = await import("../scripts/build.ts");
+  const text = await bundleProgram();
+  const rest = /\nfunction awsSigninProgram\(\)\{\/\*([\s\S]*)\*\/\}\n$/.exec(
+    text,
+  );
+  assert.ok(rest, "the program rides in a comment at the end");
+  // Base64 in short lines: Deno reads, copies and hashes every byte of the file on every run.
+  assert.match(rest[1]!, /^[A-Za-z0-9+/=\n]+$/);
+  assert.ok(
+    text.length < 250_000,
+    `${Math.round(text.length / 1024)} KB`,
+  );
+});

@@ -22,7 +22,8 @@ import { AwsSigninError, ConfigurationError } from "../errors.ts";
 import { loginCommand } from "../config/selection.ts";
 import { sha256Hex } from "../util/encoding.ts";
 import { type Env, expandHome, homeDir } from "../util/env.ts";
-import { refuseSymlink } from "../util/read.ts";
+import { plainEntry, refuseSymlink } from "../util/read.ts";
+import { sha256HexSync } from "../util/sha.ts";
 import { joinPath } from "../util/path.ts";
 import { safeText } from "../util/safe_text.ts";
 import { parseTime } from "../util/time.ts";
@@ -68,10 +69,12 @@ export class LoginCacheError extends AwsSigninError {
 export function loginCacheDir(env: Env): string {
   const fromEnv = env.AWS_LOGIN_CACHE_DIRECTORY;
   if (fromEnv) {
-    const expanded = fromEnv.replace(
-      /\$(\w+)|\$\{(\w+)\}/g,
-      (m, a, b) => env[a ?? b] ?? m,
-    );
+    const expanded = fromEnv.includes("$")
+      ? fromEnv.replace(
+        /\$(\w+)|\$\{(\w+)\}/g,
+        (m, a, b) => env[a ?? b] ?? m,
+      )
+      : fromEnv;
     return expandHome(expanded, env, "AWS_LOGIN_CACHE_DIRECTORY");
   }
   let home: string;
@@ -92,6 +95,11 @@ export async function cacheFilePath(
   loginSession: string,
 ): Promise<string> {
   return joinPath(dir, `${await sha256Hex(loginSession)}.json`);
+}
+
+/** {@linkcode cacheFilePath}, synchronously (the hot path's own SHA-256, no WebCrypto). */
+export function cacheFilePathSync(dir: string, loginSession: string): string {
+  return joinPath(dir, `${sha256HexSync(loginSession)}.json`);
 }
 
 /** The lock file that serializes refreshes of one entry. */
@@ -120,7 +128,6 @@ export function validateCacheEntry(
   }
   const obj = raw as Record<string, unknown>;
   const at = obj.accessToken as Record<string, unknown> | undefined;
-  const isStr = (v: unknown): v is string => typeof v === "string" && v !== "";
   if (
     !at || typeof at !== "object" || !isStr(obj.clientId) ||
     !isStr(obj.refreshToken) || !isStr(obj.dpopKey) ||
@@ -182,6 +189,32 @@ export function readCacheFile(
   profile: string,
 ): LoginCacheEntry {
   refuseSymlink(path, "the login cache entry");
+  return readEntry(path, loginSession, profile);
+}
+
+/**
+ * {@linkcode readCacheFile} for the hot path: `undefined` where the entry
+ * is a symbolic link or cannot be shown not to be one without `lstat` (the
+ * full command then reads it, and refuses a link).
+ */
+export function readPlainCacheFile(
+  path: string,
+  loginSession: string,
+  profile: string,
+): LoginCacheEntry | undefined {
+  return plainEntry(path) ? readEntry(path, loginSession, profile) : undefined;
+}
+
+/** A non-empty string. */
+function isStr(v: unknown): v is string {
+  return typeof v === "string" && v !== "";
+}
+
+function readEntry(
+  path: string,
+  loginSession: string,
+  profile: string,
+): LoginCacheEntry {
   let text: string;
   try {
     text = Deno.readTextFileSync(path);

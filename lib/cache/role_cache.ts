@@ -27,6 +27,7 @@ import { type Env, homeDir } from "../util/env.ts";
 import { ownedByAnotherUser, refuseSymlink } from "../util/read.ts";
 import { joinPath } from "../util/path.ts";
 import { pyJsonDumps } from "../util/py_json.ts";
+import { sha1HexSync } from "../util/sha.ts";
 import { parseTime } from "../util/time.ts";
 
 /** The arguments of an `AssumeRole` call that make up the cache key (botocore's names). */
@@ -58,18 +59,48 @@ export function roleCacheDir(env: Env): string {
   return joinPath(homeDir(env), ".aws", "cli", "cache");
 }
 
-/** botocore's cache key for the arguments: lowercase hex SHA-1 of their sorted JSON. */
-export async function roleCacheKey(args: RoleCacheArgs): Promise<string> {
+/** What botocore hashes for the arguments' key: their JSON, keys sorted, as Python writes it. */
+function roleCacheKeyText(args: RoleCacheArgs): string {
   const sorted: Record<string, unknown> = {};
   for (const k of Object.keys(args).sort()) {
     const v = args[k as keyof RoleCacheArgs];
     if (v !== undefined) sorted[k] = v;
   }
+  return pyJsonDumps(sorted);
+}
+
+/** botocore's cache key for the arguments: lowercase hex SHA-1 of their sorted JSON. */
+export async function roleCacheKey(args: RoleCacheArgs): Promise<string> {
   const digest = await crypto.subtle.digest(
     "SHA-1",
-    new TextEncoder().encode(pyJsonDumps(sorted)),
+    new TextEncoder().encode(roleCacheKeyText(args)),
   );
   return new Uint8Array(digest).toHex();
+}
+
+/** {@linkcode roleCacheKey}, synchronously (the hot path's own SHA-1, no WebCrypto). */
+export function roleCacheKeySync(args: RoleCacheArgs): string {
+  return sha1HexSync(roleCacheKeyText(args));
+}
+
+/** What an IAM Identity Center role's key is made of (see {@linkcode ssoRoleCacheKey}). */
+export interface SsoRoleCacheKeyInit {
+  readonly accountId: string;
+  readonly roleName: string;
+  /** The session (it wins over the start URL when both are given). */
+  readonly sessionName?: string | undefined;
+  readonly startUrl: string;
+}
+
+function ssoRoleCacheKeyText(init: SsoRoleCacheKeyInit): string {
+  const args = {
+    accountId: init.accountId,
+    roleName: init.roleName,
+    ...(init.sessionName !== undefined
+      ? { sessionName: init.sessionName }
+      : { startUrl: init.startUrl }),
+  };
+  return pyJsonDumps(args, { sortKeys: true, compact: true });
 }
 
 /**
@@ -85,27 +116,19 @@ export async function roleCacheKey(args: RoleCacheArgs): Promise<string> {
  * // "360f093cdc0bddf23eecc38b9cb6222fca5a195a"
  * ```
  */
-export async function ssoRoleCacheKey(init: {
-  readonly accountId: string;
-  readonly roleName: string;
-  /** The session (it wins over the start URL when both are given). */
-  readonly sessionName?: string | undefined;
-  readonly startUrl: string;
-}): Promise<string> {
-  const args = {
-    accountId: init.accountId,
-    roleName: init.roleName,
-    ...(init.sessionName !== undefined
-      ? { sessionName: init.sessionName }
-      : { startUrl: init.startUrl }),
-  };
+export async function ssoRoleCacheKey(
+  init: SsoRoleCacheKeyInit,
+): Promise<string> {
   const digest = await crypto.subtle.digest(
     "SHA-1",
-    new TextEncoder().encode(
-      pyJsonDumps(args, { sortKeys: true, compact: true }),
-    ),
+    new TextEncoder().encode(ssoRoleCacheKeyText(init)),
   );
   return new Uint8Array(digest).toHex();
+}
+
+/** {@linkcode ssoRoleCacheKey}, synchronously (the hot path's own SHA-1, no WebCrypto). */
+export function ssoRoleCacheKeySync(init: SsoRoleCacheKeyInit): string {
+  return sha1HexSync(ssoRoleCacheKeyText(init));
 }
 
 /** The file of a cache key. */
@@ -115,7 +138,15 @@ export function roleCacheFile(dir: string, key: string): string {
 
 /** Parses a cached `Expiration`: botocore's `…UTC`, or any RFC 3339 time. */
 export function parseRoleExpiration(text: string): number {
-  return parseTime(text.replace(/\s*(UTC|GMT)$/, "Z"));
+  const zone = text.slice(-3);
+  if (zone !== "UTC" && zone !== "GMT") return parseTime(text);
+  // After a digit (as botocore writes it), no expression needed (the hot path's first use compiles one).
+  const before = text.charCodeAt(text.length - 4);
+  return parseTime(
+    before >= 48 && before <= 57
+      ? `${text.slice(0, -3)}Z`
+      : text.replace(/\s*(UTC|GMT)$/, "Z"),
+  );
 }
 
 /**
@@ -127,13 +158,36 @@ export function parseRoleExpiration(text: string): number {
  */
 export function readRoleCache(file: string): CachedRole | undefined {
   refuseSymlink(file, "the role cache entry");
-  let raw: unknown;
   try {
     // Another user's entry (left by "sudo aws ...") is never used: it may hold someone else's keys.
     if (ownedByAnotherUser(Deno.lstatSync(file))) return undefined;
   } catch {
     return undefined;
   }
+  return readEntry(file);
+}
+
+/**
+ * {@linkcode readRoleCache} for the hot path, with one `lstat`: `undefined`
+ * also where the entry is a symbolic link (the full command refuses it).
+ */
+export function readPlainRoleCache(file: string): CachedRole | undefined {
+  try {
+    const info = Deno.lstatSync(file);
+    if (info.isSymlink || ownedByAnotherUser(info)) return undefined;
+  } catch {
+    return undefined;
+  }
+  return readEntry(file);
+}
+
+/** A non-empty string. */
+function str(v: unknown): v is string {
+  return typeof v === "string" && v !== "";
+}
+
+function readEntry(file: string): CachedRole | undefined {
+  let raw: unknown;
   try {
     raw = JSON.parse(Deno.readTextFileSync(file));
   } catch {
@@ -141,23 +195,22 @@ export function readRoleCache(file: string): CachedRole | undefined {
   }
   const c = (raw as { Credentials?: Record<string, unknown> } | null)
     ?.Credentials;
-  const str = (v: unknown) => typeof v === "string" && v !== "";
   if (
     !c || !str(c.AccessKeyId) || !str(c.SecretAccessKey) ||
     !str(c.SessionToken) || !str(c.Expiration)
   ) return undefined;
-  const expiresAtMs = parseRoleExpiration(c.Expiration as string);
+  const expiresAtMs = parseRoleExpiration(c.Expiration);
   if (Number.isNaN(expiresAtMs)) return undefined;
   const arn = (raw as { AssumedRoleUser?: { Arn?: unknown } }).AssumedRoleUser
     ?.Arn;
   const providerType = (raw as { ProviderType?: unknown }).ProviderType;
   return {
-    accessKeyId: c.AccessKeyId as string,
-    secretAccessKey: c.SecretAccessKey as string,
-    sessionToken: c.SessionToken as string,
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    sessionToken: c.SessionToken,
     expiresAtMs,
-    ...(str(c.AccountId) ? { accountId: c.AccountId as string } : {}),
-    ...(str(arn) ? { arn: arn as string } : {}),
-    ...(str(providerType) ? { providerType: providerType as string } : {}),
+    ...(str(c.AccountId) ? { accountId: c.AccountId } : {}),
+    ...(str(arn) ? { arn } : {}),
+    ...(str(providerType) ? { providerType } : {}),
   };
 }

@@ -15,7 +15,7 @@
  *
  * @example
  * ```ts
- * await fastExport(["--profile", "dev"], { HOME: "/nonexistent" }, Date.now());
+ * fastExport(["--profile", "dev"], { HOME: "/nonexistent" }, Date.now());
  * // undefined: no such profile, so the full command says so
  * ```
  * @module
@@ -29,12 +29,16 @@ import {
 } from "../config/selection.ts";
 import { sharedFilePaths } from "../config/paths.ts";
 import { quickProfileFiles } from "../config/quick_config.ts";
-import { loginCacheDir, readCacheEntry } from "../cache/login_cache.ts";
 import {
-  readRoleCache,
+  cacheFilePathSync,
+  loginCacheDir,
+  readPlainCacheFile,
+} from "../cache/login_cache.ts";
+import {
+  readPlainRoleCache,
   roleCacheDir,
   roleCacheFile,
-  roleCacheKey,
+  roleCacheKeySync,
 } from "../cache/role_cache.ts";
 import {
   type CredentialFormat,
@@ -53,7 +57,7 @@ import {
   roleChain,
 } from "../credentials/role_config.ts";
 import { isSsoProfile, ssoCredentialConfig } from "../config/sso_config.ts";
-import { fromSsoRoleCache, ssoRoleFile } from "../credentials/sso_role.ts";
+import { fromSsoRoleCache, ssoRoleFileSync } from "../credentials/sso_role.ts";
 import type { Credentials } from "../credentials/types.ts";
 import type { Env } from "../util/env.ts";
 import { mayExist, readTextFileSync } from "../util/read.ts";
@@ -99,21 +103,19 @@ function environmentAnswers(env: Env): boolean {
 }
 
 /** The credentials of a profile, when they can be had from the caches alone. */
-async function fromCaches(
+function fromCaches(
   profile: ResolvedProfile,
   env: Env,
   now: number,
   depth: number,
-): Promise<Credentials | undefined> {
+): Credentials | undefined {
   const settings = profile.settings;
   if (profile.name !== "default" && !profile.exists) return undefined;
   if (isRoleProfile(settings)) {
     const chain = roleChain(profile, now);
-    const file = roleCacheFile(
-      roleCacheDir(env),
-      await roleCacheKey(chain[0]!.args),
+    const cached = readPlainRoleCache(
+      roleCacheFile(roleCacheDir(env), roleCacheKeySync(chain[0]!.args)),
     );
-    const cached = readRoleCache(file);
     return cached && cached.expiresAtMs - now > ROLE_EXPIRY_WINDOW_MS
       ? fromCache(cached)
       : undefined;
@@ -128,7 +130,7 @@ async function fromCaches(
       return undefined;
     }
     if (!sso) return undefined;
-    const cached = readRoleCache(await ssoRoleFile(sso, { env }));
+    const cached = readPlainRoleCache(ssoRoleFileSync(sso, env));
     return cached && cached.expiresAtMs - now >= ROLE_EXPIRY_WINDOW_MS
       ? fromSsoRoleCache(cached, sso)
       : undefined;
@@ -140,12 +142,14 @@ async function fromCaches(
   ) return undefined;
   const session = stringSetting(settings, "login_session");
   if (session) {
-    const entry = await readCacheEntry(
-      loginCacheDir(env),
+    const entry = readPlainCacheFile(
+      cacheFilePathSync(loginCacheDir(env), session),
       session,
       profile.name,
     );
-    return needsRefresh(entry, now) ? undefined : credentialsFromEntry(entry);
+    return !entry || needsRefresh(entry, now)
+      ? undefined
+      : credentialsFromEntry(entry);
   }
   const commandLine = stringSetting(settings, "credential_process");
   const own = commandLine ? ownExportCommand(commandLine) : undefined;
@@ -157,7 +161,7 @@ async function fromCaches(
     selected.name,
   ]);
   if (selected.source !== "flag" && environmentAnswers(env)) return undefined;
-  const creds = await fromCaches(target, env, now, depth + 1);
+  const creds = fromCaches(target, env, now, depth + 1);
   if (!creds) return undefined;
   // What a process printing them in the process format would give.
   return {
@@ -174,11 +178,11 @@ async function fromCaches(
  * after `configure export-credentials`), or `undefined` when the full
  * command must answer.
  */
-export async function fastExport(
+export function fastExport(
   argv: readonly string[],
   env: Env,
   now: number,
-): Promise<string | undefined> {
+): string | undefined {
   try {
     const args = parse(argv);
     if (!args || env._AWS_CLI_PROFILE_CHAIN) return undefined;
@@ -193,26 +197,28 @@ export async function fastExport(
     );
     if (!shared) return undefined;
     const profile = resolveProfile(shared, selected, [selected.name]);
-    const creds = await fromCaches(profile, env, now, 0);
+    const creds = fromCaches(profile, env, now, 0);
     return creds ? formatCredentials(creds, args.format) : undefined;
   } catch {
     return undefined;
   }
 }
 
+function envVariable(_: object, key: string | symbol): string | undefined {
+  return typeof key === "string" ? Deno.env.get(key) : undefined;
+}
+
 /** The environment, read one variable at a time (`Deno.env.toObject()` copies all of it). */
-const processEnv: Env = new Proxy({}, {
-  get: (_, key) => typeof key === "string" ? Deno.env.get(key) : undefined,
-});
+const processEnv: Env = new Proxy({}, { get: envVariable });
 
 /**
  * The first thing the program does: when the command line is
  * `configure export-credentials ...`, prints the hot path's answer and
  * returns `true`; returns `false` when the full program must run.
  */
-export async function tryFastPath(args: readonly string[]): Promise<boolean> {
+export function tryFastPath(args: readonly string[]): boolean {
   if (args[0] !== "configure" || args[1] !== "export-credentials") return false;
-  const out = await fastExport(args.slice(2), processEnv, Date.now());
+  const out = fastExport(args.slice(2), processEnv, Date.now());
   if (out === undefined) return false;
   const bytes = new TextEncoder().encode(out);
   for (let n = 0; n < bytes.length;) {

@@ -28,8 +28,23 @@ const UNUSUAL =
   // deno-lint-ignore no-control-regex -- control characters are exactly what is refused
   /[\x00-\x08\x0b\x0c\x0e-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\ufffd]|\r(?!\n)/;
 
-// A section name that needs no shlex: no whitespace, quotes or backslashes.
-const PLAIN = /^[^\s'"\\]+$/;
+/**
+ * A section name that needs no shlex: no whitespace (JavaScript's `\s`),
+ * quotes or backslashes; a loop rather than an expression, which V8 would
+ * compile twice (it tiers up after one match) for a few short names.
+ */
+function plain(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (
+      c === 0x22 || c === 0x27 || c === 0x5c || c === 0x20 ||
+      (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 ||
+      (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
+      c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+    ) return false;
+  }
+  return name !== "";
+}
 
 /** `profile NAME`, `sso-session NAME`, `services NAME` with a plain name; `undefined` otherwise. */
 function secondWord(header: string, prefix: string): string | undefined {
@@ -37,7 +52,7 @@ function secondWord(header: string, prefix: string): string | undefined {
   const space = rest.charCodeAt(0);
   if (space !== 32 && space !== 9) return undefined;
   const name = rest.trim();
-  return PLAIN.test(name) ? name : undefined;
+  return plain(name) ? name : undefined;
 }
 
 type Sections = Map<string, Record<string, string>>;

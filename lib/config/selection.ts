@@ -51,8 +51,10 @@ export type ProfileSource = "flag" | "env" | "default";
 
 // A line break would end the section header and start lines of the attacker's
 // choosing (`dev]\ncredential_process=...`); brackets end or open a header.
-const isBadName = (name: string) =>
-  hasControlCharacters(name) || /[[\]]/.test(name);
+function isBadName(name: string): boolean {
+  return hasControlCharacters(name) || name.includes("[") ||
+    name.includes("]");
+}
 
 /**
  * Refuses a profile name that could break out of its section header.

@@ -47,7 +47,9 @@ export class SsoConfigError extends AwsSigninError {
   }
 }
 
-const has = (values: ProfileValues, key: string) => values[key] !== undefined;
+function has(values: ProfileValues, key: string): boolean {
+  return values[key] !== undefined;
+}
 
 /**
  * Whether botocore resolves a profile with its SSO provider: it has
@@ -189,7 +191,16 @@ export interface SsoCredentialConfig {
   readonly sessionName?: string;
 }
 
-const show = (v: unknown) => typeof v === "string" ? v : JSON.stringify(v);
+function show(v: unknown): string {
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+const REQUIRED = [
+  "sso_role_name",
+  "sso_account_id",
+  "sso_start_url",
+  "sso_region",
+] as const;
 
 /**
  * The settings botocore's SSO provider reads for a profile, or `undefined`
@@ -242,14 +253,13 @@ export function ssoCredentialConfig(
       merged[key] = value;
     }
   }
-  const required = [
-    "sso_role_name",
-    "sso_account_id",
-    "sso_start_url",
-    "sso_region",
-    ...(sessionName !== undefined ? ["sso_session"] : []),
-  ];
-  const missing = required.filter((key) => merged[key] === undefined);
+  const missing: string[] = [];
+  for (const key of REQUIRED) {
+    if (merged[key] === undefined) missing.push(key);
+  }
+  if (sessionName !== undefined && merged.sso_session === undefined) {
+    missing.push("sso_session");
+  }
   if (missing.length > 0) {
     throw new SsoConfigError(
       `The profile "${profile.name}" is configured to use SSO but is missing required configuration: ${
@@ -258,9 +268,9 @@ export function ssoCredentialConfig(
     );
   }
   if (session) {
-    const lacking = ["sso_start_url", "sso_region"].filter((key) =>
-      session[key] === undefined
-    );
+    const lacking: string[] = [];
+    if (session.sso_start_url === undefined) lacking.push("sso_start_url");
+    if (session.sso_region === undefined) lacking.push("sso_region");
     if (lacking.length > 0) {
       throw new SsoConfigError(
         `The profile "${profile.name}" is configured to use the SSO token provider but is missing the following ` +

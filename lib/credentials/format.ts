@@ -13,6 +13,7 @@
  */
 
 import { ConfigurationError } from "../errors.ts";
+import { pyJsonString } from "../util/py_json.ts";
 import { isoUtc } from "../util/time.ts";
 import type { Credentials } from "./types.ts";
 
@@ -38,23 +39,34 @@ export function isoformat(ms: number): string {
     : `${iso.slice(0, 19)}.${millis}000+00:00`;
 }
 
-function pyString(value: string): string {
-  return JSON.stringify(value).replace(
-    /[^\x20-\x7e]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+/** One assignment of a shell format. */
+function shellLine(
+  format: Exclude<CredentialFormat, "process">,
+  n: string,
+  v: string,
+): string {
+  switch (format) {
+    case "env":
+      return `export ${n}=${v}`;
+    case "env-no-export":
+      return `${n}=${v}`;
+    case "powershell":
+      return `$Env:${n}="${v}"`;
+    case "windows-cmd":
+      return `set ${n}=${v}`;
+    case "fish":
+      return `set -gx ${n} "${v}"`;
+  }
 }
 
-const LINE: Record<
-  Exclude<CredentialFormat, "process">,
-  (name: string, value: string) => string
-> = {
-  "env": (n, v) => `export ${n}=${v}`,
-  "env-no-export": (n, v) => `${n}=${v}`,
-  "powershell": (n, v) => `$Env:${n}="${v}"`,
-  "windows-cmd": (n, v) => `set ${n}=${v}`,
-  "fish": (n, v) => `set -gx ${n} "${v}"`,
-};
+/** A shell format's assignment of a value that must be safe to evaluate. */
+function assign(
+  format: Exclude<CredentialFormat, "process">,
+  name: string,
+  value: string,
+): string {
+  return shellLine(format, name, checkShellSafe(name, value));
+}
 
 // Access key ids, base64 secrets and session tokens, ISO 8601 times: nothing a shell would act on.
 const SHELL_SAFE = /^[A-Za-z0-9+/=._:-]*$/;
@@ -85,31 +97,26 @@ export function formatCredentials(
     ? undefined
     : isoformat(creds.expiration);
   if (format === "process") {
-    const fields: [string, string | number][] = [
-      ["Version", 1],
-      ["AccessKeyId", creds.accessKeyId],
-      ["SecretAccessKey", creds.secretAccessKey],
-    ];
+    // Python's json.dumps(..., indent=2) of the AWS CLI's dict, in its key order.
+    let body = `  "Version": 1,\n  "AccessKeyId": ${
+      pyJsonString(creds.accessKeyId)
+    },\n  "SecretAccessKey": ${pyJsonString(creds.secretAccessKey)}`;
     if (creds.sessionToken !== undefined) {
-      fields.push(["SessionToken", creds.sessionToken]);
+      body += `,\n  "SessionToken": ${pyJsonString(creds.sessionToken)}`;
     }
-    if (expiration !== undefined) fields.push(["Expiration", expiration]);
-    const body = fields.map(([k, v]) =>
-      `  "${k}": ${typeof v === "number" ? v : pyString(v)}`
-    ).join(",\n");
+    if (expiration !== undefined) {
+      body += `,\n  "Expiration": ${pyJsonString(expiration)}`;
+    }
     return `{\n${body}\n}\n`;
   }
-  const shellLine = LINE[format];
-  const line = (name: string, value: string) =>
-    shellLine(name, checkShellSafe(name, value));
-  let out = `${line("AWS_ACCESS_KEY_ID", creds.accessKeyId)}\n${
-    line("AWS_SECRET_ACCESS_KEY", creds.secretAccessKey)
+  let out = `${assign(format, "AWS_ACCESS_KEY_ID", creds.accessKeyId)}\n${
+    assign(format, "AWS_SECRET_ACCESS_KEY", creds.secretAccessKey)
   }\n`;
   if (creds.sessionToken !== undefined) {
-    out += `${line("AWS_SESSION_TOKEN", creds.sessionToken)}\n`;
+    out += `${assign(format, "AWS_SESSION_TOKEN", creds.sessionToken)}\n`;
   }
   if (expiration !== undefined) {
-    out += `${line("AWS_CREDENTIAL_EXPIRATION", expiration)}\n`;
+    out += `${assign(format, "AWS_CREDENTIAL_EXPIRATION", expiration)}\n`;
   }
   return out;
 }

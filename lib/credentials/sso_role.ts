@@ -18,6 +18,7 @@ import {
   roleCacheDir,
   roleCacheFile,
   ssoRoleCacheKey,
+  ssoRoleCacheKeySync,
 } from "../cache/role_cache.ts";
 import type { Env } from "../util/env.ts";
 import type { Credentials } from "./types.ts";
@@ -30,6 +31,24 @@ export async function ssoRoleFile(
   return roleCacheFile(
     roleCacheDir(ctx.env),
     await ssoRoleCacheKey({
+      accountId: config.accountId,
+      roleName: config.roleName,
+      startUrl: config.startUrl,
+      ...(config.sessionName !== undefined
+        ? { sessionName: config.sessionName }
+        : {}),
+    }),
+  );
+}
+
+/** {@linkcode ssoRoleFile}, synchronously (the hot path's own SHA-1). */
+export function ssoRoleFileSync(
+  config: SsoCredentialConfig,
+  env: Env,
+): string {
+  return roleCacheFile(
+    roleCacheDir(env),
+    ssoRoleCacheKeySync({
       accountId: config.accountId,
       roleName: config.roleName,
       startUrl: config.startUrl,

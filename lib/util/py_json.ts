@@ -21,21 +21,39 @@ export interface PyJsonOptions {
   readonly compact?: boolean;
 }
 
-function str(text: string): string {
-  return JSON.stringify(text).replace(
-    /[^\x20-\x7e]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+/** Whether every character is printable ASCII (what Python's `ensure_ascii` leaves alone). */
+function printableAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+function unicodeEscape(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+
+/** A string as Python's json.dumps writes it (`ensure_ascii`: `\\uXXXX` beyond printable ASCII). */
+export function pyJsonString(text: string): string {
+  const json = JSON.stringify(text);
+  return printableAscii(json)
+    ? json
+    : json.replace(/[^\x20-\x7e]/g, unicodeEscape);
 }
 
 // Python compares str keys by code point; JS's default sort compares UTF-16 units (the same below U+D800).
 function byCodePoint(a: string, b: string): number {
-  const x = [...a].map((c) => c.codePointAt(0)!);
-  const y = [...b].map((c) => c.codePointAt(0)!);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    if (x[i] !== y[i]) return x[i]! - y[i]!;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(j)!;
+    if (x !== y) return x - y;
+    i += x > 0xffff ? 2 : 1;
+    j += y > 0xffff ? 2 : 1;
   }
-  return x.length - y.length;
+  return i < a.length ? 1 : j < b.length ? -1 : 0;
 }
 
 /** Serializes a JSON value as Python's `json.dumps(value)` does (with `options`). */
@@ -43,25 +61,40 @@ export function pyJsonDumps(
   value: unknown,
   options: PyJsonOptions = {},
 ): string {
-  const item = options.compact ? "," : ", ";
-  const pair = options.compact ? ":" : ": ";
-  const dump = (v: unknown): string => {
-    if (v === null || v === undefined) return "null";
-    if (typeof v === "string") return str(v);
-    if (typeof v === "number") {
-      return Number.isFinite(v) ? JSON.stringify(v) : "null";
+  return dump(
+    value,
+    options.compact ? "," : ", ",
+    options.compact ? ":" : ": ",
+    options.sortKeys ?? false,
+  );
+}
+
+// Plain functions and loops, no closures: the hot path runs this cold (see scripts/eager.ts).
+function dump(v: unknown, item: string, pair: string, sort: boolean): string {
+  if (v === null || v === undefined) return "null";
+  if (typeof v === "string") return pyJsonString(v);
+  if (typeof v === "number") {
+    return Number.isFinite(v) ? JSON.stringify(v) : "null";
+  }
+  if (typeof v === "boolean") return v ? "true" : "false";
+  let out = "";
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      out += `${i > 0 ? item : ""}${dump(v[i], item, pair, sort)}`;
     }
-    if (typeof v === "boolean") return v ? "true" : "false";
-    if (Array.isArray(v)) return `[${v.map(dump).join(item)}]`;
-    if (typeof v === "object") {
-      const entries = Object.entries(v as Record<string, unknown>)
-        .filter(([, x]) => x !== undefined);
-      if (options.sortKeys) entries.sort(([a], [b]) => byCodePoint(a, b));
-      return `{${
-        entries.map(([k, x]) => `${str(k)}${pair}${dump(x)}`).join(item)
-      }}`;
+    return `[${out}]`;
+  }
+  if (typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o);
+    if (sort) keys.sort(byCodePoint);
+    for (const k of keys) {
+      if (o[k] === undefined) continue;
+      out += `${out === "" ? "" : item}${pyJsonString(k)}${pair}${
+        dump(o[k], item, pair, sort)
+      }`;
     }
-    return "null";
-  };
-  return dump(value);
+    return `{${out}}`;
+  }
+  return "null";
 }

@@ -106,6 +106,24 @@ export function refuseSymlink(path: string, what: string): void {
   }
 }
 
+/**
+ * Whether a path is certainly not a symbolic link, without `lstat` (whose
+ * time fields make V8 load the time zone, a cost the hot path avoids): the
+ * canonical path of the file is its folder's canonical path and its own
+ * name, which is never so for a link. `false` when in doubt (no such file,
+ * a name the file system spells otherwise): callers then take the long way.
+ */
+export function plainEntry(path: string): boolean {
+  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  if (slash < 1) return false;
+  try {
+    return Deno.realPathSync(path) ===
+      Deno.realPathSync(path.slice(0, slash)) + path.slice(slash);
+  } catch {
+    return false;
+  }
+}
+
 let uid: number | null | undefined;
 
 /**

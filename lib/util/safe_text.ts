@@ -40,8 +40,18 @@ export function safeLines(text: string): string {
   return text.replace(UNSAFE_BUT_NEWLINE, escape);
 }
 
-/** Whether the text has any character {@linkcode safeText} would escape. */
+/**
+ * Whether the text has any character {@linkcode safeText} would escape (a
+ * loop, not the expression: the hot path checks every profile name, and a
+ * regular expression costs its compilation the first time).
+ */
 export function hasControlCharacters(text: string): boolean {
-  UNSAFE.lastIndex = 0;
-  return UNSAFE.test(text);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (
+      c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 ||
+      (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)
+    ) return true;
+  }
+  return false;
 }

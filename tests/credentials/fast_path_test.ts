@@ -226,7 +226,7 @@ Deno.test("where the hot path answers, it prints exactly what the full command p
   ];
   for (const [what, args, extra] of answered) {
     const env = { ...h.env, ...extra };
-    const fast = await fastExport(args, env, Date.now());
+    const fast = fastExport(args, env, Date.now());
     const full = await runInProcess(
       ["configure", "export-credentials", ...args],
       { env },
@@ -280,7 +280,7 @@ Deno.test("the hot path leaves refreshes, errors and anything unusual to the ful
   ];
   for (const [what, args, extra, where = h] of left) {
     assert.equal(
-      await fastExport(args, { ...where.env, ...extra }, Date.now()),
+      fastExport(args, { ...where.env, ...extra }, Date.now()),
       undefined,
       what,
     );
@@ -290,18 +290,58 @@ Deno.test("the hot path leaves refreshes, errors and anything unusual to the ful
     h.credentials,
     "[dev]\naws_access_key_id = AKIACREDSFILE000001\naws_secret_access_key = s\n",
   );
-  assert.equal(await fastExport(ARGS("dev"), h.env, Date.now()), undefined);
+  assert.equal(fastExport(ARGS("dev"), h.env, Date.now()), undefined);
   const full = await runInProcess(
     ["configure", "export-credentials", "--profile", "dev"],
     { env: h.env },
   );
   assert.match(full.stdout, /AKIACREDSFILE000001/);
   await Deno.remove(h.credentials);
-  // A cache entry behind a link is the full command's to refuse.
+  // A cache entry behind a link is the full command's to refuse (the hot
+  // path tells a link without lstat: canonical paths; roles: one lstat).
   const entry = `${h.cache}/${sha256HexSync(SESSION)}.json`;
   await Deno.rename(entry, `${h.dir}/elsewhere.json`);
   await Deno.symlink(`${h.dir}/elsewhere.json`, entry);
-  assert.equal(await fastExport(ARGS("dev"), h.env, Date.now()), undefined);
+  assert.equal(fastExport(ARGS("dev"), h.env, Date.now()), undefined);
+  for (const profile of ["admin", "sso"]) {
+    assert.ok(fastExport(ARGS(profile), h.env, Date.now()), profile);
+    const roles = `${h.dir}/.aws/cli/cache`;
+    const [file] = [...Deno.readDirSync(roles)].map((e) => `${roles}/${e.name}`)
+      .filter((f) => {
+        const text = Deno.readTextFileSync(f);
+        return text.includes(
+          profile === "sso" ? "ASIASSOAdmin111" : "ASIAROLE5",
+        );
+      });
+    await Deno.rename(file!, `${h.dir}/elsewhere-${profile}.json`);
+    await Deno.symlink(`${h.dir}/elsewhere-${profile}.json`, file!);
+    assert.equal(fastExport(ARGS(profile), h.env, Date.now()), undefined);
+    const full = await runInProcess(
+      ["configure", "export-credentials", "--profile", profile],
+      { env: h.env },
+    );
+    assert.match(full.stderr, /symbolic link/, profile);
+  }
+});
+
+Deno.test("the hot path expands AWS_LOGIN_CACHE_DIRECTORY as the full command does", async () => {
+  await using h = await home();
+  for (
+    const dir of [
+      h.cache,
+      `$HOME/.aws/login/cache`,
+      "${HOME}/.aws/login/cache",
+      `${h.dir}/.aws/login/cache/`,
+    ]
+  ) {
+    const env = { ...h.env, AWS_LOGIN_CACHE_DIRECTORY: dir };
+    const full = await runInProcess(
+      ["configure", "export-credentials", "--profile", "dev"],
+      { env },
+    );
+    assert.equal(full.code, 0, full.stderr);
+    assert.equal(fastExport(ARGS("dev"), env, Date.now()), full.stdout, dir);
+  }
 });
 
 Deno.test("main.ts answers through the generated hot path as the full command does, and falls back to it", async () => {

@@ -96,3 +96,32 @@ Deno.test("parseTime refuses exactly the dates a calendar does not have", () => 
     ] as const
   ) assert.equal(!Number.isNaN(parseTime(text)), ok, text);
 });
+
+Deno.test("parseTime's quick reading of the AWS CLI's form answers as its expression does", () => {
+  const digits = (n: number) =>
+    fc.string({
+      unit: fc.constantFrom(..."0123456789x"),
+      minLength: n,
+      maxLength: n,
+    });
+  fc.assert(
+    fc.property(
+      digits(4),
+      digits(2),
+      digits(2),
+      digits(2),
+      digits(2),
+      digits(2),
+      (y, mo, d, h, mi, s) => {
+        const text = `${y}-${mo}-${d}T${h}:${mi}:${s}Z`;
+        // A leading space skips the quick reading (the expression trims it).
+        assert.equal(
+          Object.is(parseTime(text), parseTime(` ${text}`)),
+          true,
+          text,
+        );
+      },
+    ),
+    { numRuns: 20_000 },
+  );
+});
