@@ -21,13 +21,18 @@ export interface PyJsonOptions {
   readonly compact?: boolean;
 }
 
-/** Whether every character is printable ASCII (what Python's `ensure_ascii` leaves alone). */
-function printableAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e) return false;
-  }
-  return true;
+const encoder = new TextEncoder();
+
+/**
+ * Whether JSON text is printable ASCII (what Python's `ensure_ascii` leaves
+ * alone): `JSON.stringify` escapes control characters, which leaves DEL and
+ * whatever is not ASCII (more UTF-8 bytes than characters). The runtime's
+ * own scans: a loop over a session token here is hot enough for V8 to
+ * optimize it, which costs more than the scan (and an expression, its
+ * compilation, twice).
+ */
+function printableJson(json: string): boolean {
+  return encoder.encode(json).length === json.length && !json.includes("\x7f");
 }
 
 function unicodeEscape(c: string): string {
@@ -37,7 +42,7 @@ function unicodeEscape(c: string): string {
 /** A string as Python's json.dumps writes it (`ensure_ascii`: `\\uXXXX` beyond printable ASCII). */
 export function pyJsonString(text: string): string {
   const json = JSON.stringify(text);
-  return printableAscii(json)
+  return printableJson(json)
     ? json
     : json.replace(/[^\x20-\x7e]/g, unicodeEscape);
 }

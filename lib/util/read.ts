@@ -60,7 +60,7 @@ export function readTextFileSync(path: string): string | null {
 export function mayExist(path: string): boolean {
   const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
   const name = path.slice(slash + 1).toLowerCase();
-  if (slash < 1 || name === "" || !/^[\x20-\x7e]+$/.test(name)) return true;
+  if (slash < 1 || name === "" || !printableAscii(name)) return true;
   try {
     for (const entry of Deno.readDirSync(path.slice(0, slash))) {
       // Case-insensitive file systems (macOS, Windows) open any case.
@@ -70,6 +70,14 @@ export function mayExist(path: string): boolean {
   } catch {
     return true;
   }
+}
+
+function printableAscii(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
 }
 
 /** {@linkcode readTextFileSync}, for async callers. */

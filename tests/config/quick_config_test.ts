@@ -211,5 +211,23 @@ Deno.test("the quick reader leaves to the full parser what only it gets right", 
     assert.equal(quick(text, null), undefined, what);
     if (configOnly) continue;
     assert.equal(quick(null, text), undefined, `${what} (credentials file)`);
+    // Both files are checked in one match: neither hides the other's oddity.
+    assert.equal(
+      quick(text, "[x]\n"),
+      undefined,
+      `${what} (beside credentials)`,
+    );
+    assert.equal(
+      quick("[default]\n", text),
+      undefined,
+      `${what} (beside config)`,
+    );
+  }
+  // A carriage return that ends the config file is lone, whatever the credentials file starts with.
+  assert.equal(quick("[default]\nregion = x\r", "\n[x]\n"), undefined);
+  assert.ok(quick("[default]\r\nregion = x\r\n", "[x]\r\n"));
+  // Tabs, quotes and backslashes in a profile name are shlex's: the full parser's.
+  for (const name of ["a\tb", "a'b", 'a"b', "a\\b"]) {
+    assert.equal(quick(`[profile ${name}]\n`, null), undefined, name);
   }
 });
