@@ -8,6 +8,10 @@
  *
  * - `deno run` of an empty script: the floor for any Deno program, and a
  *   six-line script doing the export's work (the reference);
+ * - the same empty script run from this repository (`bench/empty.ts`), where
+ *   Deno reads `deno.json` and `deno.lock` before running anything: the
+ *   runtime's own share of running from source, printed as a second floor
+ *   for the `main.ts` subjects;
  * - aws-signin from source (`deno run main.ts`) and from the one-file bundle
  *   (built afresh by `deno task bundle` into a folder of its own, where it
  *   runs as users run it), each for a login profile, a `credential_process`
@@ -38,6 +42,13 @@ import {
   writeRoleCache,
   writeSsoRoleCache,
 } from "../lib/cache/role_cache_write.ts";
+import {
+  ssoCacheDir,
+  ssoTokenFile,
+  ssoTokenJson,
+  ssoTokenKey,
+  writeSsoCacheFile,
+} from "../lib/cache/sso_token_cache.ts";
 import { PERMISSIONS } from "../dev/permissions.ts";
 import { baseEnv, pathOfUrl } from "../dev/process.ts";
 
@@ -67,6 +78,8 @@ interface Subject {
   readonly floor?: string;
   /** A goal applies (aws-signin's own subjects). */
   readonly goal?: boolean;
+  /** A second floor, reported beside the first (the source form: the project's empty program). */
+  readonly projectFloor?: string;
 }
 
 interface Result {
@@ -155,6 +168,27 @@ async function writeCaches(home: string): Promise<void> {
       requestId: "00000000-0000-0000-0000-000000000000",
     },
   );
+  // The session's token, so that doctor finds the SSO profile signed in.
+  await writeSsoCacheFile(
+    ssoTokenFile(
+      ssoCacheDir({ HOME: home }),
+      await ssoTokenKey({
+        sessionName: "bench-sso",
+        startUrl: "https://d-1234567890.awsapps.com/start",
+      }),
+    ),
+    ssoTokenJson({
+      startUrl: "https://d-1234567890.awsapps.com/start",
+      region: "us-east-1",
+      accessToken: "bench-access-token",
+      expiresAtMs: now + 3600_000,
+      clientId: "bench-client",
+      clientSecret: "bench-secret",
+      registrationExpiresAt: now + 90 * 86400_000,
+      refreshToken: "bench-refresh",
+    }),
+    () => {},
+  );
   // The role credentials the AWS CLI's SSO provider caches (the token is not read while they are fresh).
   await writeSsoRoleCache(
     roleCacheFile(
@@ -207,6 +241,12 @@ function subjects(home: string, bundle: string): Subject[] {
       argv: [deno, "run", "--quiet", `${home}/empty.ts`],
     },
     {
+      name: "deno run empty.ts in the repository",
+      argv: [deno, "run", "--quiet", `${ROOT}/bench/empty.ts`],
+      cwd: ROOT,
+      floor: "deno run empty.ts",
+    },
+    {
       name: "deno run six-line export",
       argv: [...run(`${home}/six.ts`)],
       floor: "deno run empty.ts",
@@ -232,6 +272,9 @@ function subjects(home: string, bundle: string): Subject[] {
         cwd,
         floor: "deno run empty.ts",
         goal: true,
+        ...(what === "main.ts"
+          ? { projectFloor: "deno run empty.ts in the repository" }
+          : {}),
       });
     }
   }
@@ -397,6 +440,32 @@ function report(list: Subject[], results: Result[]): void {
         memoryMissed === 0 ? "met" : `missed ${memoryMissed} times`
       }.\n`,
   );
+  const sourced = list.filter((s) => s.projectFloor);
+  if (sourced.length > 0) {
+    write(
+      `\n  From source, against the empty program run from this repository ` +
+        `(Deno reads deno.json and deno.lock before any code runs):\n`,
+    );
+    for (const s of sourced) {
+      const r = byName.get(s.name)!;
+      const floor = byName.get(s.projectFloor!)!;
+      const ratio = median(r.ms.map((ms, i) => ms / floor.ms[i]!));
+      const extra = mib(r.maxrss_kib) - mib(floor.maxrss_kib);
+      write(
+        `  ${s.name.padEnd(38)} ${`${ratio.toFixed(2)}x`.padStart(15)} ${
+          Number.isNaN(extra)
+            ? "".padStart(19)
+            : `${extra >= 0 ? "+" : ""}${extra.toFixed(1)}MiB`.padStart(19)
+        }  ${ratio <= GOAL_RATIO ? "met" : "MISSED"}, ${
+          Number.isNaN(extra)
+            ? "-"
+            : extra <= GOAL_MEMORY_MIB
+            ? "met"
+            : "MISSED"
+        }\n`,
+      );
+    }
+  }
   const aws = byName.get("aws configure export-credentials");
   const ours = byName.get("main.ts: login");
   if (aws && ours) {
