@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { baseEnv, ROOT, runProcess } from "./helpers.ts";
 
-Deno.test("deno task demo runs the main job end to end against the emulator", async () => {
+Deno.test("the demo (deno run -A scripts/demo.ts, the README's first command) runs the main job end to end against the emulator", async () => {
   const result = await runProcess(Deno.execPath(), [
     "run",
     "-A",

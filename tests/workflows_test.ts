@@ -71,10 +71,12 @@ Deno.test("the README, .ci/run and the workflows agree on the pinned Deno versio
   const pin = (await Deno.readTextFile(`${ROOT}/.deno-version`)).trim();
   assert.match(pin, /^\d+\.\d+\.\d+$/);
   const readme = await Deno.readTextFile(`${ROOT}/README.md`);
-  const commands = [...readme.matchAll(/npx -y deno@(\S+) task/g)].map((m) =>
-    m[1]
-  );
+  const commands = [...readme.matchAll(/npx -y deno@(\S+) (?:task|run)/g)]
+    .map((m) => m[1]);
   assert.ok(commands.length >= 2);
+  // The first two: the demo (a deno run: deno task would first cache every package of the lock) and the tests.
+  assert.match(readme, /\nnpx -y deno@\S+ run -A scripts\/demo\.ts\n/);
+  assert.match(readme, /\nnpx -y deno@\S+ task test\n/);
   for (const v of commands) assert.equal(v, pin);
   assert.match(await Deno.readTextFile(`${ROOT}/.ci/run`), /\.deno-version/);
 });
