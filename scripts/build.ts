@@ -24,7 +24,7 @@
 
 import { deflateRawSync } from "node:zlib";
 import { COMMAND_MODULES, LAZY_MODULES } from "../lib/program.ts";
-import { compact, eagerFunctions } from "./eager.ts";
+import { eagerFunctions } from "./eager.ts";
 
 const ROOT = new URL("..", import.meta.url);
 const GENERATED = "lib/commands/export_credentials_fast.generated.js";
@@ -122,17 +122,17 @@ export async function withoutRequireShim(
 }
 
 /**
- * The hot path as one module, each top-level function compiled eagerly so
- * that Deno's code cache holds it (`eager.ts`), then compacted: esbuild's
- * minifier would drop the parentheses that make V8 compile them eagerly.
+ * The hot path as one module, minified, then each top-level function made
+ * to compile eagerly so that Deno's code cache holds it (`eager.ts`; after
+ * the minifier, which would drop the parentheses that make V8 do so).
  */
 async function hotPathModule(): Promise<string> {
-  return compact(eagerFunctions(
+  return eagerFunctions(
     await bundle(
       new URL("lib/commands/export_credentials_fast.ts", ROOT),
       "esm",
     ),
-  ));
+  );
 }
 
 /** The text `lib/commands/export_credentials_fast.generated.js` should have. */

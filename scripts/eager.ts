@@ -14,10 +14,15 @@
  * keeps every use before their place working), and every top-level
  * `var f = (...) => ...` gets its parentheses.
  *
- * The input is `deno bundle`'s (esbuild's) unminified output: a tokenizer
- * that knows comments, strings, template literals and regular expressions
- * finds the top-level statements; the result is parsed again before it is
- * returned, so a misread fails the build instead of shipping.
+ * The input is `deno bundle`'s (esbuild's) output, minified or not (the
+ * rewrite goes after the minifier, which would drop the parentheses): a
+ * tokenizer that knows comments, strings, template literals and regular
+ * expressions (a slash after a loop or `if` head, a block or a template's
+ * `${` starts one; after an operand or a postfix `++` it divides) finds the
+ * top-level statements. Nothing but those statements is touched: no white
+ * space is taken out, so a misread regular expression cannot change; each
+ * moved function must parse by itself and the result as a whole, so a
+ * misread fails the build instead of shipping.
  *
  * @module
  */
@@ -29,7 +34,12 @@ interface Token {
   readonly end: number;
   /** Nesting of (), [], {} and template substitutions at the token. */
   readonly depth: number;
+  /** A `)` that closes the head of `if`, `for`, `while` or `with` (a statement follows). */
+  readonly head?: boolean;
 }
+
+/** Keywords whose `(...)` head is followed by a statement. */
+const HEAD_KEYWORDS = new Set(["if", "for", "while", "with"]);
 
 const KEYWORDS_BEFORE_EXPRESSION = new Set([
   "return",
@@ -51,19 +61,49 @@ const KEYWORDS_BEFORE_EXPRESSION = new Set([
 const isIdStart = (c: string) => /[A-Za-z_$#\u0080-\uffff]/.test(c);
 const isIdPart = (c: string) => /[\w$\u0080-\uffff]/.test(c);
 
-function regexAllowed(prev: Token | undefined): boolean {
+/** Whether a `/` after these tokens starts a regular expression (rather than dividing). */
+function regexAllowed(out: readonly Token[]): boolean {
+  const prev = out.at(-1);
   if (!prev) return true;
+  const before = out.at(-2);
   switch (prev.kind) {
     case "num":
     case "str":
-    case "tmpl":
     case "regex":
       return false;
+    case "tmpl":
+      // `${` opens an expression; a closing backquote ends an operand.
+      return prev.text.endsWith("${");
     case "word":
-      return KEYWORDS_BEFORE_EXPRESSION.has(prev.text);
+      // `o.return / t` divides a property.
+      return before?.text !== "." && KEYWORDS_BEFORE_EXPRESSION.has(prev.text);
     default:
-      return !/^[)\]}]$/.test(prev.text);
+      if (prev.text === ")") return prev.head === true;
+      if (prev.text === "]") return false;
+      // A block's end (an object literal is never divided).
+      if (prev.text === "}") return true;
+      if (
+        (prev.text === "+" || prev.text === "-") &&
+        before?.text === prev.text && before.end === prev.start
+      ) {
+        // `++`/`--`: postfix after an operand (then `/` divides), prefix otherwise.
+        const operand = out.at(-3);
+        return !operand ||
+          (operand.kind === "punct" && !/^[)\]]$/.test(operand.text)) ||
+          (operand.kind === "word" &&
+            KEYWORDS_BEFORE_EXPRESSION.has(operand.text));
+      }
+      return true;
   }
+}
+
+/** Whether a `(` after these tokens opens the head of `if`, `for` (`for await`), `while` or `with`. */
+function isHead(out: readonly Token[]): boolean {
+  let k = out.length - 1;
+  if (out[k]?.text === "await") k--;
+  const keyword = out[k];
+  return keyword?.kind === "word" && HEAD_KEYWORDS.has(keyword.text) &&
+    out[k - 1]?.text !== ".";
 }
 
 /** The tokens of a script or module (comments and white space left out). */
@@ -71,6 +111,8 @@ export function tokenize(src: string): Token[] {
   const out: Token[] = [];
   // What each open brace is: a block/object, or a template's substitution.
   const braces: ("brace" | "template")[] = [];
+  // For each open "(": whether it opens an `if`/`for`/`while`/`with` head.
+  const parens: boolean[] = [];
   let depth = 0;
   let i = 0;
   const fail = (what: string): never => {
@@ -155,7 +197,7 @@ export function tokenize(src: string): Token[] {
     } else if (c === "`") {
       i++;
       templatePart(start);
-    } else if (c === "/" && regexAllowed(out.at(-1))) {
+    } else if (c === "/" && regexAllowed(out)) {
       let inClass = false;
       for (i++; i < src.length; i++) {
         const d = src[i];
@@ -183,6 +225,7 @@ export function tokenize(src: string): Token[] {
     } else {
       i++;
       if (c === "{" || c === "(" || c === "[") {
+        if (c === "(") parens.push(isHead(out));
         out.push({ kind: "punct", text: c, start, end: i, depth });
         if (c === "{") braces.push("brace");
         depth++;
@@ -190,7 +233,15 @@ export function tokenize(src: string): Token[] {
         if (c === "}") braces.pop();
         depth--;
         if (depth < 0) fail(`unbalanced "${c}"`);
-        out.push({ kind: "punct", text: c, start, end: i, depth });
+        const head = c === ")" && parens.pop() === true;
+        out.push({
+          kind: "punct",
+          text: c,
+          start,
+          end: i,
+          depth,
+          ...(head ? { head } : {}),
+        });
       } else {
         out.push({ kind: "punct", text: c, start, end: i, depth });
       }
@@ -243,6 +294,7 @@ export function eagerFunctions(src: string): string {
         throw new Error(`eager: no body for function at offset ${t.start}`);
       }
       const end = tokens[closing(tokens, body)]!.end;
+      checkFunction(src.slice(t.start, end));
       hoisted.push(
         `var ${tokens[name]!.text} = (${src.slice(t.start, end)});`,
       );
@@ -284,53 +336,17 @@ export function eagerFunctions(src: string): string {
   return result;
 }
 
-// Characters next to which a token never merges with its neighbour.
-const SEPARATING = new Set(["{", "}", "(", ")", "[", "]", ";", ","]);
-
-const wordish = (t: Token) => t.kind === "word" || t.kind === "num";
-
-/** Whether two tokens that had white space between them need some still. */
-function needsSpace(prev: Token, next: Token): boolean {
-  if (wordish(prev) && wordish(next)) return true; // `return x`, `1 in y`
-  if (prev.kind === "regex" && wordish(next)) return true; // flags would grow
-  if (prev.kind === "num" && next.text === ".") return true; // `1 .toString()`
-  if (prev.text.endsWith("/") || next.text.startsWith("/")) return true; // `//`
-  // Operators that would merge (`a - -b`, `x + +y`); brackets never do.
-  return prev.kind === "punct" && next.kind === "punct" &&
-    !SEPARATING.has(prev.text) && !SEPARATING.has(next.text);
-}
-// Statements after which a line break is part of the grammar.
-const RESTRICTED = new Set(["return", "throw", "break", "continue", "yield"]);
-
-/**
- * The module without comments or indentation, one top-level statement a
- * line (what minifying does, names kept; esbuild ends every statement with
- * a semicolon, so no line break carries meaning but after the restricted
- * keywords, where one is kept).
- */
-export function compact(src: string): string {
-  const tokens = tokenize(src);
-  let out = "";
-  for (let k = 0; k < tokens.length; k++) {
-    const t = tokens[k]!;
-    const prev = tokens[k - 1];
-    if (prev) {
-      const gap = src.slice(prev.end, t.start);
-      if (
-        prev.depth === 0 && t.depth === 0 &&
-        (prev.text === ";" || (prev.text === "}" && t.kind === "word"))
-      ) {
-        out += "\n";
-      } else if (gap.includes("\n") && RESTRICTED.has(prev.text)) {
-        out += "\n";
-      } else if (gap !== "" && needsSpace(prev, t)) {
-        out += " ";
-      }
-    }
-    out += t.text;
+/** Parses (never runs) one function declaration's text: it must be exactly one function. */
+function checkFunction(text: string): void {
+  try {
+    new Function(`"use strict";return (${text}\n);`);
+  } catch (error) {
+    throw new Error(
+      `eager: a function read from the module does not parse by itself: ${
+        (error as Error).message
+      }`,
+    );
   }
-  checkSyntax(out);
-  return `${out}\n`;
 }
 
 /** Parses (never runs) a module without imports, whose only export is its last statement. */

@@ -221,8 +221,13 @@ export function tryFastPath(args: readonly string[]): boolean {
   const out = fastExport(args.slice(2), processEnv, Date.now());
   if (out === undefined) return false;
   const bytes = new TextEncoder().encode(out);
-  for (let n = 0; n < bytes.length;) {
-    n += Deno.stdout.writeSync(bytes.subarray(n));
+  try {
+    for (let n = 0; n < bytes.length;) {
+      n += Deno.stdout.writeSync(bytes.subarray(n));
+    }
+  } catch (error) {
+    // The reader went away (a closed pipe): not a failure, as in the full command.
+    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
   }
   return true;
 }

@@ -22,8 +22,11 @@ import { resolveProfile } from "../../lib/config/selection.ts";
 import { roleChain } from "../../lib/credentials/role_config.ts";
 import { formatExpiresAt } from "../../lib/util/time.ts";
 import {
+  baseEnv,
+  cliCommand,
   runCliProcess,
   runInProcess,
+  runProcess,
   sha256HexSync,
   type TempHome,
   tempHome,
@@ -370,4 +373,38 @@ Deno.test("main.ts answers through the generated hot path as the full command do
     [missingFull.code, missingFull.stdout, missingFull.stderr],
   );
   assert.equal(missing.code, 253);
+});
+
+Deno.test("a reader that went away before the answer: exit 0 and nothing on stderr, as the full command", async (t) => {
+  // A pipe whose reading end is closed before the program starts (Python
+  // makes one portably; the write then fails with EPIPE every time).
+  const python = await new Deno.Command("python3", { args: ["-c", ""] })
+    .output().then((o) => o.success, () => false);
+  if (!python) {
+    await t.step({ name: "skipped: no python3 here", ignore: true, fn() {} });
+    return;
+  }
+  await using h = await home();
+  const script = "import json,os,subprocess,sys\n" +
+    "r,w=os.pipe();os.close(r)\n" +
+    "p=subprocess.run(json.loads(sys.argv[1]),stdout=w,stderr=subprocess.PIPE)\n" +
+    "print(json.dumps([p.returncode,p.stderr.decode()]))\n";
+  for (const extra of [[], ["--debug"]]) {
+    const { cmd, args } = cliCommand([
+      "configure",
+      "export-credentials",
+      "--profile",
+      "dev",
+      ...extra,
+    ]);
+    const result = await runProcess(
+      "python3",
+      ["-c", script, JSON.stringify([cmd, ...args])],
+      { ...baseEnv(), ...h.env },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const [code, stderr] = JSON.parse(result.stdout);
+    assert.equal(code, 0, `${extra.join(" ") || "hot path"}: ${stderr}`);
+    if (extra.length === 0) assert.equal(stderr, "");
+  }
 });
