@@ -110,7 +110,7 @@ const ROWS: readonly Row[] = [
     code: 255,
     stderr: plain("The config profile (zzz) could not be found"),
     signinAddsToLine:
-      '. Check --profile and AWS_PROFILE, or create it with "aws-signin login --profile zzz".',
+      '. Check --profile and AWS_PROFILE, or create it with "aws-signin configure sso --profile zzz".',
   },
   {
     name: "sso login: the browser comes back with error=access_denied",
