@@ -30,18 +30,17 @@ import {
   roleCacheFile,
   roleCacheKey,
 } from "../cache/role_cache.ts";
-import { writeRoleCache } from "../cache/role_cache_write.ts";
 import { prepareCacheDir } from "../cache/login_cache_dir.ts";
 import { assumeRole } from "../sts/client.ts";
 import { LockTimeoutError, withFileLock } from "../util/lock.ts";
 import { waitingFor } from "./login_again.ts";
-import { parseTime } from "../util/time.ts";
 import {
   fromCache,
   ROLE_EXPIRY_WINDOW_MS,
   type RoleConfig,
   type RoleDeps,
 } from "./role_config.ts";
+import { saveAssumedRole } from "./role_save.ts";
 import type { Credentials, ProviderContext } from "./types.ts";
 
 /** How long a process waits for another that is assuming the same role (its source may need a refresh). */
@@ -299,27 +298,5 @@ async function callAssumeRole(
       ? { DurationSeconds: config.args.DurationSeconds }
       : {}),
   });
-  const expiresAtMs = parseTime(out.Expiration);
-  const accountId = out.Arn.split(":")[4] ?? "";
-  const result = {
-    accessKeyId: out.AccessKeyId,
-    secretAccessKey: out.SecretAccessKey,
-    sessionToken: out.SessionToken,
-    expiresAtMs,
-    accountId,
-    assumedRoleId: out.AssumedRoleId,
-    arn: out.Arn,
-    requestId: out.RequestId,
-  };
-  try {
-    await writeRoleCache(file, result);
-    ctx.debug(`wrote the role cache entry ${file}`);
-  } catch (error) {
-    ctx.warn(
-      `The role's credentials could not be saved to the role cache (${
-        (error as Error).message.replace(/\.$/, "")
-      }). They are printed anyway; the next command will assume the role again.`,
-    );
-  }
-  return fromCache(result);
+  return fromCache(await saveAssumedRole(ctx, file, out));
 }

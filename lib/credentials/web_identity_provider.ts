@@ -35,13 +35,12 @@ import {
   roleCacheFile,
   roleCacheKey,
 } from "../cache/role_cache.ts";
-import { writeRoleCache } from "../cache/role_cache_write.ts";
 import { prepareCacheDir } from "../cache/login_cache_dir.ts";
 import { assumeRoleWithWebIdentity } from "../sts/client.ts";
 import type { Env } from "../util/env.ts";
 import { withFileLock } from "../util/lock.ts";
-import { parseTime } from "../util/time.ts";
 import { fromCache, ROLE_EXPIRY_WINDOW_MS } from "./role_config.ts";
+import { saveAssumedRole } from "./role_save.ts";
 import type { Credentials, ProviderContext } from "./types.ts";
 
 /** The settings of a web identity profile (or environment). */
@@ -234,30 +233,6 @@ async function callSts(
       ? { DurationSeconds: config.durationSeconds }
       : {}),
   });
-  const result = {
-    accessKeyId: out.AccessKeyId,
-    secretAccessKey: out.SecretAccessKey,
-    sessionToken: out.SessionToken,
-    expiresAtMs: parseTime(out.Expiration),
-    accountId: out.Arn.split(":")[4] ?? "",
-    assumedRoleId: out.AssumedRoleId,
-    arn: out.Arn,
-    requestId: out.RequestId,
-    webIdentity: {
-      SubjectFromWebIdentityToken: out.SubjectFromWebIdentityToken,
-      Provider: out.Provider,
-      Audience: out.Audience,
-    },
-  };
-  try {
-    await writeRoleCache(file, result);
-    ctx.debug(`wrote the role cache entry ${file}`);
-  } catch (error) {
-    ctx.warn(
-      `The role's credentials could not be saved to the role cache (${
-        (error as Error).message.replace(/\.$/, "")
-      }). They are used anyway; the next command will assume the role again.`,
-    );
-  }
+  const result = await saveAssumedRole(ctx, file, out);
   return { ...fromCache(result), method: "assume-role-with-web-identity" };
 }
