@@ -28,40 +28,11 @@ import {
   pointModelsAt,
   START_URL,
 } from "./_sso.ts";
+import { DEPLOY, SSO_CONFIG as CONFIG } from "../sso/_setup.ts";
 
-const DEPLOY = "arn:aws:iam::444455556666:role/Deploy";
 /** sha1("my-sso"), sha1(START_URL): the token files' names (protocol-sso.md §3.1). */
 const SESSION_TOKEN = "0ad374308c5a4e22f723adf10145eafad7c4031c.json";
 const LEGACY_TOKEN = "7487b5b67d5fa1132cf33fa93ae51ef38cc37752.json";
-
-const CONFIG = `[sso-session my-sso]
-sso_start_url = ${START_URL}
-sso_region = us-east-1
-sso_registration_scopes = sso:account:access
-
-[profile dev]
-sso_session = my-sso
-sso_account_id = 111122223333
-sso_role_name = Admin
-region = us-east-1
-
-[profile legacy]
-sso_start_url = ${START_URL}
-sso_region = us-east-1
-sso_account_id = 444455556666
-sso_role_name = ReadOnly
-region = us-east-1
-
-[profile chain]
-role_arn = ${DEPLOY}
-source_profile = dev
-region = us-east-1
-
-[profile chain-legacy]
-role_arn = ${DEPLOY}
-source_profile = legacy
-region = us-east-1
-`;
 
 const hasBotocoreSso: boolean = (() => {
   try {
